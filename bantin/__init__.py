@@ -1,0 +1,1 @@
+"""Tooling of Bản tin that is not a Pelican plugin: build, lint, Vietnamese text, import, publish."""
