@@ -1,0 +1,134 @@
+"""The build: lint, Pelican, post-build steps, and a swap that never destroys the last good site.
+
+Pelican runs in-process into a fresh staging folder beside output/. Only when the build succeeds
+(in strict mode: with no error and no warning) does the staging folder replace output/. Pelican's
+own `--fatal` mode is not used because it ends in a traceback; here every problem is one line.
+"""
+
+import logging
+import os
+import shutil
+import traceback
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pelican import Pelican
+from pelican.settings import read_settings
+
+from bantin.errors import BuildFailed, Finding
+from bantin.lint import lint
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class BuildResult:
+    output: Path
+    findings: list[Finding] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)  # sources left out of a preview build
+
+
+class _Recorder(logging.Handler):
+    """Collects Pelican's warnings and errors as findings while it runs."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.findings: list[Finding] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        message = " ".join(record.getMessage().split())
+        self.findings.append(Finding("pelican", None, "pelican-" + record.levelname.lower(), message))
+
+
+def load_settings(settings_file: str | Path, overrides: dict | None = None) -> dict:
+    """Pelican settings from a settings file, with overrides (e.g. OUTPUT_PATH, PATH)."""
+    return read_settings(str(settings_file), override=overrides or {})
+
+
+def build(
+    settings_file: str | Path = "pelicanconf.py",
+    output: str | Path | None = None,
+    strict: bool | None = None,
+    overrides: dict | None = None,
+) -> BuildResult:
+    """Build the site into `output` (default: the settings' OUTPUT_PATH).
+
+    Raises BuildFailed, leaving `output` untouched, when strict and anything is wrong, or when
+    Pelican itself fails. In preview mode broken sources are reported and left out.
+    """
+    settings = load_settings(settings_file, overrides)
+    strict = settings["STRICT"] if strict is None else strict
+    output = Path(output or settings["OUTPUT_PATH"]).resolve()
+    findings = lint(settings)
+    if strict and any(finding.is_error for finding in findings):
+        raise BuildFailed(findings)
+    excluded = excluded_sources(findings, settings)
+
+    staging = output.with_name(f"{output.name}.staging-{os.getpid()}")
+    shutil.rmtree(staging, ignore_errors=True)
+    try:
+        findings += run_pelican(settings_file, overrides, staging, excluded)
+        if strict and findings:
+            raise BuildFailed(findings)
+        replace_atomically(staging, output)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    skipped = excluded["ARTICLE_EXCLUDES"] + excluded["IGNORE_FILES"]
+    return BuildResult(output, findings, skipped)
+
+
+def excluded_sources(findings: list[Finding], settings: dict) -> dict[str, list[str]]:
+    """Settings that leave out every source with an error: article folders, page files."""
+    content = Path(settings["PATH"])
+    article_roots = [content / folder for folder in settings["ARTICLE_PATHS"]]
+    folders, files = set(), set()
+    for finding in findings:
+        if not finding.is_error:
+            continue
+        source = Path(settings["PATH"]).parent / finding.path
+        if any(root in source.parents for root in article_roots):
+            folders.add(str(source.parent.relative_to(content)))
+        else:
+            files.add(source.name)
+    return {
+        "ARTICLE_EXCLUDES": sorted(set(settings["ARTICLE_EXCLUDES"]) | folders),
+        "IGNORE_FILES": sorted(set(settings["IGNORE_FILES"]) | files),
+    }
+
+
+def run_pelican(
+    settings_file: str | Path, overrides: dict | None, staging: Path, excluded: dict
+) -> list[Finding]:
+    """Run Pelican for the site into `staging`; its warnings and errors become findings."""
+    recorder = _Recorder()
+    root_logger = logging.getLogger()
+    root_logger.addHandler(recorder)
+    try:
+        settings = load_settings(
+            settings_file, {**(overrides or {}), **excluded, "OUTPUT_PATH": str(staging)}
+        )
+        Pelican(settings).run()
+    except Exception as error:  # a template or plugin failure: one line, never a traceback
+        if os.environ.get("BANTIN_DEBUG"):
+            traceback.print_exc()
+        raise BuildFailed([*recorder.findings, Finding(
+            "pelican", None, "build-crashed", f"Pelican dừng lại: {type(error).__name__}: {error}"
+        )]) from None
+    finally:
+        root_logger.removeHandler(recorder)
+    return recorder.findings
+
+
+def replace_atomically(new: Path, target: Path) -> None:
+    """Put `new` in place of `target` with renames, so readers never see half a site."""
+    previous = target.with_name(f"{target.name}.previous-{os.getpid()}")
+    if target.exists():
+        target.rename(previous)
+    new.rename(target)
+    shutil.rmtree(previous, ignore_errors=True)
+
+
+def describe(findings: list[Finding]) -> str:
+    """Findings as lines for a terminal, errors first."""
+    ordered = sorted(findings, key=lambda finding: not finding.is_error)
+    return "\n".join(str(finding) for finding in ordered)

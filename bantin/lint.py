@@ -1,0 +1,272 @@
+"""Content lint: every mistake an editor can make in a Markdown file, as `path:line: message`.
+
+`invoke check` runs it, and so does every build before Pelican reads anything: in strict mode an
+error stops the build, in preview mode the broken file is left out and the rest of the site builds.
+Messages are Vietnamese, for editors; the code in brackets is a stable English name for each check.
+"""
+
+import difflib
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from bantin.errors import Finding
+from bantin.vietnamese import nfc, slugify, strip_accents
+from plugins.photos.markdown import is_local_photo
+from plugins.reader.links import is_source_link
+
+KNOWN_METADATA = {
+    "title", "date", "modified", "category", "tags", "author", "authors", "summary", "slug",
+    "lang", "image", "status", "translation", "template",
+}
+REQUIRED_METADATA = {"article": ("title", "date", "category"), "page": ("title",)}
+METADATA_LINE = re.compile(r"^(?P<key>[A-Za-z][A-Za-z0-9_-]*):\s*(?P<value>.*)$")
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?$")
+IMAGE = re.compile(r"!\[(?P<alt>(?:[^\]\\]|\\.)*)\]\((?P<src><[^>]*>|[^)\s]+)(?:\s+\"(?P<title>[^\"]*)\")?\)")
+LINK = re.compile(r"(?<!!)\[[^\]]*\]\((?P<href><[^>]*>|[^)\s]+)")
+
+
+@dataclass
+class SourceFile:
+    """What the lint learned about one file, for the checks that look across files."""
+
+    path: Path
+    kind: str  # "article" or "page"
+    metadata: dict[str, tuple[int, str]] = field(default_factory=dict)  # key -> (line, value)
+
+    def value(self, key: str) -> str:
+        return self.metadata.get(key, (0, ""))[1]
+
+
+def source_files(settings: dict) -> list[tuple[Path, str]]:
+    """Every Markdown source of the site with its kind, in a stable order."""
+    content = Path(settings["PATH"])
+    found = []
+    for kind, key in (("article", "ARTICLE_PATHS"), ("page", "PAGE_PATHS")):
+        for folder in settings[key]:
+            found += [(path, kind) for path in sorted((content / folder).rglob("*.md"))]
+    return found
+
+
+def lint(settings: dict, today: datetime | None = None) -> list[Finding]:
+    """All findings for the site's content, sorted by file and line."""
+    findings: list[Finding] = []
+    sources = []
+    for path, kind in source_files(settings):
+        source, file_findings = lint_file(path, kind, settings, today)
+        findings += file_findings
+        if source is not None:
+            sources.append(source)
+    findings += duplicate_slugs(sources, settings)
+    return sorted(findings, key=lambda finding: (str(finding.path), finding.line or 0))
+
+
+def lint_file(
+    path: Path, kind: str, settings: dict, today: datetime | None = None
+) -> tuple[SourceFile | None, list[Finding]]:
+    """Check one file. Returns what was understood of it (None if unreadable) and the findings."""
+    shown = display_path(path, settings)
+    raw = path.read_bytes()
+    if len(raw) > settings["MAX_SOURCE_BYTES"]:
+        limit = settings["MAX_SOURCE_BYTES"] // 1_000_000
+        return None, [Finding(shown, None, "file-too-large",
+                              f"Tệp quá lớn ({len(raw) // 1_000_000} MB, tối đa {limit} MB): "
+                              "hãy chia nhỏ bài viết hoặc bỏ phần dán thừa")]
+    text, problem = decode(raw, shown)
+    if problem:
+        return None, [problem]
+    if not text.strip():
+        return None, [Finding(shown, 1, "empty-file", "Tệp trống: bài viết cần thông tin "
+                              "(Title, Date, Category) và nội dung")]
+    source = SourceFile(path, kind)
+    findings = read_metadata(text, source, shown)
+    findings += check_metadata(source, shown, settings, today)
+    findings += check_body(text, path, shown)
+    findings += check_normalisation(text, shown)
+    return source, findings
+
+
+def display_path(path: Path, settings: dict) -> str:
+    """The path as the editor knows it: relative to the project folder."""
+    root = Path(settings["PATH"]).parent
+    try:
+        return str(path.resolve().relative_to(root.resolve()))
+    except ValueError:
+        return str(path)
+
+
+def decode(raw: bytes, shown: str) -> tuple[str, Finding | None]:
+    """UTF-8 text (a BOM is accepted), or the one sentence that says how the file is saved."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "", Finding(shown, None, "encoding-utf16",
+                           "Tệp được lưu dạng UTF-16: hãy lưu lại dạng UTF-8 (Save As, Encoding: UTF-8)")
+    try:
+        return raw.decode("utf-8-sig"), None
+    except UnicodeDecodeError as error:
+        line = raw.count(b"\n", 0, error.start) + 1
+        return "", Finding(shown, line, "encoding",
+                           "Tệp không phải UTF-8 (có thể là Windows-1258, TCVN3 hoặc VNI): "
+                           "hãy lưu lại dạng UTF-8")
+
+
+def read_metadata(text: str, source: SourceFile, shown: str) -> list[Finding]:
+    """Read the `Key: value` lines before the first blank line into `source.metadata`."""
+    findings = []
+    lines = text.splitlines()
+    if not lines or not METADATA_LINE.match(lines[0]):
+        return [Finding(shown, 1, "malformed-metadata",
+                        "Dòng đầu tiên phải là thông tin bài viết dạng 'Title: Tiêu đề bài viết'")]
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            break
+        if line.startswith(("    ", "\t")):  # continuation of the previous value
+            continue
+        match = METADATA_LINE.match(line)
+        if match is None:
+            findings.append(Finding(shown, number, "malformed-metadata",
+                                    "Dòng thông tin không đúng dạng 'Tên: giá trị'; "
+                                    "phần thông tin phải kết thúc bằng một dòng trống"))
+            continue
+        key = match["key"].lower()
+        if key in source.metadata:
+            findings.append(Finding(shown, number, "duplicate-metadata",
+                                    f"Thông tin '{match['key']}' được khai báo hai lần"))
+            continue
+        source.metadata[key] = (number, match["value"].strip())
+        if key not in KNOWN_METADATA:
+            findings.append(Finding(shown, number, "unknown-metadata",
+                                    f"Không biết thông tin '{match['key']}': "
+                                    "có phải viết nhầm tên (Title, Date, Category, Tags, Author, "
+                                    "Summary, Slug, Lang)?", "warning"))
+    return findings
+
+
+def check_metadata(
+    source: SourceFile, shown: str, settings: dict, today: datetime | None
+) -> list[Finding]:
+    findings = []
+    for key in REQUIRED_METADATA[source.kind]:
+        if key not in source.metadata:
+            findings.append(Finding(shown, 1, "missing-metadata",
+                                    f"Thiếu thông tin bắt buộc '{key.capitalize()}:'"))
+    for key, (line, value) in source.metadata.items():
+        if not value and key in KNOWN_METADATA:
+            findings.append(Finding(shown, line, "empty-metadata",
+                                    f"Thông tin '{key.capitalize()}' để trống"))
+    if source.value("date"):
+        findings += check_date(source, shown, settings, today)
+    if source.value("category"):
+        findings += check_field(source, shown, settings)
+    lang_line, lang = source.metadata.get("lang", (0, ""))
+    if lang and lang not in settings["EDITIONS"]:
+        findings.append(Finding(shown, lang_line, "unknown-lang",
+                                f"Ngôn ngữ '{lang}' không có trên trang; dùng một trong: "
+                                + ", ".join(settings["EDITIONS"])))
+    return findings
+
+
+def check_date(source: SourceFile, shown: str, settings: dict, today: datetime | None) -> list[Finding]:
+    line, value = source.metadata["date"]
+    parsed = None
+    if ISO_DATE.match(value):
+        try:
+            parsed = datetime.fromisoformat(value.replace(" ", "T") if " " in value else value)
+        except ValueError:
+            parsed = None
+    if parsed is None:
+        return [Finding(shown, line, "bad-date",
+                        f"Ngày '{value}' không đọc được: viết dạng năm-tháng-ngày giờ:phút, "
+                        "ví dụ 'Date: 2021-07-15 14:00'")]
+    zone = ZoneInfo(settings["TIMEZONE"])
+    now = today or datetime.now(zone)
+    if parsed.replace(tzinfo=zone) > now and not settings["WITH_FUTURE_DATES"]:
+        return [Finding(shown, line, "future-date",
+                        f"Ngày {value} ở tương lai: bài sẽ chưa được đăng cho đến ngày đó",
+                        "warning")]
+    return []
+
+
+def check_field(source: SourceFile, shown: str, settings: dict) -> list[Finding]:
+    line, value = source.metadata["category"]
+    names = [name for entry in settings["FIELDS"] for name in entry.values()]
+    if value.casefold() in {name.casefold() for name in names}:
+        return []
+    vietnamese = [entry["vi"] for entry in settings["FIELDS"]]
+    folded = {strip_accents(name).casefold(): name for name in vietnamese}
+    close = difflib.get_close_matches(strip_accents(value).casefold(), folded, n=1, cutoff=0.6)
+    hint = f" Có phải là '{folded[close[0]]}'?" if close else ""
+    return [Finding(shown, line, "unknown-field",
+                    f"Lĩnh vực '{value}' không có trong danh sách lĩnh vực của trang."
+                    f"{hint} Các lĩnh vực: " + ", ".join(vietnamese))]
+
+
+def check_body(text: str, path: Path, shown: str) -> list[Finding]:
+    """Photos that must exist and be described; links to other articles that must exist."""
+    findings = []
+    folder = path.parent
+    for number, line in enumerate(text.splitlines(), start=1):
+        for image in IMAGE.finditer(line):
+            src = image["src"].strip("<>")
+            if is_local_photo(src) and not (folder / src).is_file():
+                findings.append(Finding(shown, number, "missing-photo",
+                                        f"Không tìm thấy ảnh '{src}' trong thư mục bài viết"))
+            if not image["alt"].strip() and not (image["title"] or "").strip():
+                findings.append(Finding(shown, number, "missing-alt",
+                                        f"Ảnh '{src}' chưa có mô tả: viết mô tả hoặc chú thích "
+                                        "trong ngoặc vuông, ví dụ ![Toàn cảnh hội nghị](" + src + ")"))
+        for link in LINK.finditer(line):
+            href = link["href"].strip("<>")
+            target = href.split("#", 1)[0]
+            if is_source_link(href) and not (folder / target).is_file():
+                findings.append(Finding(shown, number, "broken-link",
+                                        f"Liên kết tới '{target}' không dẫn tới bài viết nào"))
+    return findings
+
+
+def check_normalisation(text: str, shown: str) -> list[Finding]:
+    """Text not in NFC (decomposed tone marks, often pasted from macOS or PDFs)."""
+    if unicodedata.is_normalized("NFC", text):
+        return []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not unicodedata.is_normalized("NFC", line):
+            return [Finding(shown, number, "not-nfc",
+                            "Chữ có dấu được gõ ở dạng tách rời (NFD): trang vẫn hiển thị đúng, "
+                            "nhưng hãy chạy 'invoke check --fix' để sửa tệp", "warning")]
+    return []
+
+
+def duplicate_slugs(sources: list[SourceFile], settings: dict) -> list[Finding]:
+    """Two files of the same kind and language that would publish at the same address."""
+    seen: dict[tuple[str, str, str], SourceFile] = {}
+    findings = []
+    for source in sources:
+        slug = source.value("slug") or slugify(source.value("title"))
+        if not slug:
+            continue
+        key = (source.kind, source.value("lang") or settings["DEFAULT_LANG"], slug)
+        if key in seen:
+            first = display_path(seen[key].path, settings)
+            line = source.metadata.get("slug", source.metadata.get("title", (1, "")))[0]
+            findings.append(Finding(display_path(source.path, settings), line, "duplicate-slug",
+                                    f"Địa chỉ '{slug}' trùng với bài {first}: "
+                                    "hãy đổi tiêu đề hoặc thêm dòng 'Slug:' khác"))
+        else:
+            seen[key] = source
+    return findings
+
+
+def fix_normalisation(settings: dict) -> list[Path]:
+    """Rewrite every source that is not NFC as NFC. Returns the files changed."""
+    changed = []
+    for path, _ in source_files(settings):
+        try:
+            text = path.read_text(encoding="utf-8-sig")
+        except UnicodeDecodeError:
+            continue  # reported by the lint; not something --fix can guess
+        if not unicodedata.is_normalized("NFC", text):
+            path.write_text(nfc(text), encoding="utf-8")
+            changed.append(path)
+    return changed

@@ -1,0 +1,131 @@
+"""Settings of Bản tin for previews on an editor's machine. publishconf.py builds on these.
+
+Every setting of the project lives here (or in publishconf.py); the code only reads them.
+"""
+
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+
+# --- Site -------------------------------------------------------------------------------------
+SITENAME = "Bản tin Đoàn Khối các cơ quan tỉnh"
+SITE_ORGANISATION = "Đoàn Khối các cơ quan tỉnh Hà Nam"
+SITEURL = ""
+RELATIVE_URLS = False
+DEFAULT_LANG = "vi"
+# Languages of the site, the default first; each has its own edition (the default at /).
+EDITIONS = ["vi", "en"]
+TIMEZONE = "Asia/Ho_Chi_Minh"
+DEFAULT_DATE_FORMAT = "%d/%m/%Y"
+
+# Babel date patterns per language. CLDR's short pattern for vi is d/M/yy, which nobody here writes.
+LONG_DATE_PATTERNS = {"vi": "EEEE, dd/MM/yyyy", "en": "EEEE, d MMMM yyyy"}
+
+# --- Fields (categories), in ribbon order ----------------------------------------------------------
+# Editors write the Vietnamese name in `Category:`; the English edition shows the English one.
+FIELDS = [
+    {"vi": "Xây dựng Đảng", "en": "Party Building"},
+    {"vi": "Đoàn thanh niên", "en": "Youth Union"},
+    {"vi": "Công đoàn", "en": "Trade Union"},
+    {"vi": "Nữ công", "en": "Women's Affairs"},
+    {"vi": "Cựu chiến binh", "en": "Veterans"},
+    {"vi": "Văn hóa - Thể thao", "en": "Culture and Sports"},
+]
+
+# --- Content --------------------------------------------------------------------------------------
+PATH = str(ROOT / "content")
+ARTICLE_PATHS = ["articles"]
+PAGE_PATHS = ["pages"]
+STATIC_PATHS = ["images"]
+# Photos are found by the article reader (plugins/photos) next to index.md, not as static files.
+ARTICLE_EXCLUDES = []
+READERS = {"html": None, "rst": None}  # Markdown only: one authoring format for editors
+DEFAULT_METADATA = {}
+# A source larger than this is refused by the lint (a pasted document, not an article).
+MAX_SOURCE_BYTES = 2_000_000
+ARTICLE_TRANSLATION_ID = "slug"
+# Articles dated in the future are not published until their date (the lint says so).
+WITH_FUTURE_DATES = False
+
+# Clean directory URLs: /tin/2021/hoi-nghi-.../ and never .html.
+ARTICLE_URL = "tin/{date:%Y}/{slug}/"
+ARTICLE_SAVE_AS = ARTICLE_URL + "index.html"
+ARTICLE_LANG_URL = ARTICLE_URL
+ARTICLE_LANG_SAVE_AS = ""  # each edition writes its own language only
+PAGE_URL = "{slug}/"
+PAGE_SAVE_AS = PAGE_URL + "index.html"
+PAGE_LANG_URL = PAGE_URL
+PAGE_LANG_SAVE_AS = ""
+DRAFT_URL = "nhap/{slug}/"
+DRAFT_SAVE_AS = DRAFT_URL + "index.html"
+DRAFT_LANG_SAVE_AS = ""
+CATEGORY_URL = "linh-vuc/{slug}/"
+CATEGORY_SAVE_AS = CATEGORY_URL + "index.html"
+CATEGORIES_SAVE_AS = ""
+TAG_URL = "the/{slug}/"
+TAG_SAVE_AS = TAG_URL + "index.html"
+TAGS_SAVE_AS = ""
+AUTHOR_URL = "tac-gia/{slug}/"
+AUTHOR_SAVE_AS = AUTHOR_URL + "index.html"
+AUTHORS_SAVE_AS = ""
+ARCHIVES_URL = "luu-tru/"
+ARCHIVES_SAVE_AS = ARCHIVES_URL + "index.html"
+YEAR_ARCHIVE_URL = "luu-tru/{date:%Y}/"
+YEAR_ARCHIVE_SAVE_AS = YEAR_ARCHIVE_URL + "index.html"
+MONTH_ARCHIVE_URL = "luu-tru/{date:%Y}/{date:%m}/"
+MONTH_ARCHIVE_SAVE_AS = MONTH_ARCHIVE_URL + "index.html"
+INDEX_SAVE_AS = "index.html"
+PAGINATION_PATTERNS = (
+    (1, "{url}", "{save_as}"),
+    (2, "{base_name}/trang/{number}/", "{base_name}/trang/{number}/index.html"),
+)
+DEFAULT_PAGINATION = 10
+SLUGIFY_SOURCE = "title"
+
+# Feeds come with the search-and-feeds work; none until then.
+FEED_ALL_ATOM = None
+CATEGORY_FEED_ATOM = None
+TRANSLATION_FEED_ATOM = None
+AUTHOR_FEED_ATOM = None
+AUTHOR_FEED_RSS = None
+
+# --- Markdown -------------------------------------------------------------------------------------
+MARKDOWN = {
+    "extension_configs": {
+        "markdown.extensions.extra": {},
+        "markdown.extensions.smarty": {},  # curly quotes and dashes, right for Vietnamese
+    },
+    "output_format": "html5",
+}
+# typogrify's `caps` only knows ASCII capitals and would style "HĐND" unlike "UBND".
+TYPOGRIFY = True
+TYPOGRIFY_IGNORE_TAGS = ["pre", "code"]
+TYPOGRIFY_OMIT_FILTERS = ["caps"]
+
+# --- Theme ----------------------------------------------------------------------------------------
+THEME = str(ROOT / "theme")
+THEME_STATIC_DIR = "theme"
+JINJA_ENVIRONMENT = {"extensions": ["jinja2.ext.i18n"], "trim_blocks": True, "lstrip_blocks": True}
+
+# --- Plugins (listed explicitly: Pelican would otherwise load every installed one) ------------------
+PLUGIN_PATHS = [str(ROOT)]
+PLUGINS = [
+    "plugins.reader",
+    "plugins.fields",
+    "plugins.dates",
+    "plugins.i18n",
+    "plugins.photos",
+]
+
+# --- Build ----------------------------------------------------------------------------------------
+OUTPUT_PATH = str(ROOT / "output")
+CACHE_PATH = str(ROOT / "cache" / "pelican")
+DELETE_OUTPUT_DIRECTORY = False  # the build writes to a fresh staging folder and swaps it in
+# Strict mode: any warning or error fails the build and output/ keeps the last good site.
+STRICT = False
+# A figure's image has an empty alt on purpose when its caption already describes it
+# (plugins/figures): a screen reader must not read the same text twice.
+LOG_FILTER = [
+    (30, "Empty alt attribute for image %s in %s"),
+    (30, "Other images have empty alt attributes"),
+]

@@ -1,0 +1,1 @@
+"""Pelican plugins of Bản tin, one package per feature, each with register()."""

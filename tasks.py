@@ -1,0 +1,151 @@
+"""Tasks of Bản tin: the one entry point for editors and CI. Run `invoke --list` to see them.
+
+Each task calls one function of bantin/ and says what it did and where the result is.
+"""
+
+import functools
+import http.server
+import os
+import shutil
+import subprocess
+import sys
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from invoke import task
+from invoke.exceptions import Exit
+
+ROOT = Path(__file__).resolve().parent
+sys.path.insert(0, str(ROOT))
+
+from bantin.build import build as build_site  # noqa: E402
+from bantin.build import describe, load_settings  # noqa: E402
+from bantin.errors import BuildFailed  # noqa: E402
+from bantin.lint import fix_normalisation, lint  # noqa: E402
+from bantin.vietnamese import slugify  # noqa: E402
+
+DEV_SETTINGS = ROOT / "pelicanconf.py"
+# Debian packages the test suite needs: a real browser for the accessibility and keyboard tests.
+TEST_APT_PACKAGES = {"/usr/bin/chromium": "chromium"}
+
+
+def _build(settings_file: Path, strict: bool | None) -> Path:
+    """Build, print the findings, and stop with exit code 1 when the build failed."""
+    try:
+        result = build_site(settings_file, strict=strict)
+    except BuildFailed as failure:
+        print(describe(failure.findings), file=sys.stderr)
+        raise Exit("Dựng trang thất bại; trang cũ trong output/ được giữ nguyên.", code=1)
+    if result.findings:
+        print(describe(result.findings), file=sys.stderr)
+    for source in result.skipped:
+        print(f"Bỏ qua (có lỗi): {source}", file=sys.stderr)
+    pages = sum(1 for _ in result.output.rglob("*.html"))
+    print(f"Đã dựng trang: {result.output.relative_to(ROOT)}/ ({pages} trang HTML)")
+    return result.output
+
+
+@task(help={"strict": "fail on any warning, as publishing does", "settings": "settings file"})
+def build(c, strict=False, settings=str(DEV_SETTINGS)):
+    """Build the site into output/ (lint first; broken articles are left out unless --strict)."""
+    _build(Path(settings), strict or None)
+
+
+@task(help={"port": "port on 127.0.0.1 (default 8000)"})
+def serve(c, port=8000):
+    """Build the site, then serve output/ on http://127.0.0.1:8000."""
+    output = _build(DEV_SETTINGS, None)
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(output))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", int(port)), handler)
+    print(f"Xem trang tại http://127.0.0.1:{port}/ (Ctrl+C để dừng)")
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        print("Đã dừng.")
+
+
+@task(help={"port": "port on 127.0.0.1 (default 8000)"})
+def livereload(c, port=8000):
+    """Preview: rebuild when content, theme or plugins change and reload the browser."""
+    from livereload import Server
+
+    output = _build(DEV_SETTINGS, None)
+
+    def rebuild():
+        try:
+            _build(DEV_SETTINGS, None)
+        except Exit as failure:
+            print(failure.message, file=sys.stderr)
+
+    server = Server()
+    for watched in ("content", "theme", "plugins", "bantin", "pelicanconf.py"):
+        server.watch(str(ROOT / watched), rebuild)
+    print(f"Xem trước tại http://127.0.0.1:{port}/ — trang tự tải lại khi bạn lưu tệp")
+    server.serve(host="127.0.0.1", port=int(port), root=str(output))
+
+
+@task(help={"title": "the article's title, in Vietnamese", "field": "its field, e.g. 'Đoàn thanh niên'"})
+def new(c, title, field):
+    """Create an article folder with its index.md: `invoke new "Tiêu đề" --field "Công đoàn"`."""
+    settings = load_settings(DEV_SETTINGS)
+    names = {entry["vi"].casefold(): entry["vi"] for entry in settings["FIELDS"]}
+    if field.casefold() not in names:
+        raise Exit(f"Lĩnh vực '{field}' không có; chọn một trong: " + ", ".join(names.values()), 1)
+    now = datetime.now(ZoneInfo(settings["TIMEZONE"]))
+    slug = slugify(title)
+    folder = Path(settings["PATH"]) / settings["ARTICLE_PATHS"][0] / f"{now:%Y}" / slug
+    if folder.exists():
+        raise Exit(f"Đã có bài viết ở {folder.relative_to(ROOT)}: hãy chọn tiêu đề khác.", 1)
+    folder.mkdir(parents=True)
+    (folder / "index.md").write_text(
+        f"Title: {title}\nDate: {now:%Y-%m-%d %H:%M}\nCategory: {names[field.casefold()]}\n"
+        "Tags:\nAuthor:\nSummary:\n\n",
+        encoding="utf-8",
+    )
+    print(f"Đã tạo {folder.relative_to(ROOT)}/index.md — viết nội dung vào tệp này và chép ảnh "
+          "vào cùng thư mục.")
+
+
+@task(help={"fix": "rewrite files whose text is not NFC"})
+def check(c, fix=False):
+    """Lint the content: one line per problem, `path:line: message [code]`; exit 1 on errors."""
+    settings = load_settings(DEV_SETTINGS)
+    if fix:
+        for path in fix_normalisation(settings):
+            print(f"Đã chuẩn hóa NFC: {path.relative_to(ROOT)}")
+    findings = lint(settings)
+    if findings:
+        print(describe(findings))
+    if any(finding.is_error for finding in findings):
+        raise Exit(code=1)
+
+
+@task
+def clean(c):
+    """Remove output/, leftover staging folders and caches."""
+    for path in [ROOT / "output", ROOT / "cache", *ROOT.glob("output.*")]:
+        if path.exists():
+            shutil.rmtree(path)
+            print(f"Đã xóa {path.relative_to(ROOT)}")
+
+
+def _install_test_system_packages() -> None:
+    """Install the Debian packages the tests need when they are missing (root or sudo)."""
+    missing = [package for path, package in TEST_APT_PACKAGES.items() if not Path(path).exists()]
+    if not missing:
+        return
+    prefix = [] if os.geteuid() == 0 else ["sudo"]
+    print(f"Cài gói Debian cho kiểm thử: {' '.join(missing)}")
+    environment = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    subprocess.run([*prefix, "apt-get", "update", "-qq"], check=True, env=environment)
+    subprocess.run([*prefix, "apt-get", "install", "-y", "-qq", *missing], check=True, env=environment)
+
+
+@task(help={"args": "extra pytest arguments, e.g. '-k figures'"})
+def test(c, args=""):
+    """Install what the tests need (Chromium from Debian when missing) and run every test."""
+    _install_test_system_packages()
+    result = c.run(f"{sys.executable} -m pytest {args}", warn=True, pty=False)
+    if result.exited:
+        raise Exit(code=result.exited)
