@@ -60,11 +60,15 @@ def check_site(output: Path, settings: dict) -> list[Finding]:
     output = Path(output)
     if not output.is_dir():
         return [Finding(output, None, "site-missing", "không tìm thấy thư mục trang đã dựng")]
-    site = SiteLinks(output, settings.get("SITEURL", ""))
-    findings = site.check()
+    findings = check_links(output, settings)
     findings += check_sizes(output, settings)
     findings += check_html_validity(sorted(output.rglob("*.html")), output)
     return findings
+
+
+def check_links(output: Path, settings: dict) -> list[Finding]:
+    """Links, anchors, images, alt texts; everything but sizes and HTML validity."""
+    return SiteLinks(Path(output), settings.get("SITEURL", "")).check()
 
 
 class SiteLinks:
