@@ -1,0 +1,120 @@
+"""The photos of one build: settings read once, the cache, and each photo's published set.
+
+Before Pelican reads the articles, `prefetch` finds the photos their Markdown names and derives
+the missing ones in parallel, so that when the Markdown is converted every photo's sizes (or its
+error) are already known and the markup can be written in one pass.
+"""
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import quote
+
+from .cache import PhotoCache, cache_key
+from .derive import Derived, PhotoError, PhotoSettings, Variant
+from .pipeline import derive_into_cache, derive_missing
+
+# Cheap guesses at the photos a Markdown file uses, to start their work early. The Markdown
+# treeprocessor is the authority: a photo missed here is derived when it is met.
+IMAGE_REFERENCE = re.compile(r"!\[[^\]]*\]\(\s*<?([^)>\s]+)")
+IMAGE_METADATA = re.compile(r"^image:\s*(\S.*?)\s*$", re.IGNORECASE | re.MULTILINE)
+MARKDOWN_SUFFIXES = (".md", ".markdown")
+
+
+def is_local_photo(src: str) -> bool:
+    """True for a plain relative path such as `IMG_5760.jpg` or `anh/IMG_5760.jpg`."""
+    return bool(src) and "://" not in src and not src.startswith(("/", "{", "data:", "#"))
+
+
+@dataclass(frozen=True)
+class Photo:
+    """One photo as an article uses it: where it comes from and what gets published."""
+
+    source: Path
+    src: str  # as the editor wrote it, relative to the article's folder
+    key: str | None
+    derived: Derived | None
+    error: PhotoError | None
+
+    def file_name(self, variant: Variant) -> str:
+        """Published name, beside the article's page: `anh/IMG_5760.jpg` -> `anh/IMG_5760-800.webp`."""
+        stem = self.src.rsplit(".", 1)[0] if "." in Path(self.src).name else self.src
+        return f"{stem}-{variant.width}.{variant.extension}"
+
+    def variants(self, format_: str) -> list[Variant]:
+        return [v for v in self.derived.variants if v.format == format_]
+
+    def srcset(self, format_: str, prefix: str = "") -> str:
+        return ", ".join(
+            f"{prefix}{quote(self.file_name(v))} {v.width}w" for v in self.variants(format_)
+        )
+
+    def default_variant(self, preferred_width: int) -> Variant:
+        """The fallback variant closest to `preferred_width`: `src` for browsers without srcset."""
+        return min(
+            self.variants(self.derived.fallback), key=lambda v: abs(v.width - preferred_width)
+        )
+
+
+def photo_settings(settings: dict) -> PhotoSettings:
+    return PhotoSettings(
+        widths=tuple(sorted(settings["PHOTO_WIDTHS"])),
+        webp_quality=settings["PHOTO_WEBP_QUALITY"],
+        jpeg_quality=settings["PHOTO_JPEG_QUALITY"],
+        webp_method=settings["PHOTO_WEBP_METHOD"],
+        max_pixels=settings["PHOTO_MAX_PIXELS"],
+    )
+
+
+class PhotoLibrary:
+    def __init__(self, settings: dict):
+        self.settings = photo_settings(settings)
+        self.cache = PhotoCache(Path(settings["PHOTO_CACHE_PATH"]))
+        self.progress = settings.get("PHOTO_PROGRESS")
+        self._photos: dict[tuple[Path, str], Photo] = {}
+
+    def photo(self, article_dir: Path, src: str) -> Photo:
+        """The photo `src` used by the article in `article_dir`, derived now if need be."""
+        known = self._photos.get((article_dir, src))
+        if known is not None:
+            return known
+        source = article_dir / src
+        if not source.is_file():
+            error = PhotoError("photo-missing", f"không tìm thấy ảnh “{src}” cạnh bài viết")
+            return self._remember(article_dir, Photo(source, src, None, None, error))
+        key = cache_key(source, self.settings)
+        result = self.cache.lookup(key)
+        if result is None:
+            derive_into_cache(source, key, self.settings, self.cache.root)
+            result = self.cache.lookup(key)
+        if isinstance(result, PhotoError):
+            return self._remember(article_dir, Photo(source, src, key, None, result))
+        return self._remember(article_dir, Photo(source, src, key, result, None))
+
+    def _remember(self, article_dir: Path, photo: Photo) -> Photo:
+        self._photos[(article_dir, photo.src)] = photo
+        return photo
+
+    def prefetch(self, content_roots: list[Path]) -> None:
+        """Derive, on every core, the photos the Markdown under `content_roots` appears to use."""
+        jobs: dict[str, Path] = {}
+        for source in referenced_photos(content_roots):
+            key = cache_key(source, self.settings)
+            if key not in jobs and self.cache.lookup(key) is None:
+                jobs[key] = source
+        derive_missing(jobs, self.settings, self.cache, self.progress)
+
+
+def referenced_photos(content_roots: list[Path]) -> list[Path]:
+    """Existing files named as images or `Image:` metadata by the Markdown files."""
+    found: dict[Path, None] = {}
+    for root in content_roots:
+        for markdown in sorted(root.rglob("*")):
+            if markdown.suffix.lower() not in MARKDOWN_SUFFIXES or not markdown.is_file():
+                continue
+            text = markdown.read_text(encoding="utf-8", errors="replace")
+            names = IMAGE_REFERENCE.findall(text) + IMAGE_METADATA.findall(text)
+            for name in names:
+                if is_local_photo(name) and (markdown.parent / name).is_file():
+                    found[markdown.parent / name] = None
+    return list(found)
