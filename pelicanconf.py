@@ -129,3 +129,26 @@ LOG_FILTER = [
     (30, "Empty alt attribute for image %s in %s"),
     (30, "Other images have empty alt attributes"),
 ]
+
+# --- Publishing checks and hosting ----------------------------------------------------------------
+# Largest size, in bytes, of one published file, by suffix (bantin/site_checks): readers are mostly
+# on phones over slow connections. "default" covers every other suffix.
+SIZE_BUDGETS = {
+    "html": 100_000,
+    "css": 50_000,
+    "js": 100_000,
+    "svg": 50_000,
+    "jpg": 500_000,
+    "jpeg": 500_000,
+    "png": 500_000,
+    "webp": 500_000,
+    "avif": 500_000,
+    "default": 1_000_000,
+}
+# One policy for the templates' <meta http-equiv> tag and the _headers file (bantin/headers):
+# nothing inline, nothing from another origin. 'wasm-unsafe-eval' lets the search index's
+# WebAssembly run; it does not allow eval() of scripts.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self'; "
+    "font-src 'self'; connect-src 'self'; manifest-src 'self'; form-action 'self'; base-uri 'none'"
+)
