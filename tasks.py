@@ -23,9 +23,13 @@ from bantin.build import build as build_site  # noqa: E402
 from bantin.build import describe, load_settings  # noqa: E402
 from bantin.errors import BuildFailed  # noqa: E402
 from bantin.lint import fix_normalisation, lint  # noqa: E402
+from bantin.publish import PublishFailed  # noqa: E402
+from bantin.publish import publish as publish_site  # noqa: E402
+from bantin.site_checks import check_site as run_site_checks  # noqa: E402
 from bantin.vietnamese import slugify  # noqa: E402
 
 DEV_SETTINGS = ROOT / "pelicanconf.py"
+PUBLISH_SETTINGS = ROOT / "publishconf.py"
 # Debian packages the test suite needs: a real browser for the accessibility and keyboard tests.
 TEST_APT_PACKAGES = {"/usr/bin/chromium": "chromium"}
 
@@ -149,3 +153,29 @@ def test(c, args=""):
     result = c.run(f"{sys.executable} -m pytest {args}", warn=True, pty=False)
     if result.exited:
         raise Exit(code=result.exited)
+
+
+@task(help={"output": "folder of the built site (default: the settings' OUTPUT_PATH)",
+            "settings": "settings the site was built with (for SITEURL and SIZE_BUDGETS)"})
+def check_site(c, output="", settings=str(DEV_SETTINGS)):
+    """Check a built site: links, #anchors, images, alt texts, size budgets, valid HTML."""
+    loaded = load_settings(settings)
+    folder = Path(output or loaded["OUTPUT_PATH"])
+    findings = run_site_checks(folder, loaded)
+    if findings:
+        print(describe(findings), file=sys.stderr)
+    if any(finding.is_error for finding in findings):
+        raise Exit(f"Trang trong {folder} chưa đạt kiểm tra ({len(findings)} lỗi).", code=1)
+    print(f"Trang trong {folder} đạt mọi kiểm tra.")
+
+
+@task(help={"settings": "publishing settings file"})
+def publish(c, settings=str(PUBLISH_SETTINGS)):
+    """Build with publishconf.py, check, then deploy (BANTIN_DEPLOY) and replace output/."""
+    try:
+        target = publish_site(settings)
+    except PublishFailed as failure:
+        print(describe(failure.findings), file=sys.stderr)
+        raise Exit(f"Không xuất bản: bước {failure.step} thất bại; trang đang phát hành và "
+                   "output/ được giữ nguyên.", code=1)
+    print(f"Đã xuất bản: {target}.")
