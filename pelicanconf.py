@@ -10,6 +10,9 @@ ROOT = Path(__file__).resolve().parent
 # --- Site -------------------------------------------------------------------------------------
 SITENAME = "Bản tin Đoàn Khối các cơ quan tỉnh"
 SITE_ORGANISATION = "Đoàn Khối các cơ quan tỉnh Hà Nam"
+# The site's <meta name="description"> where a page has no summary of its own.
+SITE_DESCRIPTION = ("Tin hoạt động của Đảng, Đoàn thanh niên, Công đoàn, Nữ công, Cựu chiến binh "
+                    "và văn hóa - thể thao trong Khối các cơ quan tỉnh Hà Nam.")
 SITEURL = ""
 RELATIVE_URLS = False
 DEFAULT_LANG = "vi"
@@ -61,10 +64,12 @@ DRAFT_SAVE_AS = DRAFT_URL + "index.html"
 DRAFT_LANG_SAVE_AS = ""
 CATEGORY_URL = "linh-vuc/{slug}/"
 CATEGORY_SAVE_AS = CATEGORY_URL + "index.html"
-CATEGORIES_SAVE_AS = ""
+CATEGORIES_URL = "linh-vuc/"
+CATEGORIES_SAVE_AS = CATEGORIES_URL + "index.html"
 TAG_URL = "the/{slug}/"
 TAG_SAVE_AS = TAG_URL + "index.html"
-TAGS_SAVE_AS = ""
+TAGS_URL = "the/"
+TAGS_SAVE_AS = TAGS_URL + "index.html"
 AUTHOR_URL = "tac-gia/{slug}/"
 AUTHOR_SAVE_AS = AUTHOR_URL + "index.html"
 AUTHORS_SAVE_AS = ""
@@ -74,6 +79,7 @@ YEAR_ARCHIVE_URL = "luu-tru/{date:%Y}/"
 YEAR_ARCHIVE_SAVE_AS = YEAR_ARCHIVE_URL + "index.html"
 MONTH_ARCHIVE_URL = "luu-tru/{date:%Y}/{date:%m}/"
 MONTH_ARCHIVE_SAVE_AS = MONTH_ARCHIVE_URL + "index.html"
+INDEX_URL = ""  # the home page is the site root, for canonical URLs and page 1 links
 INDEX_SAVE_AS = "index.html"
 PAGINATION_PATTERNS = (
     (1, "{url}", "{save_as}"),
@@ -105,6 +111,8 @@ TYPOGRIFY_OMIT_FILTERS = ["caps"]
 # --- Theme ----------------------------------------------------------------------------------------
 THEME = str(ROOT / "theme")
 THEME_STATIC_DIR = "theme"
+# 404.html is the page static hosts serve for unknown addresses.
+DIRECT_TEMPLATES = ["index", "categories", "tags", "archives", "404"]
 JINJA_ENVIRONMENT = {"extensions": ["jinja2.ext.i18n"], "trim_blocks": True, "lstrip_blocks": True}
 
 # --- Plugins (listed explicitly: Pelican would otherwise load every installed one) ------------------
@@ -115,6 +123,7 @@ PLUGINS = [
     "plugins.dates",
     "plugins.i18n",
     "plugins.photos",
+    "plugins.assets",
 ]
 
 # --- Build ----------------------------------------------------------------------------------------
