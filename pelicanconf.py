@@ -126,6 +126,23 @@ PLUGINS = [
     "plugins.assets",
 ]
 
+# --- Photos (plugins/photos) -----------------------------------------------------------------------
+# Published widths in pixels (never upscaled): phones at 1x/2x, the article column at 2x.
+PHOTO_WIDTHS = [480, 800, 1200, 1600]
+# Qualities chosen by measurement on real photos (README.md, "Photos").
+PHOTO_WEBP_QUALITY = 75
+PHOTO_JPEG_QUALITY = 80
+PHOTO_WEBP_METHOD = 4  # libwebp effort 0-6: 4 is its default balance of size and speed
+# The width of the <img src> fallback and of card and Open Graph images.
+PHOTO_DEFAULT_WIDTH = 800
+# How wide photos are shown: the article column is at most 40em (theme/static/css).
+PHOTO_SIZES = "(min-width: 48em) 40em, 100vw"
+# Larger images are refused as likely decompression bombs (a 12 MP phone photo is far below).
+PHOTO_MAX_PIXELS = 60_000_000
+# Originals (with their EXIF location and camera serial) stay off the site unless this is set.
+PHOTO_PUBLISH_ORIGINALS = False
+PHOTO_CACHE_PATH = str(ROOT / "cache" / "photos")
+
 # --- Build ----------------------------------------------------------------------------------------
 OUTPUT_PATH = str(ROOT / "output")
 CACHE_PATH = str(ROOT / "cache" / "pelican")

@@ -36,6 +36,9 @@ class _Recorder(logging.Handler):
         self.findings: list[Finding] = []
 
     def emit(self, record: logging.LogRecord) -> None:
+        if isinstance(getattr(record, "finding", None), Finding):  # a plugin's own finding
+            self.findings.append(record.finding)
+            return
         message = " ".join(record.getMessage().split())
         self.findings.append(Finding("pelican", None, "pelican-" + record.levelname.lower(), message))
 

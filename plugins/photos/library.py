@@ -44,10 +44,11 @@ class Photo:
     def variants(self, format_: str) -> list[Variant]:
         return [v for v in self.derived.variants if v.format == format_]
 
+    def url(self, variant: Variant) -> str:
+        return quote(self.file_name(variant))
+
     def srcset(self, format_: str, prefix: str = "") -> str:
-        return ", ".join(
-            f"{prefix}{quote(self.file_name(v))} {v.width}w" for v in self.variants(format_)
-        )
+        return ", ".join(f"{prefix}{self.url(v)} {v.width}w" for v in self.variants(format_))
 
     def default_variant(self, preferred_width: int) -> Variant:
         """The fallback variant closest to `preferred_width`: `src` for browsers without srcset."""
@@ -70,7 +71,6 @@ class PhotoLibrary:
     def __init__(self, settings: dict):
         self.settings = photo_settings(settings)
         self.cache = PhotoCache(Path(settings["PHOTO_CACHE_PATH"]))
-        self.progress = settings.get("PHOTO_PROGRESS")
         self._photos: dict[tuple[Path, str], Photo] = {}
 
     def photo(self, article_dir: Path, src: str) -> Photo:
@@ -102,7 +102,18 @@ class PhotoLibrary:
             key = cache_key(source, self.settings)
             if key not in jobs and self.cache.lookup(key) is None:
                 jobs[key] = source
-        derive_missing(jobs, self.settings, self.cache, self.progress)
+        derive_missing(jobs, self.settings, self.cache)
+
+
+_current: tuple[dict, PhotoLibrary] | None = None
+
+
+def library_for(settings: dict) -> PhotoLibrary:
+    """The library of the build these settings belong to (one Pelican run, one settings dict)."""
+    global _current
+    if _current is None or _current[0] is not settings:
+        _current = (settings, PhotoLibrary(settings))
+    return _current[1]
 
 
 def referenced_photos(content_roots: list[Path]) -> list[Path]:

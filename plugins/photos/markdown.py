@@ -1,40 +1,96 @@
-"""Markdown side of photos: relative image paths resolved against the article's own folder."""
+"""Markdown side of photos: `![...](IMG_5760.jpg)` becomes a responsive `<picture>`.
+
+The path is relative to the article's own folder. The published files sit beside the article's
+page, so the markup keeps relative URLs: WebP in a `<source>`, the JPEG (or PNG) fallback in the
+`<img>`, each with every width in `srcset`, and the `<img>` with its width and height so the page
+does not jump while photos load. The first photo of a page is fetched first; the others lazily.
+"""
 
 import xml.etree.ElementTree as etree
+from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import unquote
 
 from markdown import Extension, Markdown
 from markdown.treeprocessors import Treeprocessor
 
+from .library import Photo, PhotoLibrary, is_local_photo, library_for
 
-def is_local_photo(src: str) -> bool:
-    """True for a plain relative path such as `IMG_5760.jpg` or `anh/IMG_5760.jpg`."""
-    return bool(src) and "://" not in src and not src.startswith(("/", "{", "data:", "#"))
+MIME_TYPES = {"webp": "image/webp", "jpeg": "image/jpeg", "png": "image/png"}
 
 
-class PhotoPathsTreeprocessor(Treeprocessor):
-    """Records each local photo and marks it for Pelican to publish beside the article."""
+@dataclass(frozen=True)
+class PhotoUse:
+    """A photo where an article shows it, with the text that describes it there."""
 
-    def __init__(self, md: Markdown, source_dir: Path):
+    photo: Photo
+    alt: str
+
+
+class PhotoTreeprocessor(Treeprocessor):
+    def __init__(self, md: Markdown, article_dir: Path, library: PhotoLibrary, settings: dict):
         super().__init__(md)
-        self.source_dir = source_dir
+        self.article_dir = article_dir
+        self.library = library
+        self.sizes = settings["PHOTO_SIZES"]
+        self.default_width = settings["PHOTO_DEFAULT_WIDTH"]
 
     def run(self, root: etree.Element) -> None:
-        for image in root.iter("img"):
+        parents = {child: parent for parent in root.iter() for child in parent}
+        first = True
+        for image in list(root.iter("img")):
             src = image.get("src", "")
-            if is_local_photo(src):
-                self.md.photos.append(self.source_dir / src)
-                # {attach} publishes the file next to the article's page (Pelican core).
-                image.set("src", "{attach}" + src)
+            if not is_local_photo(src):
+                continue
+            photo = self.library.photo(self.article_dir, unquote(src))
+            self.md.photos.append(PhotoUse(photo, describe(image, parents)))
+            if photo.derived is None:
+                continue  # reported with the article; its <img> is left as the editor wrote it
+            picture = self.picture(photo, image, first)
+            parent = parents[image]
+            picture.tail, image.tail = image.tail, None
+            parent[list(parent).index(image)] = picture
+            first = False
+
+    def picture(self, photo: Photo, image: etree.Element, first: bool) -> etree.Element:
+        picture = etree.Element("picture")
+        etree.SubElement(
+            picture, "source", {"type": "image/webp", "srcset": photo.srcset("webp"), "sizes": self.sizes}
+        )
+        default = photo.default_variant(self.default_width)
+        largest = photo.derived
+        image.set("src", photo.url(default))
+        image.set("srcset", photo.srcset(largest.fallback))
+        image.set("sizes", self.sizes)
+        image.set("width", str(largest.width))
+        image.set("height", str(largest.height))
+        if first:
+            image.set("fetchpriority", "high")
+        else:
+            image.set("loading", "lazy")
+        image.set("decoding", "async")
+        picture.append(image)
+        return picture
+
+
+def describe(image: etree.Element, parents: dict) -> str:
+    """What the photo shows: its alt text, or the caption of its figure."""
+    if image.get("alt"):
+        return image.get("alt")
+    figure = parents.get(image)
+    caption = figure.find("figcaption") if figure is not None and figure.tag == "figure" else None
+    return "".join(caption.itertext()).strip() if caption is not None else ""
 
 
 class PhotosExtension(Extension):
     def __init__(self, source_path: str, settings: dict, **kwargs):
-        self.source_dir = Path(source_path).parent
+        self.article_dir = Path(source_path).parent
         self.settings = settings
         super().__init__(**kwargs)
 
     def extendMarkdown(self, md: Markdown) -> None:
         md.photos = []
+        library = library_for(self.settings)
+        processor = PhotoTreeprocessor(md, self.article_dir, library, self.settings)
         # After figures (25) and inline (20), so every <img> exists.
-        md.treeprocessors.register(PhotoPathsTreeprocessor(md, self.source_dir), "photo_paths", 11)
+        md.treeprocessors.register(processor, "photos", 11)
