@@ -1,0 +1,76 @@
+"""The CI workflow is valid YAML, runs only invoke tasks that exist, and publishes only from main."""
+
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+from invoke import Collection
+
+import tasks
+
+ROOT = Path(__file__).resolve().parent.parent
+WORKFLOW = ROOT / ".github" / "workflows" / "publish.yml"
+TASK_CALL = re.compile(r"^python3 bootstrap\.py (?P<task>[\w-]+)(?: .*)?$")
+
+
+@pytest.fixture(scope="module")
+def workflow() -> dict:
+    return yaml.safe_load(WORKFLOW.read_text(encoding="utf-8"))
+
+
+def triggers(workflow: dict) -> dict:
+    return workflow.get("on", workflow.get(True))  # YAML 1.1 reads a bare `on` as true
+
+
+def steps(workflow: dict):
+    for job_name, job in workflow["jobs"].items():
+        for step in job["steps"]:
+            yield job_name, job, step
+
+
+def commands(workflow: dict) -> list[str]:
+    return [
+        line.strip()
+        for _, _, step in steps(workflow)
+        for line in step.get("run", "").splitlines()
+        if line.strip()
+    ]
+
+
+def test_runs_on_pull_requests_and_pushes_to_main(workflow):
+    on = triggers(workflow)
+    assert "pull_request" in on
+    assert on["push"]["branches"] == ["main"]
+
+
+def test_every_command_is_an_invoke_task_that_exists(workflow):
+    existing = set(Collection.from_module(tasks).task_names)
+    called = []
+    for command in commands(workflow):
+        match = TASK_CALL.match(command)
+        assert match, f"the workflow runs something other than an invoke task: {command}"
+        called.append(match["task"])
+    assert set(called) <= existing, f"unknown tasks: {set(called) - existing}"
+    assert {"test", "publish"} <= set(called)
+
+
+def test_pull_requests_check_without_deploying(workflow):
+    check = workflow["jobs"]["check"]
+    assert "if" not in check
+    publish_steps = [step for step in check["steps"] if "publish" in step.get("run", "")]
+    assert publish_steps and all(step["env"]["BANTIN_DEPLOY"] == "" for step in publish_steps)
+
+
+def test_deploying_happens_only_on_main_after_the_checks(workflow):
+    deploying = [
+        (name, job) for name, job, step in steps(workflow)
+        if step.get("env", {}).get("BANTIN_DEPLOY")
+    ]
+    assert deploying
+    for name, job in deploying:
+        assert "github.ref == 'refs/heads/main'" in job["if"]
+        assert "github.event_name != 'pull_request'" in job["if"]
+        assert job["needs"] == "check"
+        assert job["permissions"] == {"contents": "write"}
+
