@@ -89,10 +89,11 @@ def livereload(c, port=8000):
     server.serve(host="127.0.0.1", port=int(port), root=str(output))
 
 
-@task(help={"title": "the article's title, in Vietnamese", "field": "its field, e.g. 'Đoàn thanh niên'"})
-def new(c, title, field):
+@task(help={"title": "the article's title, in Vietnamese", "field": "its field, e.g. 'Đoàn thanh niên'",
+            "settings": "settings file"})
+def new(c, title, field, settings=str(DEV_SETTINGS)):
     """Create an article folder with its index.md: `invoke new "Tiêu đề" --field "Công đoàn"`."""
-    settings = load_settings(DEV_SETTINGS)
+    settings = load_settings(settings)
     names = {entry["vi"].casefold(): entry["vi"] for entry in settings["FIELDS"]}
     if field.casefold() not in names:
         raise Exit(f"Lĩnh vực '{field}' không có; chọn một trong: " + ", ".join(names.values()), 1)
@@ -100,24 +101,25 @@ def new(c, title, field):
     slug = slugify(title)
     folder = Path(settings["PATH"]) / settings["ARTICLE_PATHS"][0] / f"{now:%Y}" / slug
     if folder.exists():
-        raise Exit(f"Đã có bài viết ở {folder.relative_to(ROOT)}: hãy chọn tiêu đề khác.", 1)
+        raise Exit(f"Đã có bài viết ở {folder}: hãy chọn tiêu đề khác.", 1)
     folder.mkdir(parents=True)
+    shown = folder.relative_to(Path(settings["PATH"]).parent)
     (folder / "index.md").write_text(
         f"Title: {title}\nDate: {now:%Y-%m-%d %H:%M}\nCategory: {names[field.casefold()]}\n"
         "Tags:\nAuthor:\nSummary:\n\n",
         encoding="utf-8",
     )
-    print(f"Đã tạo {folder.relative_to(ROOT)}/index.md — viết nội dung vào tệp này và chép ảnh "
+    print(f"Đã tạo {shown}/index.md — viết nội dung vào tệp này và chép ảnh "
           "vào cùng thư mục.")
 
 
-@task(help={"fix": "rewrite files whose text is not NFC"})
-def check(c, fix=False):
+@task(help={"fix": "rewrite files whose text is not NFC", "settings": "settings file"})
+def check(c, fix=False, settings=str(DEV_SETTINGS)):
     """Lint the content: one line per problem, `path:line: message [code]`; exit 1 on errors."""
-    settings = load_settings(DEV_SETTINGS)
+    settings = load_settings(settings)
     if fix:
         for path in fix_normalisation(settings):
-            print(f"Đã chuẩn hóa NFC: {path.relative_to(ROOT)}")
+            print(f"Đã chuẩn hóa NFC: {path}")
     findings = lint(settings)
     if findings:
         print(describe(findings))

@@ -148,14 +148,13 @@ def check_metadata(
     source: SourceFile, shown: str, settings: dict, today: datetime | None
 ) -> list[Finding]:
     findings = []
-    for key in REQUIRED_METADATA[source.kind]:
+    for key in REQUIRED_METADATA[source.kind]:  # optional ones may stay empty
         if key not in source.metadata:
             findings.append(Finding(shown, 1, "missing-metadata",
                                     f"Thiếu thông tin bắt buộc '{key.capitalize()}:'"))
-    for key, (line, value) in source.metadata.items():
-        if not value and key in KNOWN_METADATA:
-            findings.append(Finding(shown, line, "empty-metadata",
-                                    f"Thông tin '{key.capitalize()}' để trống"))
+        elif not source.value(key):
+            findings.append(Finding(shown, source.metadata[key][0], "empty-metadata",
+                                    f"Thông tin bắt buộc '{key.capitalize()}' để trống"))
     if source.value("date"):
         findings += check_date(source, shown, settings, today)
     if source.value("category"):

@@ -61,6 +61,8 @@ class FigureTreeprocessor(Treeprocessor):
             return None
         figure = etree.Element("figure")
         image = etree.SubElement(figure, "img", {"src": src, "alt": ""})
+        # A quote escaped to fit inside the title's own quotes is an ordinary quote in the caption.
+        title = (title or "").replace('\\"', '"')
         caption = (title or alt).strip()
         if title:
             image.set("alt", _ESCAPE.sub(r"\1", _MARKUP.sub("", alt)).strip())
