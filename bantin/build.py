@@ -16,9 +16,14 @@ from pelican import Pelican
 from pelican.settings import read_settings
 
 from bantin.errors import BuildFailed, Finding
+from bantin.headers import write_headers
 from bantin.lint import lint
+from bantin.precompress import precompress
 
 logger = logging.getLogger(__name__)
+
+# Run in order on the staging folder once Pelican is done; precompression last, on final files.
+POST_BUILD_STEPS = (write_headers, precompress)
 
 
 @dataclass
@@ -71,6 +76,8 @@ def build(
     shutil.rmtree(staging, ignore_errors=True)
     try:
         findings += run_pelican(settings_file, overrides, staging, excluded)
+        for step in POST_BUILD_STEPS:
+            findings += step(staging, settings)
         if strict and findings:
             raise BuildFailed(findings)
         replace_atomically(staging, output)
