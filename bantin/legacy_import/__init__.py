@@ -1,0 +1,140 @@
+"""Import of the old SharePoint portal's archive into article folders (`invoke import-legacy`).
+
+Each source is a saved publishing page (.html, .htm, .aspx) or a plain-text copy of one (.txt);
+a folder is searched for both. Every page becomes `<into>/<year>/<slug>/index.md` in the
+authoring format with its photos beside it, filed under the site field that LEGACY_FIELD_MAP (in
+pelicanconf.py) gives for the portal's field. The report lists, per page, what was imported and
+what an editor must review; problems are Findings.
+"""
+
+import re
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+
+from bantin.errors import Finding
+from bantin.legacy_import.page import LegacyPage
+from bantin.legacy_import.plain_text import read_text_page
+from bantin.legacy_import.sharepoint import read_html_page
+from bantin.legacy_import.writer import Manifest, Outcome, write_article
+from bantin.vietnamese import nfc, slugify
+
+READERS = {".html": read_html_page, ".htm": read_html_page, ".aspx": read_html_page,
+           ".txt": read_text_page}
+# Slugs from long Vietnamese titles are cut at a word, to keep URLs readable.
+SLUG_MAX_LENGTH = 80
+
+STATUS_WORDS = {
+    "new": "bài mới",
+    "updated": "cập nhật",
+    "unchanged": "không đổi",
+    "kept": "giữ bản đã sửa",
+    "replaced": "ghi đè (--force)",
+    "error": "không nhập",
+}
+
+
+def collect_sources(sources: Iterable[Path]) -> tuple[list[Path], list[Finding]]:
+    """The page files named, folders searched for pages; a missing path is a finding."""
+    files, findings = [], []
+    for source in sources:
+        if source.is_dir():
+            files += sorted(
+                path for path in source.rglob("*")
+                if path.suffix.lower() in READERS and path.is_file()
+                and not any(part.endswith("_files") for part in path.relative_to(source).parts)
+            )
+        elif source.is_file() and source.suffix.lower() in READERS:
+            files.append(source)
+        elif source.exists():
+            findings.append(Finding(source, None, "legacy-unknown-type",
+                                    "Không phải trang đã lưu (.html, .htm, .aspx) hay bản chữ (.txt)."))
+        else:
+            findings.append(Finding(source, None, "legacy-missing-source", "Không có tệp hay thư mục này."))
+    return files, findings
+
+
+def field_table(settings: Mapping) -> dict[str, str]:
+    """LEGACY_FIELD_MAP keyed by slug, so "Đoàn Thanh niên" and "đoàn thanh niên" are one."""
+    fields = {field["vi"] for field in settings["FIELDS"]}
+    table = {}
+    for portal_name, site_name in settings.get("LEGACY_FIELD_MAP", {}).items():
+        if site_name not in fields:
+            raise ValueError(
+                f"LEGACY_FIELD_MAP: «{site_name}» (cho «{portal_name}») không có trong FIELDS"
+            )
+        table[slugify(portal_name)] = site_name
+    return table
+
+
+def article_slug(title: str) -> str:
+    """The title's slug; for a long title, its first clause's, else the slug cut at a word."""
+    slug = slugify(title)
+    if len(slug) <= SLUG_MAX_LENGTH:
+        return slug
+    clause = slugify(re.split(r"[,;:–—]", title, maxsplit=1)[0])
+    if clause.count("-") >= 3 and len(clause) <= SLUG_MAX_LENGTH:
+        return clause
+    return slug[: SLUG_MAX_LENGTH + 1].rsplit("-", 1)[0]
+
+
+def read_page(path: Path) -> LegacyPage:
+    """One page read, never raising: an unreadable file is a finding of its own."""
+    try:
+        return READERS[path.suffix.lower()](path)
+    except OSError as error:
+        page = LegacyPage(source=path)
+        page.finding(None, "legacy-unreadable", f"Không đọc được tệp: {error.strerror}.", "error")
+        return page
+
+
+def import_page(path: Path, into: Path, fields: dict[str, str], manifest: Manifest,
+                force: bool) -> Outcome:
+    page = read_page(path)
+    if not any(finding.is_error for finding in page.findings):
+        if page.date is None:
+            page.finding(None, "legacy-no-date",
+                         "Không tìm thấy ngày đăng trong trang (ví dụ «Chiều ngày 15/7/2021»).",
+                         "error")
+        if page.field_name is None:
+            page.finding(None, "legacy-no-field",
+                         "Trang không ghi lĩnh vực (dòng «Tin theo lĩnh vực ...»).", "error")
+        elif slugify(page.field_name) not in fields:
+            page.finding(None, "legacy-unknown-field",
+                         f"Lĩnh vực «{page.field_name}» của cổng cũ chưa có trong LEGACY_FIELD_MAP "
+                         "(pelicanconf.py); thêm vào rồi nhập lại.", "error")
+    if any(finding.is_error for finding in page.findings):
+        return Outcome(path, findings=page.findings)
+    return write_article(page, into, article_slug(page.title), fields[slugify(page.field_name)],
+                         manifest, force)
+
+
+def import_pages(sources: Iterable[Path], into: Path, settings: Mapping,
+                 force: bool = False) -> tuple[list[Outcome], list[Finding]]:
+    """Import every page; returns each page's outcome and the findings about the sources."""
+    fields = field_table(settings)
+    files, findings = collect_sources(sources)
+    manifest = Manifest(into)
+    return [import_page(path, into, fields, manifest, force) for path in files], findings
+
+
+def format_report(outcomes: list[Outcome], findings: list[Finding]) -> str:
+    """The report for the editor: per page, what became of it and what to review."""
+    lines = [str(finding) for finding in findings]
+    for outcome in outcomes:
+        status = STATUS_WORDS[outcome.status]
+        target = f" → {outcome.article}" if outcome.article and outcome.status != "error" else ""
+        photos = ""
+        if outcome.photos:
+            photos = f"; {outcome.photos} ảnh"
+            if outcome.placeholders:
+                photos += f" ({outcome.placeholders} ảnh thay thế)"
+        lines.append(nfc(f"{outcome.source}{target}: {status}{photos}"))
+        lines += [f"  {finding}" for finding in outcome.findings]
+    counts = {status: sum(o.status == status for o in outcomes) for status in STATUS_WORDS}
+    summary = ", ".join(f"{count} {STATUS_WORDS[status]}" for status, count in counts.items() if count)
+    lines.append(f"{len(outcomes)} trang: {summary}" if outcomes else "Không có trang nào để nhập.")
+    return "\n".join(lines)
+
+
+def has_errors(outcomes: list[Outcome], findings: list[Finding]) -> bool:
+    return any(f.is_error for f in findings) or any(o.status == "error" for o in outcomes)
