@@ -35,6 +35,21 @@ FIELDS = [
     {"vi": "Văn hóa - Thể thao", "en": "Culture and Sports"},
 ]
 
+# The old portal's field names ("Tin theo lĩnh vực <name>") -> the Vietnamese name of a FIELDS
+# entry, for `invoke import-legacy`. Matched without regard to case or accents; a page filed
+# under a name missing here is reported and not imported.
+LEGACY_FIELD_MAP = {
+    "Xây dựng Đảng": "Xây dựng Đảng",
+    "Công tác Đảng": "Xây dựng Đảng",
+    "Đoàn thanh niên": "Đoàn thanh niên",
+    "Công tác Đoàn": "Đoàn thanh niên",
+    "Công đoàn": "Công đoàn",
+    "Nữ công": "Nữ công",
+    "Cựu chiến binh": "Cựu chiến binh",
+    "Văn hóa - Thể thao": "Văn hóa - Thể thao",
+    "Văn hóa, thể thao": "Văn hóa - Thể thao",
+}
+
 # --- Content --------------------------------------------------------------------------------------
 PATH = str(ROOT / "content")
 ARTICLE_PATHS = ["articles"]
