@@ -1,0 +1,170 @@
+"""The theme in a real browser: accessibility (axe-core), keyboard use, the ribbon on a phone
+with and without JavaScript, print, and screenshots for people to look at."""
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+from tests.conftest import CONFERENCE_REPORT_URL
+
+FIELD_URL = "linh-vuc/doan-thanh-nien/"
+PAGES = {
+    "home": "",
+    "field": FIELD_URL,
+    "conference-report": CONFERENCE_REPORT_URL,
+    "404": "khong-co-trang-nay/",
+}
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21aa", "wcag22aa", "best-practice"]
+PHONE, DESKTOP = 360, 1280
+
+pytestmark = pytest.mark.browser
+
+
+def focused(browser_page) -> dict:
+    """What has keyboard focus: its id, class, href and text."""
+    return browser_page.evaluate(
+        """() => { const e = document.activeElement;
+                   return {id: e.id, className: e.className, tag: e.tagName.toLowerCase(),
+                           href: e.getAttribute('href'), text: e.textContent.trim()}; }"""
+    )
+
+
+@pytest.mark.parametrize("width", [PHONE, DESKTOP])
+@pytest.mark.parametrize("name", PAGES)
+def test_axe_finds_no_violations(open_page, name, width):
+    browser_page = open_page(PAGES[name], width=width)
+    options = {"runOnly": {"type": "tag", "values": AXE_TAGS}, "resultTypes": ["violations"]}
+    results = Axe().run(browser_page, options=options)
+    assert results.violations_count == 0, results.generate_report()
+
+
+def test_unknown_address_shows_the_not_found_page(open_page):
+    browser_page = open_page(PAGES["404"])
+    assert browser_page.locator("h1").inner_text() == "Không tìm thấy trang"
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_first_tab_focuses_skip_link_and_enter_moves_focus_to_main(open_page, name):
+    browser_page = open_page(PAGES[name])
+    skip_link = browser_page.locator(".bt-skip-link").first
+    assert skip_link.bounding_box()["width"] <= 1, "the skip link shows before it has focus"
+
+    browser_page.keyboard.press("Tab")
+    assert focused(browser_page)["text"] == "Bỏ qua đến nội dung chính"
+    box = skip_link.bounding_box()
+    assert box["width"] > 200 and box["height"] > 20, "the focused skip link is not plainly visible"
+
+    browser_page.keyboard.press("Enter")
+    assert focused(browser_page)["id"] == "main-content"
+    browser_page.keyboard.press("Tab")
+    assert browser_page.evaluate(
+        "document.getElementById('main-content').contains(document.activeElement)"
+    ), "after the skip link, Tab should continue inside main"
+
+
+def test_second_skip_link_jumps_over_the_ribbon(open_page):
+    browser_page = open_page(CONFERENCE_REPORT_URL)
+    browser_page.keyboard.press("Tab")
+    browser_page.keyboard.press("Tab")
+    assert focused(browser_page)["text"] == "Bỏ qua thanh lĩnh vực"
+    browser_page.keyboard.press("Enter")
+    assert focused(browser_page)["id"] == "after-ribbon"
+    browser_page.keyboard.press("Tab")
+    after = focused(browser_page)
+    assert "bt-breadcrumbs__link" in after["className"], after
+
+
+def test_skip_link_works_without_javascript(open_page):
+    browser_page = open_page(FIELD_URL, javascript=False)
+    browser_page.keyboard.press("Tab")
+    assert focused(browser_page)["href"] == "#main-content"
+    browser_page.keyboard.press("Enter")
+    assert browser_page.evaluate("location.hash") == "#main-content"
+    browser_page.keyboard.press("Tab")
+    assert browser_page.evaluate(
+        "document.getElementById('main-content').contains(document.activeElement)"
+    )
+
+
+def test_ribbon_marks_current_field_visibly(open_page):
+    browser_page = open_page(FIELD_URL)
+    current = browser_page.locator(".bt-ribbon__link[aria-current]")
+    assert current.count() == 1
+    assert current.get_attribute("aria-current") == "page"
+    assert current.inner_text() == "Đoàn thanh niên"
+    other = browser_page.locator(".bt-ribbon__link", has_text="Công đoàn")
+    style = "e => { const s = getComputedStyle(e); return [s.borderBottomStyle, s.borderBottomColor, s.fontWeight]; }"
+    current_style, other_style = current.evaluate(style), other.evaluate(style)
+    # Marked by a thick underline and weight, not by colour alone.
+    assert current_style[1] != other_style[1] and current_style[2] != other_style[2]
+
+
+def test_ribbon_collapses_on_a_phone_and_works_by_keyboard(open_page):
+    browser_page = open_page(CONFERENCE_REPORT_URL, width=PHONE)
+    button = browser_page.locator(".bt-ribbon__toggle")
+    field_link = browser_page.locator(".bt-ribbon__link", has_text="Công đoàn")
+    assert button.is_visible()
+    assert button.get_attribute("aria-expanded") == "false"
+    assert not field_link.is_visible()
+
+    for _ in range(4):  # two skip links, the site name, then the menu button
+        browser_page.keyboard.press("Tab")
+    assert "bt-ribbon__toggle" in focused(browser_page)["className"]
+    browser_page.keyboard.press("Enter")
+    assert button.get_attribute("aria-expanded") == "true"
+    assert field_link.is_visible()
+
+    browser_page.keyboard.press("Tab")
+    assert focused(browser_page)["text"] == "Trang chủ"
+    browser_page.keyboard.press("Escape")
+    assert button.get_attribute("aria-expanded") == "false"
+    assert not field_link.is_visible()
+    assert "bt-ribbon__toggle" in focused(browser_page)["className"]
+
+    browser_page.keyboard.press("Space")
+    assert button.get_attribute("aria-expanded") == "true"
+    browser_page.keyboard.press("Space")
+    assert button.get_attribute("aria-expanded") == "false"
+
+
+def test_ribbon_shows_every_field_without_javascript(open_page, page):
+    expected = [a["href"] for a in page(FIELD_URL).select(".bt-ribbon__link")]
+    browser_page = open_page(FIELD_URL, width=PHONE, javascript=False)
+    assert not browser_page.locator(".bt-ribbon__toggle").is_visible()
+    reached = []
+    for _ in range(len(expected) + 4):
+        browser_page.keyboard.press("Tab")
+        reached.append(focused(browser_page)["href"])
+    assert all(href in reached for href in expected), (expected, reached)
+    for link in browser_page.locator(".bt-ribbon__link").all():
+        assert link.is_visible()
+    assert browser_page.evaluate("document.documentElement.scrollWidth") <= PHONE, (
+        "the page scrolls sideways on a phone"
+    )
+
+
+def test_ribbon_is_a_row_on_a_desktop(open_page):
+    browser_page = open_page(FIELD_URL, width=DESKTOP)
+    assert not browser_page.locator(".bt-ribbon__toggle").is_visible()
+    tops = {round(link.bounding_box()["y"]) for link in browser_page.locator(".bt-ribbon__link").all()}
+    assert len(tops) == 1, "the ribbon wraps onto several lines at 1280 px"
+
+
+def test_print_shows_the_article_alone_with_link_addresses(open_page):
+    browser_page = open_page(CONFERENCE_REPORT_URL)
+    browser_page.emulate_media(media="print")
+    for hidden in [".bt-ribbon", ".bt-breadcrumbs", ".bt-footer", ".bt-related", ".bt-skip-link"]:
+        assert not browser_page.locator(hidden).first.is_visible(), hidden
+    assert browser_page.locator(".bt-article h1").is_visible()
+    tag_link = browser_page.locator(".bt-tags__link").first
+    after = tag_link.evaluate("e => getComputedStyle(e, '::after').content")
+    assert after == f'" ({tag_link.get_attribute("href")})"'
+    assert browser_page.locator(".bt-header__name").is_visible(), "the print loses whose bulletin it is"
+
+
+@pytest.mark.parametrize("width", [PHONE, DESKTOP])
+@pytest.mark.parametrize("name", PAGES)
+def test_screenshot(open_page, screenshots_dir, name, width):
+    browser_page = open_page(PAGES[name], width=width)
+    target = screenshots_dir / f"{name}-{width}.png"
+    browser_page.screenshot(path=str(target), full_page=True)
+    assert target.stat().st_size > 10_000
