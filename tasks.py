@@ -22,7 +22,7 @@ sys.path.insert(0, str(ROOT))
 from bantin.build import build as build_site  # noqa: E402
 from bantin.build import describe, load_settings  # noqa: E402
 from bantin.errors import BuildFailed  # noqa: E402
-from bantin.lint import fix_normalisation, lint  # noqa: E402
+from bantin.lint import fix_text, lint  # noqa: E402
 from bantin.publish import PublishFailed  # noqa: E402
 from bantin.publish import publish as publish_site  # noqa: E402
 from bantin.site_checks import check_site as run_site_checks  # noqa: E402
@@ -113,13 +113,13 @@ def new(c, title, field, settings=str(DEV_SETTINGS)):
           "vào cùng thư mục.")
 
 
-@task(help={"fix": "rewrite files whose text is not NFC", "settings": "settings file"})
+@task(help={"fix": "rewrite text as NFC and convert lines pasted in TCVN3/VNI", "settings": "settings file"})
 def check(c, fix=False, settings=str(DEV_SETTINGS)):
     """Lint the content: one line per problem, `path:line: message [code]`; exit 1 on errors."""
     settings = load_settings(settings)
     if fix:
-        for path in fix_normalisation(settings):
-            print(f"Đã chuẩn hóa NFC: {path}")
+        for path in fix_text(settings):
+            print(f"Đã sửa chữ (NFC, mã cũ TCVN3/VNI): {path}")
     findings = lint(settings)
     if findings:
         print(describe(findings))

@@ -14,6 +14,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from bantin.errors import Finding
+from bantin.legacy_encodings import convert_legacy, find_legacy_encoding
 from bantin.vietnamese import nfc, slugify, strip_accents
 from plugins.photos.markdown import is_local_photo
 from plugins.reader.links import is_source_link
@@ -86,6 +87,7 @@ def lint_file(
     findings += check_metadata(source, shown, settings, today)
     findings += check_body(text, path, shown)
     findings += check_normalisation(text, shown)
+    findings += check_legacy_encodings(text, shown)
     return source, findings
 
 
@@ -237,6 +239,20 @@ def check_normalisation(text: str, shown: str) -> list[Finding]:
     return []
 
 
+def check_legacy_encodings(text: str, shown: str) -> list[Finding]:
+    """Lines pasted from old TCVN3/VNI documents, which show as "Héi nghÞ" instead of "Hội nghị"."""
+    findings = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        encoding = find_legacy_encoding(line)
+        if encoding:
+            sample = " ".join(line.split()[:6])
+            findings.append(Finding(shown, number, "legacy-encoding",
+                                    f"Chữ dán từ văn bản cũ mã {encoding} bị lỗi phông: "
+                                    f"'{sample}' đúng ra là '{convert_legacy(sample, encoding)}'; "
+                                    "chạy 'invoke check --fix' để chuyển"))
+    return findings
+
+
 def duplicate_slugs(sources: list[SourceFile], settings: dict) -> list[Finding]:
     """Two files of the same kind and language that would publish at the same address."""
     seen: dict[tuple[str, str, str], SourceFile] = {}
@@ -257,15 +273,21 @@ def duplicate_slugs(sources: list[SourceFile], settings: dict) -> list[Finding]:
     return findings
 
 
-def fix_normalisation(settings: dict) -> list[Path]:
-    """Rewrite every source that is not NFC as NFC. Returns the files changed."""
+def fix_text(settings: dict) -> list[Path]:
+    """Rewrite sources as NFC, with lines pasted in TCVN3/VNI converted. Returns the files changed."""
     changed = []
     for path, _ in source_files(settings):
         try:
             text = path.read_text(encoding="utf-8-sig")
         except UnicodeDecodeError:
             continue  # reported by the lint; not something --fix can guess
-        if not unicodedata.is_normalized("NFC", text):
-            path.write_text(nfc(text), encoding="utf-8")
+        fixed = "".join(_fix_line(line) for line in nfc(text).splitlines(keepends=True))
+        if fixed != text:
+            path.write_text(fixed, encoding="utf-8")
             changed.append(path)
     return changed
+
+
+def _fix_line(line: str) -> str:
+    encoding = find_legacy_encoding(line)
+    return convert_legacy(line, encoding) if encoding else line

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bantin.build import load_settings
-from bantin.lint import fix_normalisation, lint
+from bantin.lint import fix_text, lint
 from conftest import ROOT, SETTINGS_FILE
 
 GOOD = (
@@ -38,6 +38,8 @@ BROKEN = [
     ("broken-link", GOOD + "\nXem [bài cũ](../khong-co/index.md).\n", "broken-link", 12),
     ("unknown-lang", GOOD.replace("Summary:", "Lang: fr\nSummary:"), "unknown-lang", 6),
     ("empty", "\n\n", "empty-file", 1),
+    ("tcvn3", GOOD.replace("Sáng 10/3, đoàn viên ra quân.", "Héi nghÞ s¬ kÕt c«ng t¸c ®oµn"),
+     "legacy-encoding", 8),
 ]
 
 
@@ -109,10 +111,18 @@ def test_translation_with_the_same_slug_is_not_a_duplicate(content):
     assert lint_folder(content) == []
 
 
+def test_fix_converts_text_pasted_in_tcvn3(content):
+    path = write_article(content, "tcvn3", GOOD + "\nHéi nghÞ s¬ kÕt c«ng t¸c ®oµn.\n")
+    settings = load_settings(SETTINGS_FILE, {"PATH": str(content)})
+    assert fix_text(settings) == [path]
+    assert path.read_text(encoding="utf-8").endswith("\nHội nghị sơ kết công tác đoàn.\n")
+    assert lint_folder(content) == []
+
+
 def test_fix_rewrites_nfd_as_nfc(content):
     path = write_article(content, "nfd", unicodedata.normalize("NFD", GOOD))
     settings = load_settings(SETTINGS_FILE, {"PATH": str(content)})
-    assert fix_normalisation(settings) == [path]
+    assert fix_text(settings) == [path]
     assert path.read_text(encoding="utf-8") == GOOD
     assert lint_folder(content) == []
 
