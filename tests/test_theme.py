@@ -1,0 +1,235 @@
+"""The theme's HTML on the built sample site: head metadata, skip links, ribbon, pages,
+article furniture, pagination, CSP-safe markup and the weight of CSS and JS."""
+
+import gzip
+import re
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+from bantin.build import build
+from plugins.assets import find_source
+from tests.conftest import CONFERENCE_REPORT_URL, SETTINGS_FILE
+
+FIELD_URL = "linh-vuc/doan-thanh-nien/"
+ASSET_BUDGET_GZIP = 30_000
+
+
+def html_files(site: Path) -> list[Path]:
+    return sorted(site.rglob("*.html"))
+
+
+def parse(path: Path) -> BeautifulSoup:
+    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+
+
+def test_every_page_has_language_title_and_assets(site, settings):
+    for path in html_files(site):
+        soup = parse(path)
+        assert soup.html["lang"] == settings["DEFAULT_LANG"], path
+        assert soup.title.get_text(strip=True), path
+        assert soup.find("meta", attrs={"name": "viewport"}), path
+        assert soup.find("link", rel="icon"), path
+        assert soup.find("meta", attrs={"http-equiv": "Content-Security-Policy"})["content"] == (
+            settings["CONTENT_SECURITY_POLICY"]
+        ), path
+        assert len(soup.select("main#main-content")) == 1, path
+        assert len(soup.find_all("h1")) == 1, path
+
+
+def test_no_inline_script_or_style_anywhere(site):
+    """The Content-Security-Policy allows no inline code: script-src 'self'; style-src 'self'."""
+    for path in html_files(site):
+        soup = parse(path)
+        for script in soup.find_all("script"):
+            assert script.get("src") and not script.string, f"{path}: inline script"
+        assert not soup.find("style"), f"{path}: <style> element"
+        assert not soup.find(style=True), f"{path}: style attribute"
+        assert not soup.find(lambda tag: any(a.startswith("on") for a in tag.attrs)), (
+            f"{path}: event handler attribute"
+        )
+
+
+def test_skip_links_are_the_first_focusable_elements(page):
+    for url in ["", FIELD_URL, CONFERENCE_REPORT_URL, "404.html"]:
+        soup = page(url)
+        focusable = soup.body.find_all(["a", "button", "input", "select", "textarea"])
+        assert [a.get("href") for a in focusable[:2]] == ["#main-content", "#after-ribbon"]
+        assert focusable[0].get_text(strip=True) == "Bỏ qua đến nội dung chính"
+        assert not focusable[0].find_parent("nav")
+        assert soup.find(id="after-ribbon").find("main", id="main-content")
+        ribbon = soup.select_one("nav.bt-ribbon")
+        assert ribbon.find_next(id="after-ribbon"), "the second skip link must land after the ribbon"
+
+
+def test_head_metadata_of_the_conference_report(page, settings):
+    soup = page(CONFERENCE_REPORT_URL)
+    summary = "Chiều ngày 15/7/2021, Đoàn Khối các cơ quan tỉnh tổ chức hội nghị sơ kết"
+    assert soup.find("meta", attrs={"name": "description"})["content"].startswith(summary)
+    canonical = soup.find("link", rel="canonical")["href"]
+    assert canonical == f"{settings['SITEURL']}/{CONFERENCE_REPORT_URL}"
+    og = {m["property"]: m["content"] for m in soup.find_all("meta", property=True)}
+    assert og["og:type"] == "article"
+    assert og["og:url"] == canonical
+    assert og["og:title"].startswith("Hội nghị sơ kết công tác đoàn")
+    assert og["og:image"].endswith(".jpg") and int(og["og:image:width"]) > 0
+    assert og["og:locale"] == settings["DEFAULT_LANG"]
+    assert soup.title.get_text().endswith(settings["SITENAME"])
+
+
+def test_home_canonical_is_the_site_root_and_404_has_none(page, settings):
+    assert page("").find("link", rel="canonical")["href"] == f"{settings['SITEURL']}/"
+    assert page("404.html").find("link", rel="canonical") is None
+
+
+def test_assets_are_hashed_copies_of_the_theme_files(site, page, settings):
+    soup = page("")
+    urls = [soup.find("link", rel="stylesheet")["href"], soup.find("script")["src"]]
+    for url, name in zip(urls, ["css/site.css", "js/site.js"]):
+        assert re.fullmatch(rf"/theme/{name[:-len(Path(name).suffix)]}\.[0-9a-f]{{8}}\.\w+", url)
+        published = site / url.lstrip("/")
+        assert published.read_bytes() == find_source(settings, name).read_bytes()
+
+
+def test_css_and_js_stay_under_the_weight_budget(site, page):
+    soup = page("")
+    urls = [link["href"] for link in soup.find_all("link", rel="stylesheet")]
+    urls += [script["src"] for script in soup.find_all("script", src=True)]
+    total = sum(len(gzip.compress((site / url.lstrip("/")).read_bytes(), 9)) for url in urls)
+    assert 0 < total < ASSET_BUDGET_GZIP
+
+
+def test_ribbon_lists_home_fields_in_settings_order_then_pages(page, settings):
+    links = page("").select("nav.bt-ribbon a.bt-ribbon__link")
+    names = [a.get_text(strip=True) for a in links]
+    fields = [field["vi"] for field in settings["FIELDS"]]
+    listed_fields = [name for name in names if name in fields]
+    assert names[0] == "Trang chủ"
+    assert listed_fields == sorted(listed_fields, key=fields.index) and len(listed_fields) >= 3
+    assert names[len(listed_fields) + 1:] == ["Giới\xa0thiệu", "Liên\xa0hệ"]
+    assert page("").select_one("nav.bt-ribbon")["aria-label"] == "Lĩnh vực"
+
+
+@pytest.mark.parametrize(
+    "url, current, state",
+    [
+        ("", "Trang chủ", "page"),
+        (FIELD_URL, "Đoàn thanh niên", "page"),
+        (CONFERENCE_REPORT_URL, "Đoàn thanh niên", "true"),
+        ("gioi-thieu/", "Giới\xa0thiệu", "page"),
+        ("luu-tru/", None, None),
+    ],
+)
+def test_ribbon_marks_the_current_item(page, url, current, state):
+    marked = page(url).select("nav.bt-ribbon [aria-current]")
+    assert [(a.get_text(strip=True), a["aria-current"]) for a in marked] == (
+        [(current, state)] if current else []
+    )
+
+
+def test_menu_button_is_hidden_until_script_runs(page):
+    button = page("").select_one("nav.bt-ribbon button")
+    assert button.has_attr("hidden")
+    assert button["aria-expanded"] == "false"
+    assert page("").find(id=button["aria-controls"]).name == "ul"
+
+
+def test_field_page_heading_and_list(page):
+    soup = page(FIELD_URL)
+    assert soup.h1.get_text(strip=True) == "Tin theo lĩnh vực: Đoàn thanh niên"
+    titles = [a["href"] for a in soup.select("main .bt-card__title a")]
+    assert f"/{CONFERENCE_REPORT_URL}" in titles
+    crumbs = [li.get_text(strip=True) for li in soup.select("nav.bt-breadcrumbs li")]
+    assert crumbs == ["Trang chủ", "Đoàn thanh niên"]
+
+
+def test_article_page(page):
+    soup = page(CONFERENCE_REPORT_URL)
+    crumbs = soup.select("nav.bt-breadcrumbs li")
+    assert [li.get_text(strip=True) for li in crumbs[:2]] == ["Trang chủ", "Đoàn thanh niên"]
+    assert crumbs[-1]["aria-current"] == "page"
+    article = soup.select_one("main article")
+    assert article.h1.get_text().startswith("Hội nghị sơ kết công tác đoàn")
+    time = article.find("time")
+    assert time["datetime"] == "2021-07-15T14:00:00+07:00"
+    assert time.get_text() == "Thứ Năm, 15/07/2021"
+    figures = article.find_all("figure")
+    assert len(figures) == 4 and all(f.find("img") and f.figcaption for f in figures)
+    assert figures[0].figcaption.get_text(strip=True) == "Toàn cảnh hội nghị"
+    tags = [a.get_text(strip=True) for a in article.select(".bt-tags a")]
+    assert tags == ["hội nghị", "sơ kết", "tình nguyện", "hiến máu"]
+
+
+def test_article_neighbours_and_related_stay_in_the_field(page):
+    soup = page(CONFERENCE_REPORT_URL)
+    field_urls = {a["href"] for a in page(FIELD_URL).select("main .bt-card__title a")}
+    neighbours = soup.select("nav.bt-neighbours a")
+    assert neighbours and {a["href"] for a in neighbours} <= field_urls
+    related = [a["href"] for a in soup.select(".bt-related .bt-card__title a")]
+    assert 0 < len(related) <= 5
+    assert set(related) <= field_urls and f"/{CONFERENCE_REPORT_URL}" not in related
+    assert soup.select_one(".bt-related h2").get_text(strip=True) == "Tin cùng lĩnh vực"
+
+
+def test_home_shows_latest_news_and_the_newest_of_each_field(page, site):
+    soup = page("")
+    assert soup.h1.get_text(strip=True) == "Tin mới nhất"
+    by_field = soup.select(".bt-by-field__item")
+    ribbon_fields = soup.select("nav.bt-ribbon a[href^='/linh-vuc/']")
+    assert len(by_field) == len(ribbon_fields)
+    for item in by_field:
+        field_page = item.select_one(".bt-by-field__link")["href"]
+        newest = parse(site / field_page.strip("/") / "index.html").select_one("main .bt-card__title a")
+        assert item.select_one(".bt-card__title a")["href"] == newest["href"]
+
+
+def test_archives_by_year_and_month(page, site):
+    soup = page("luu-tru/")
+    links = [a["href"] for a in soup.select("main a")]
+    assert "/luu-tru/2021/" in links and "/luu-tru/2021/07/" in links
+    month = page("luu-tru/2021/07/")
+    assert month.h1.get_text(strip=True) == "Lưu trữ tháng 7/2021"
+    assert f"/{CONFERENCE_REPORT_URL}" in [a["href"] for a in month.select("main .bt-card__title a")]
+
+
+def test_tag_author_and_plain_pages(page):
+    tag = page("the/hien-mau/")
+    assert tag.h1.get_text(strip=True) == "Thẻ: hiến máu"
+    author_link = page(CONFERENCE_REPORT_URL).select_one(".bt-article__byline a")
+    author = page(author_link["href"])
+    assert author.h1.get_text(strip=True) == "Tin của Đoàn Khối các cơ quan tỉnh"
+    about = page("gioi-thieu/")
+    assert about.h1.get_text(strip=True) == "Giới\xa0thiệu"
+
+
+def test_not_found_page(page):
+    soup = page("404.html")
+    assert soup.h1.get_text(strip=True) == "Không tìm thấy trang"
+    assert soup.select_one("main a")["href"] == "/"
+
+
+@pytest.fixture(scope="module")
+def paginated_site(tmp_path_factory) -> Path:
+    """The sample site with two articles a page, so that field pages have several pages."""
+    output = tmp_path_factory.mktemp("paginated") / "output"
+    build(SETTINGS_FILE, output=output, strict=True, overrides={"DEFAULT_PAGINATION": 2})
+    return output
+
+
+def test_pagination_nav(paginated_site):
+    first = parse(paginated_site / FIELD_URL / "index.html")
+    nav = first.select_one("nav.bt-pagination")
+    assert nav["aria-label"] == "Phân trang"
+    current = nav.select("[aria-current]")
+    assert [(a.get_text(strip=True), a["aria-current"]) for a in current] == [("1", "page")]
+    next_link = nav.select_one("a[rel=next]")
+    assert next_link["href"] == f"/{FIELD_URL}trang/2/"
+    assert first.find("link", rel="next")["href"] == next_link["href"]
+
+    second = parse(paginated_site / FIELD_URL / "trang/2/index.html")
+    assert second.select_one("nav.bt-pagination [aria-current=page]").get_text(strip=True) == "2"
+    assert second.select_one("nav.bt-pagination a[rel=prev]")["href"] == f"/{FIELD_URL}"
+    assert "trang 2/" in second.h1.get_text()
+    ribbon_current = second.select_one("nav.bt-ribbon [aria-current]")
+    assert ribbon_current["aria-current"] == "true", "page 2 is inside the field, not the field page"
