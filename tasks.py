@@ -6,6 +6,7 @@ Each task calls one function of bantin/ and says what it did and where the resul
 import functools
 import http.server
 import os
+import shlex
 import shutil
 import subprocess
 import sys
@@ -22,6 +23,7 @@ sys.path.insert(0, str(ROOT))
 from bantin.build import build as build_site  # noqa: E402
 from bantin.build import describe, load_settings  # noqa: E402
 from bantin.errors import BuildFailed  # noqa: E402
+from bantin.legacy_import import format_report, has_errors, import_pages  # noqa: E402
 from bantin.lint import fix_text, lint  # noqa: E402
 from bantin.publish import PublishFailed  # noqa: E402
 from bantin.publish import publish as publish_site  # noqa: E402
@@ -111,6 +113,29 @@ def new(c, title, field, settings=str(DEV_SETTINGS)):
     )
     print(f"Đã tạo {shown}/index.md — viết nội dung vào tệp này và chép ảnh "
           "vào cùng thư mục.")
+
+
+@task(
+    name="import-legacy",
+    help={
+        "source": "a saved portal page (.html/.aspx/.txt) or a folder of them; more after --",
+        "into": "articles folder (default: content/articles)",
+        "force": "overwrite articles changed since they were imported",
+        "settings": "settings file",
+    },
+)
+def import_legacy(c, source, into="", force=False, settings=str(DEV_SETTINGS)):
+    """Import pages of the old portal: `invoke import-legacy trang-cu/ [-- them.html ...]`."""
+    settings = load_settings(settings)
+    sources = [Path(source), *(Path(extra) for extra in shlex.split(c.remainder))]
+    target = Path(into) if into else Path(settings["PATH"]) / settings["ARTICLE_PATHS"][0]
+    try:
+        outcomes, findings = import_pages(sources, target, settings, force=force)
+    except ValueError as error:  # LEGACY_FIELD_MAP names a field that FIELDS lacks
+        raise Exit(str(error), 1)
+    print(format_report(outcomes, findings))
+    if has_errors(outcomes, findings):
+        raise Exit("Có trang không nhập được; xem các dòng báo lỗi ở trên.", 1)
 
 
 @task(help={"fix": "rewrite text as NFC and convert lines pasted in TCVN3/VNI", "settings": "settings file"})

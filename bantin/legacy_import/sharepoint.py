@@ -26,6 +26,7 @@ from bs4 import BeautifulSoup, NavigableString, Tag
 from bantin.legacy_encodings import convert_legacy
 from bantin.legacy_import.dates import find_date
 from bantin.legacy_import.markdown import escape
+from bantin.vietnamese import nfc
 from bantin.legacy_import.page import (
     FIELD_MENTION,
     LegacyPage,
@@ -51,6 +52,7 @@ HEADING_LEVELS = {"h1": 2, "h2": 2, "h3": 3, "h4": 4, "h5": 4, "h6": 4}
 TRACKERS = re.compile(r"spacer\.gif|blank\.gif|pixel|/_layouts/|analytics|doubleclick|counter",
                       re.IGNORECASE)
 _CAPTION_STYLE = re.compile(r"text-align\s*:\s*center|font-style\s*:\s*italic", re.IGNORECASE)
+_FIELD_MENTION_LEVELS = 4
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 
 
@@ -352,11 +354,24 @@ def find_body(soup: BeautifulSoup) -> Tag | None:
     return max(fields, key=lambda field: len(field.get_text(strip=True)), default=None)
 
 
+def find_field_name(soup: BeautifulSoup, body: Tag) -> str | None:
+    """The field named by "Tin theo lĩnh vực <field>" outside the body; the name is often a link
+    of its own, so the mention is read with the elements around it, a few levels up."""
+    for mention in soup.find_all(string=re.compile("lĩnh vực", re.IGNORECASE)):
+        if body in mention.parents or mention.parent.name in ("script", "style", "title"):
+            continue
+        for element in [mention.parent, *mention.parent.parents][:_FIELD_MENTION_LEVELS]:
+            text = "\n".join(part.strip() for part in element.stripped_strings)
+            if match := FIELD_MENTION.search(nfc(text)):
+                return normalize(match["field"]).strip()
+    return None
+
+
 def read_html_page(path: Path) -> LegacyPage:
     page = LegacyPage(source=path)
     soup = BeautifulSoup(path.read_bytes(), "html.parser")
     body = find_body(soup)
-    if body is None or not (body.get_text(strip=True) or body.find("img")):
+    if body is None:
         page.finding(
             None, "legacy-no-body",
             "Không tìm thấy nội dung bài (trường nội dung trang ms-rtestate-field) trong trang.",
@@ -379,6 +394,9 @@ def read_html_page(path: Path) -> LegacyPage:
             reader.blocks[-1].caption = page.clean(caption[0], _line(caption[1])).strip()
         page.blocks.extend(reader.blocks)
     page.blocks.extend(BodyReader(page).read(body))
+    if not any(isinstance(block, Text) for block in page.blocks):
+        page.finding(None, "legacy-no-body", "Nội dung bài trên trang trống.", "error")
+        return page
     if not page.title:
         heading = next((b for b in page.blocks if isinstance(b, Text) and b.kind == "heading"), None)
         page.title = heading.plain if heading else ""
@@ -397,13 +415,7 @@ def read_html_page(path: Path) -> LegacyPage:
     if keywords and keywords.get("content"):
         page.tags = [page.clean(tag).strip() for tag in re.split(r"[,;]", keywords["content"]) if tag.strip()]
 
-    for mention in soup.find_all(string=re.compile("lĩnh vực", re.IGNORECASE)):
-        element = mention.parent  # the field's name may be a link of its own inside it
-        if body in mention.parents or element.name in ("script", "style", "title"):
-            continue
-        if match := FIELD_MENTION.search(re.sub(r"\s+", " ", element.get_text(" "))):
-            page.field_name = page.clean(match["field"]).strip()
-            break
+    page.field_name = find_field_name(soup, body)
 
     candidates = []
     if date_line := _first_text(soup, DATE_FIELDS):

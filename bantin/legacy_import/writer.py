@@ -18,7 +18,7 @@ from bantin.errors import Finding
 from bantin.legacy_import.markdown import render_article
 from bantin.legacy_import.page import LegacyPage, Photo
 from bantin.placeholder import make_placeholder
-from bantin.vietnamese import slugify
+from bantin.vietnamese import nfc, slugify
 
 MANIFEST_NAME = ".legacy-import.json"
 _SAFE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
@@ -90,11 +90,32 @@ def _photo_name(reference: str, taken: set[str]) -> str:
     return candidate
 
 
+def _metadata(article: Path) -> dict[str, str]:
+    """The metadata lines at the head of an index.md."""
+    metadata = {}
+    for line in article.read_text(encoding="utf-8").splitlines():
+        name, colon, value = line.partition(":")
+        if not colon or not line.strip():
+            break
+        metadata[name.strip().lower()] = nfc(value.strip())
+    return metadata
+
+
+def existing_article(into: Path, page: LegacyPage) -> tuple[Path, str] | None:
+    """The article of that year with the page's title (whatever its folder is called): the same
+    page imported again, from another copy, or written by hand before the import."""
+    for article in sorted((into / f"{page.date:%Y}").glob("*/index.md")):
+        metadata = _metadata(article)
+        if metadata.get("title") == nfc(page.title):
+            return article.parent, metadata.get("slug") or article.parent.name
+    return None
+
+
 def write_article(
     page: LegacyPage, into: Path, slug: str, category: str, manifest: Manifest, force: bool
 ) -> Outcome:
     outcome = Outcome(page.source, findings=page.findings)
-    folder = into / f"{page.date:%Y}" / slug
+    folder, slug = existing_article(into, page) or (into / f"{page.date:%Y}" / slug, slug)
     article = folder / "index.md"
     outcome.article = article
     photos = [block for block in page.blocks if isinstance(block, Photo)]
