@@ -71,6 +71,7 @@ def build(
     if strict and any(finding.is_error for finding in findings):
         raise BuildFailed(findings)
     excluded = excluded_sources(findings, settings)
+    skipped = sorted({str(finding.path) for finding in findings if finding.is_error})
 
     staging = output.with_name(f"{output.name}.staging-{os.getpid()}")
     shutil.rmtree(staging, ignore_errors=True)
@@ -83,7 +84,6 @@ def build(
         replace_atomically(staging, output)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    skipped = excluded["ARTICLE_EXCLUDES"] + excluded["IGNORE_FILES"]
     return BuildResult(output, findings, skipped)
 
 
