@@ -206,3 +206,13 @@ def publish(c, settings=str(PUBLISH_SETTINGS)):
         raise Exit(f"Không xuất bản: bước {failure.step} thất bại; trang đang phát hành và "
                    "output/ được giữ nguyên.", code=1)
     print(f"Đã xuất bản: {target}.")
+
+
+@task(help={"photos": "how many 6 MP photos to process (default 16)"})
+def bench_photos(c, photos=16):
+    """Benchmark the photo pipeline against a plain Pillow loop, and a cached second run."""
+    from benchmarks.bench_photos import main
+
+    code = main(int(photos))
+    if code:
+        raise Exit(code=code)

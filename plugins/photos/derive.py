@@ -155,7 +155,7 @@ def _to_srgb(image: Image.Image) -> Image.Image:
             return ImageCms.profileToProfile(image, source, SRGB, outputMode="RGB")
         except (ImageCms.PyCMSError, OSError):
             pass  # a broken profile: the pixels themselves are still usable
-    if image.mode == "RGBA":
+    if image.mode in ("RGB", "RGBA"):
         return image
     return image.convert("RGB")
 
@@ -184,7 +184,7 @@ def derive(path: Path, settings: PhotoSettings) -> tuple[Derived, dict[Variant, 
         oriented_width, oriented_height = _oriented_size(image)
         widths = target_widths(oriented_width, settings.widths)
         decoded = _decode(image, widths[0], path)
-        upright = ImageOps.exif_transpose(decoded)
+        upright = ImageOps.exif_transpose(decoded)  # a copy: `decoded` still needs its file
         pixels = _drop_opaque_alpha(_to_srgb(upright))
     pixels.info.clear()  # no EXIF, XMP, comment or profile is carried to the outputs
     fallback = "png" if pixels.mode == "RGBA" else "jpeg"
