@@ -29,7 +29,7 @@ _ISO = re.compile(r"(?P<year>\d{4})-(?P<month>\d{2})-(?P<day>\d{2})(?:[T ](?P<ho
 def find_date(text: str) -> tuple[datetime, bool] | None:
     """The first date written in `text`, and whether it carries a time (given or by part of day)."""
     text = nfc(text)
-    matches = [match for pattern in (_NUMERIC, _WORDS, _ISO) if (match := pattern.search(text))]
+    matches = [match for pattern in (_NUMERIC, _WORDS, _ISO) for match in pattern.finditer(text)]
     for match in sorted(matches, key=lambda match: match.start()):
         parts = match.groupdict()
         hour, minute = parts.get("hour"), parts.get("minute")

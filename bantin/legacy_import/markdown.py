@@ -7,7 +7,8 @@ from bantin.legacy_import.page import LegacyPage, Photo, Text
 # Characters Markdown would read as syntax inside a line of text.
 _INLINE_SYNTAX = re.compile(r"([\\`*_\[\]])")
 # ... and at the start of a line: headings, quotes, list items.
-_LINE_START_SYNTAX = re.compile(r"^(\s*)(#|>|[-+*](?=\s)|\d+(?=[.)]\s))")
+_LINE_START_SYNTAX = re.compile(r"^(\s*)(#|>|[-+*](?=\s))")
+_ORDERED_ITEM = re.compile(r"^(\s*\d+)([.)])(?=\s)")
 _SENTENCE_BREAK = re.compile(r"(?<=[.!?…])\s+(?=[\"“(]?[A-ZÀ-ỸĐ0-9])")
 SUMMARY_MAX_LENGTH = 300
 
@@ -15,6 +16,7 @@ SUMMARY_MAX_LENGTH = 300
 def escape(text: str) -> str:
     """Plain text that Markdown shows as written."""
     text = _INLINE_SYNTAX.sub(r"\\\1", text).replace("<", "&lt;")
+    text = _ORDERED_ITEM.sub(r"\1\\\2", text)
     return _LINE_START_SYNTAX.sub(r"\1\\\2", text)
 
 

@@ -1,0 +1,338 @@
+"""The importer of the old portal: the seed page, SharePoint 2010/2013 saved pages, re-imports,
+bad input, and the imported article through the project's build."""
+
+import shutil
+import subprocess
+import sys
+from datetime import datetime
+from pathlib import Path
+
+import markdown
+import pytest
+from bs4 import BeautifulSoup
+from PIL import Image
+
+from bantin.build import build
+from bantin.legacy_encodings import TCVN3_TABLE
+from bantin.legacy_import import article_slug, format_report, has_errors, import_pages
+from bantin.legacy_import.dates import find_date
+from bantin.legacy_import.markdown import escape
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED = ROOT.parent / "shared" / "seed" / "conference-report.txt"
+FIXTURES = ROOT / "tests" / "fixtures" / "sharepoint"
+SEED_FIGURES = [
+    ("IMG_5760.jpg", "Toàn cảnh hội nghị"),
+    ("IMG_5751.jpg", "Bí thư Đoàn Khối các cơ quan tỉnh Đinh Đức Trung triển khai nhiệm vụ trọng tâm 6 tháng cuối năm"),
+    ("IMG_5764.jpg", "Tập thể được Trung ương Đoàn và Tỉnh đoàn khen thưởng"),
+    ("IMG_5767.jpg", "Tập thể được Đoàn Khối các cơ quan tỉnh khen thưởng"),
+]
+
+
+def run_import(settings, into, *sources, force=False):
+    outcomes, findings = import_pages([Path(s) for s in sources], into, settings, force=force)
+    return outcomes, findings
+
+
+def codes(outcome) -> list[str]:
+    return [finding.code for finding in outcome.findings]
+
+
+def figures(article_text: str) -> list[tuple[str, str]]:
+    """(file, caption) of each figure, through the Markdown the site uses."""
+    html = markdown.markdown(article_text.split("\n\n", 1)[1], extensions=["extra"])
+    soup = BeautifulSoup(html, "html.parser")
+    return [(img["src"], img.get("title") or img["alt"]) for img in soup.find_all("img")]
+
+
+def metadata(article_text: str) -> dict[str, str]:
+    head = article_text.split("\n\n", 1)[0]
+    return dict(line.split(": ", 1) for line in head.splitlines())
+
+
+# -- the seed page -----------------------------------------------------------------------------
+
+@pytest.fixture
+def seed_import(settings, tmp_path):
+    into = tmp_path / "articles"
+    outcomes, findings = run_import(settings, into, SEED)
+    assert findings == [] and len(outcomes) == 1
+    return outcomes[0], into
+
+
+def test_seed_gives_the_conference_report(seed_import):
+    outcome, into = seed_import
+    text = outcome.article.read_text(encoding="utf-8")
+    meta = metadata(text)
+    assert meta["Title"].startswith("Hội nghị sơ kết công tác đoàn và phong trào thanh niên")
+    assert meta["Date"] == "2021-07-15 14:00"  # "Chiều ngày 15/7/2021": afternoon is 14:00
+    assert meta["Category"] == "Đoàn thanh niên"
+    assert meta["Summary"].startswith("Chiều ngày 15/7/2021, Đoàn Khối các cơ quan tỉnh tổ chức")
+    assert meta["Summary"].endswith("cuối năm 2021.")
+    assert outcome.article.parent == into / "2021" / meta["Slug"]
+    assert figures(text) == SEED_FIGURES
+
+
+def test_seed_keeps_every_paragraph_in_order_and_no_chrome(seed_import):
+    outcome, _ = seed_import
+    body = outcome.article.read_text(encoding="utf-8").split("\n\n", 1)[1]
+    for chrome in ("Skip Ribbon Commands", "Skip to main content", "Tin theo lĩnh vực"):
+        assert chrome not in body
+    seed_lines = [line.strip() for line in SEED.read_text(encoding="utf-8").splitlines()]
+    paragraphs = [line for line in seed_lines[7:] if len(line) > 120]
+    positions = [body.index(paragraph) for paragraph in paragraphs]
+    assert len(paragraphs) == 5 and positions == sorted(positions)
+    assert body.count("Hội nghị sơ kết công tác đoàn") == 0  # the title is not repeated
+
+
+def test_seed_photos_are_labelled_placeholders_and_reported(seed_import):
+    outcome, _ = seed_import
+    assert outcome.photos == 4 and outcome.placeholders == 4
+    assert codes(outcome).count("legacy-photo-placeholder") == 4
+    for name, _ in SEED_FIGURES:
+        with Image.open(outcome.article.parent / name) as photo:
+            assert photo.format == "JPEG"
+    report = format_report([outcome], [])
+    assert "4 ảnh (4 ảnh thay thế)" in report and "IMG_5767.jpg" in report
+
+
+def test_seed_article_builds(seed_import, tmp_path):
+    """The imported article through the project's build, strict as publishing is."""
+    outcome, into = seed_import
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content" / "pages", content / "pages")
+    shutil.copytree(ROOT / "content" / "images", content / "images")
+    shutil.copytree(into, content / "articles")
+    output = tmp_path / "output"
+    build(ROOT / "pelicanconf.py", output=output, strict=True, overrides={"PATH": str(content)})
+    slug = outcome.article.parent.name
+    page = BeautifulSoup(
+        (output / "tin" / "2021" / slug / "index.html").read_text(encoding="utf-8"), "html.parser"
+    )
+    captions = [figure.figcaption.get_text(" ", strip=True) for figure in page.find_all("figure")]
+    assert captions == [caption for _, caption in SEED_FIGURES]
+
+
+# -- SharePoint 2013 saved page ----------------------------------------------------------------
+
+@pytest.fixture
+def page_2013(settings, tmp_path):
+    outcomes, _ = run_import(settings, tmp_path / "articles", FIXTURES / "2013")
+    (outcome,) = outcomes
+    return outcome, outcome.article.read_text(encoding="utf-8")
+
+
+def test_2013_metadata_from_layout_fields(page_2013):
+    _, text = page_2013
+    meta = metadata(text)
+    assert meta["Title"] == "Công đoàn Khối trao quà Tết cho công nhân lao động có hoàn cảnh khó khăn"
+    assert meta["Date"] == "2016-01-15 14:30"
+    assert meta["Category"] == "Công đoàn"
+    assert meta["Author"] == "Ban Nữ công - Công đoàn Khối"
+    assert meta["Tags"] == "công đoàn, Tết, trao quà"
+    assert meta["Summary"].startswith("Nhân dịp Tết Nguyên đán Bính Thân 2016")
+
+
+def test_2013_body_keeps_everything_in_order(page_2013):
+    _, text = page_2013
+    body = text.split("\n\n", 1)[1]
+    expected_in_order = [
+        "![Đồng chí Chủ tịch Công đoàn Khối trao quà cho công nhân](trao-qua-1.jpg)",
+        "**Công đoàn Khối các cơ quan tỉnh**",
+        "*Ban Thường vụ Công đoàn Khối*",
+        "[chương trình Tết Sum vầy](https://congdoanvn.org.vn/tet-sum-vay)",
+        "### Danh sách đơn vị nhận quà",
+        "- Công ty May Hà Nam\n    1. Phân xưởng cắt\n    2. Phân xưởng may\n- Công ty Cổ phần Xi măng",
+        "| Đơn vị | Số suất quà |\n| --- | --- |\n| Công ty May Hà Nam | 70 |",
+        '![Công nhân nhận quà](trao-qua-2.jpg "Công nhân Công ty May Hà Nam nhận quà Tết")',
+        "![Các đại biểu chụp ảnh lưu niệm](IMG_0412.JPG)",
+        '<th colspan="2">Kinh phí (đồng)</th>',
+        "> Chăm lo Tết cho công nhân",
+        "**Thu Hà**",
+    ]
+    positions = [body.index(part) for part in expected_in_order]
+    assert positions == sorted(positions)
+
+
+@pytest.mark.parametrize(
+    "chrome",
+    ["Skip Ribbon Commands", "Skip to main content", "Duyệt", "Trang chủ", "Đăng nhập",
+     "Giới thiệu", "Page Content", "_spPageContextInfo", "google-analytics", "onclick",
+     "trackClick", "counter.gif", "blank.gif", "ms-rte", "© 2016", "style=", "\u200b", "&#160;",
+     "\u00a0", "Xây dựng Đảng", "WebForm", "__VIEWSTATE", "ke-hoach-tet-2016.aspx"],
+)
+def test_2013_chrome_and_foreign_markup_are_dropped(page_2013, chrome):
+    _, text = page_2013
+    assert chrome not in text
+
+
+def test_2013_reports_what_it_could_not_place(page_2013):
+    outcome, _ = page_2013
+    assert outcome.status == "new"
+    assert sorted(codes(outcome)) == sorted([
+        "legacy-portal-link", "legacy-unplaceable", "legacy-unplaceable",
+        "legacy-photo-placeholder",
+    ])
+    report = format_report([outcome], [])
+    assert "youtube.com/embed" in report and "/PublishingImages/2016/IMG_0412.JPG" in report
+
+
+def test_2013_photos_are_copied_beside_the_article(page_2013):
+    outcome, _ = page_2013
+    source = FIXTURES / "2013" / "trao-qua-tet-cong-nhan_files"
+    for name in ("trao-qua-1.jpg", "trao-qua-2.jpg"):
+        assert (outcome.article.parent / name).read_bytes() == (source / name).read_bytes()
+    assert outcome.placeholders == 1
+
+
+# -- SharePoint 2010 saved page with legacy encodings -----------------------------------------
+
+def test_2010_page_with_tcvn3_and_vni_text(settings, tmp_path):
+    (outcome,), _ = run_import(settings, tmp_path / "articles", FIXTURES / "2010" / "ky-niem-85-nam.html")
+    text = outcome.article.read_text(encoding="utf-8")
+    meta = metadata(text)
+    assert meta["Title"] == "Kỷ niệm 85 năm ngày thành lập Đảng Cộng sản Việt Nam"
+    assert meta["Date"] == "2015-02-03 08:00"  # "Sáng ngày 3/2/2015": morning is 08:00
+    assert meta["Category"] == "Đoàn thanh niên"  # the portal's "Công tác Đoàn", mapped
+    assert "Sáng ngày 3/2/2015, tại Hội trường Tỉnh ủy, Đoàn Khối các cơ quan tỉnh" in text
+    assert "Các đồng chí đoàn viên thanh niên đã ôn lại truyền thống vẻ vang của Đảng." in text
+    assert figures(text) == [("le-ky-niem.jpg", "Quang cảnh buổi lễ kỷ niệm")]
+    assert codes(outcome).count("legacy-encoding-converted") == 3
+    for chrome in ("Skip Ribbon", "Bản quyền", "Lĩnh vực", "Trang >", "VnTime"):
+        assert chrome not in text
+
+
+# -- importing again ---------------------------------------------------------------------------
+
+def test_same_page_twice_is_one_article(settings, tmp_path):
+    into = tmp_path / "articles"
+    run_import(settings, into, SEED)
+    outcomes, _ = run_import(settings, into, SEED, FIXTURES / "2013")
+    assert [outcome.status for outcome in outcomes] == ["unchanged", "new"]
+    assert len(list(into.glob("*/*/index.md"))) == 2
+
+
+def test_editor_changes_are_kept_without_force(settings, tmp_path):
+    into = tmp_path / "articles"
+    (first,), _ = run_import(settings, into, SEED)
+    edited = first.article.read_text(encoding="utf-8") + "\nĐoạn biên tập viên thêm.\n"
+    first.article.write_text(edited, encoding="utf-8")
+    (kept,), _ = run_import(settings, into, SEED)
+    assert kept.status == "kept" and "legacy-kept-edited" in codes(kept)
+    assert first.article.read_text(encoding="utf-8") == edited
+    (replaced,), _ = run_import(settings, into, SEED, force=True)
+    assert replaced.status == "replaced"
+    assert "Đoạn biên tập viên thêm." not in first.article.read_text(encoding="utf-8")
+
+
+def test_an_article_written_by_hand_is_found_by_title(settings, tmp_path):
+    """The sample conference report lives in a folder of its own name: it is the same page."""
+    into = tmp_path / "articles"
+    shutil.copytree(ROOT / "content" / "articles" / "2021", into / "2021")
+    before = sorted(into.glob("2021/*"))
+    (outcome,), _ = run_import(settings, into, SEED)
+    assert outcome.status == "kept"
+    assert outcome.article.parent.name == "hoi-nghi-so-ket-6-thang-dau-nam-2021"
+    assert sorted(into.glob("2021/*")) == before
+
+
+def test_real_photo_replaces_the_placeholder_later(settings, tmp_path):
+    pages = tmp_path / "saved"
+    pages.mkdir()
+    shutil.copy(SEED, pages / "hoi-nghi.txt")
+    into = tmp_path / "articles"
+    (first,), _ = run_import(settings, into, pages)
+    Image.new("RGB", (300, 200), (10, 120, 60)).save(pages / "IMG_5760.jpg", "JPEG")
+    (second,), _ = run_import(settings, into, pages)
+    assert second.placeholders == 3
+    photo = first.article.parent / "IMG_5760.jpg"
+    assert photo.read_bytes() == (pages / "IMG_5760.jpg").read_bytes()
+
+
+# -- bad input ---------------------------------------------------------------------------------
+
+def test_bad_pages_are_reported_not_imported(settings, tmp_path):
+    bad = tmp_path / "bad"
+    shutil.copytree(FIXTURES / "bad", bad)
+    (bad / "not-a-page.html").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00")
+    (bad / "binary.txt").write_bytes(bytes(range(256)) * 4)
+    (bad / "no-date.txt").write_text("Tiêu đề\n\nTin theo lĩnh vực Công đoàn\nTiêu đề\nMột đoạn văn.\n",
+                                     encoding="utf-8")
+    into = tmp_path / "articles"
+    outcomes, findings = run_import(settings, into, bad, tmp_path / "missing.html")
+    by_file = {outcome.source.name: codes(outcome) for outcome in outcomes}
+    assert by_file == {
+        "binary.txt": ["legacy-unreadable"],
+        "no-body.html": ["legacy-no-body"],
+        "no-date.txt": ["legacy-no-date"],
+        "not-a-page.html": ["legacy-no-body"],
+        "unknown-field.html": ["legacy-unknown-field"],
+    }
+    assert [finding.code for finding in findings] == ["legacy-missing-source"]
+    assert has_errors(outcomes, findings)
+    assert not into.exists() or not list(into.rglob("index.md"))
+    for outcome in outcomes:
+        assert all(str(finding).startswith(str(outcome.source)) for finding in outcome.findings)
+
+
+def test_task_exits_with_one_line_per_problem(tmp_path):
+    result = subprocess.run(
+        [sys.executable, "-m", "invoke", "import-legacy", str(FIXTURES / "bad"),
+         "--into", str(tmp_path / "articles")],
+        cwd=ROOT, capture_output=True, text=True,
+    )
+    assert result.returncode == 1
+    assert "Traceback" not in result.stdout + result.stderr
+    assert "unknown-field.html: Lĩnh vực «Khuyến học»" in result.stdout
+
+
+def test_tcvn3_text_file_in_8_bits(settings, tmp_path):
+    """A copy saved by an old editor as 8-bit TCVN3 bytes, not UTF-8."""
+    reverse = {letter: legacy for legacy, letter in TCVN3_TABLE.items()}
+    lines = ["Héi thao thÓ thao", "", "Tin theo lÜnh vùc V¨n hãa - ThÓ thao", "Héi thao thÓ thao",
+             "Ngµy 2/9/2020, §oµn Khèi tæ chøc héi thao."]
+    assert "".join(reverse.get(char, char) for char in "Hội thao") == "Héi thao"
+    path = tmp_path / "hoi-thao.txt"
+    path.write_bytes("\n".join(lines).encode("cp1252"))
+    (outcome,), _ = run_import(settings, tmp_path / "articles", path)
+    text = outcome.article.read_text(encoding="utf-8")
+    assert metadata(text)["Title"] == "Hội thao thể thao"
+    assert metadata(text)["Category"] == "Văn hóa - Thể thao"
+    assert "Ngày 2/9/2020, Đoàn Khối tổ chức hội thao." in text
+
+
+# -- pieces ------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Chiều ngày 15/7/2021, Đoàn Khối", datetime(2021, 7, 15, 14, 0)),
+        ("15/07/2021 14:30", datetime(2021, 7, 15, 14, 30)),
+        ("Sáng 3/2/2015", datetime(2015, 2, 3, 8, 0)),
+        ("Tối ngày 1.10.2020", datetime(2020, 10, 1, 19, 0)),
+        ("ngày 20 tháng 11 năm 2019", datetime(2019, 11, 20)),
+        ("Chiều ngày 5/5/2022 lúc 3h30", datetime(2022, 5, 5, 15, 30)),
+        ("Hà Nội, 31/02/2021 và 01/03/2021", datetime(2021, 3, 1)),
+        ("không có ngày", None),
+    ],
+)
+def test_vietnamese_dates(text, expected):
+    found = find_date(text)
+    assert (found[0] if found else None) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["*không* phải [nhấn mạnh] và _gạch_", "# không phải tiêu đề", "1. không phải danh sách",
+     "- không phải gạch đầu dòng", "> không phải trích dẫn", "a <b>không</b> phải thẻ", "C:\\Tệp"],
+)
+def test_escaped_text_reads_as_written(text):
+    html = markdown.markdown(escape(text), extensions=["extra"])
+    assert BeautifulSoup(html, "html.parser").get_text() == text
+
+
+def test_long_titles_make_readable_slugs():
+    title = ("Hội nghị sơ kết công tác đoàn và phong trào thanh niên 6 tháng đầu năm, triển khai "
+             "nhiệm vụ trọng tâm 6 tháng cuối năm 2021")
+    assert article_slug(title) == "hoi-nghi-so-ket-cong-tac-doan-va-phong-trao-thanh-nien-6-thang-dau-nam"
+    assert article_slug("Đoàn thanh niên") == "doan-thanh-nien"
