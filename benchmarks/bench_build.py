@@ -1,0 +1,351 @@
+"""`invoke bench`: build speed of the site on a synthetic ten-year archive, against bare Pelican.
+
+One run on one generated corpus measures (a) this project's full build from a clean output with
+the photo cache warm, (b) bare Pelican (`simple` theme, no plugins, its own Markdown reader) on
+the same Markdown, (c) this project's rebuild after one article's text changes and (d) after one
+photo changes, and (e) the peak memory of each build process. Every build runs in a child
+process, so its wall time includes start-up, as an editor or CI waits for it, and its peak RSS
+is its own. Each rebuild's output is compared, file by file (SHA-256), with a clean build of the
+same content: a rebuild that reuses anything stale shows up as a difference.
+
+The corpus lives in benchmarks/work/ (git-ignored); results go to benchmarks/results/ as JSON.
+Exit status 1 when the rebuilt output differs from the clean build or a build fails.
+"""
+
+import argparse
+import hashlib
+import json
+import os
+import platform
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+import unicodedata
+from datetime import datetime, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bantin.build import load_settings  # noqa: E402
+from bantin.placeholder import make_placeholder  # noqa: E402
+
+WORK = ROOT / "benchmarks" / "work" / "build"
+RESULTS = ROOT / "benchmarks" / "results"
+# Targets of the issue, as ratios to bare Pelican's full build measured in the same run.
+TARGETS = {"full": 1.3, "article_edit": 0.15, "photo_edit": 0.2}
+PHOTOS_PER_ARTICLE = 3
+PHOTO_POOL_SIZE = 24
+PHOTO_SIZE = (1600, 1067)  # a photo as editors resize it for the web: every published width
+TRANSLATED_SHARE = 0.1
+YEARS = 10
+LAST_YEAR = 2025
+
+# --- A small vocabulary, enough for text that reads and tokenises like the bulletin's ----------
+SUBJECTS = [
+    "Ban Thường vụ Đoàn Khối", "Đảng ủy Khối các cơ quan tỉnh", "Công đoàn viên chức tỉnh",
+    "Hội Cựu chiến binh Khối", "Ban Nữ công", "Chi đoàn Sở Tài chính", "Đoàn viên thanh niên",
+    "Chi bộ Sở Giáo dục và Đào tạo", "Câu lạc bộ thể thao Khối", "Ban Chấp hành Công đoàn",
+]
+VERBS = [
+    "tổ chức", "phát động", "triển khai", "tổng kết", "hưởng ứng", "phối hợp thực hiện",
+    "đánh giá kết quả", "trao tặng", "biểu dương", "tập huấn về",
+]
+OBJECTS = [
+    "phong trào thi đua yêu nước", "chương trình hiến máu tình nguyện", "hội nghị học tập nghị quyết",
+    "giải bóng đá nam thanh niên", "lớp bồi dưỡng nhận thức về Đảng", "hoạt động chuyển đổi số",
+    "tháng thanh niên", "chiến dịch tình nguyện hè", "ngày hội văn hóa dân gian",
+    "công tác an sinh xã hội", "phong trào phụ nữ tích cực học tập", "đợt sinh hoạt chính trị",
+]
+DETAILS = [
+    "với sự tham gia của đông đảo cán bộ, đoàn viên", "tại hội trường Khối các cơ quan tỉnh",
+    "nhằm nâng cao nhận thức và trách nhiệm của tuổi trẻ", "trong không khí sôi nổi, đoàn kết",
+    "góp phần hoàn thành thắng lợi nhiệm vụ chính trị", "theo đúng kế hoạch đã đề ra",
+    "được các cơ sở Đoàn hưởng ứng tích cực", "gắn với việc học tập và làm theo tư tưởng Hồ Chí Minh",
+]
+TITLE_ENDINGS = ["năm {year}", "giai đoạn {year}-{next}", "quý {quarter}/{year}", "đợt {quarter} năm {year}"]
+TAGS = [
+    "hiến máu", "tình nguyện", "chuyển đổi số", "thể thao", "nghị quyết", "phát triển đảng viên",
+    "an sinh xã hội", "tháng thanh niên", "bình đẳng giới", "cựu chiến binh", "văn nghệ", "học tập",
+    "thi đua", "khen thưởng", "đoàn viên ưu tú", "công đoàn cơ sở", "phụ nữ", "thiếu nhi",
+]
+AUTHORS = ["Nguyễn Thị Hương", "Trần Văn Minh", "Lê Thu Trang", "Phạm Quốc Đạt",
+           "Đoàn Khối các cơ quan tỉnh", "Vũ Hoàng Yến"]
+ENGLISH_WORDS = (
+    "the youth union held a meeting with members from provincial agencies to review the year's "
+    "work and launch new volunteer campaigns for blood donation digital transformation and sport"
+).split()
+
+
+def sentence(rnd: random.Random) -> str:
+    text = f"{rnd.choice(SUBJECTS)} {rnd.choice(VERBS)} {rnd.choice(OBJECTS)} {rnd.choice(DETAILS)}."
+    return text[0].upper() + text[1:]
+
+
+def english_sentence(rnd: random.Random) -> str:
+    words = [rnd.choice(ENGLISH_WORDS) for _ in range(rnd.randrange(10, 20))]
+    return " ".join(words).capitalize() + "."
+
+
+def article_text(rnd, title, date, field, tags, author, slug, photos, lang="vi") -> str:
+    """The Markdown of one article: metadata, paragraphs, its photos as figures between them."""
+    line = english_sentence if lang == "en" else sentence
+    paragraphs = [" ".join(line(rnd) for _ in range(rnd.randrange(3, 6)))
+                  for _ in range(rnd.randrange(4, 9))]
+    for position, photo in enumerate(photos):
+        caption = line(rnd).rstrip(".")
+        paragraphs.insert(1 + 2 * position, f"![{caption}]({photo})")
+    if rnd.random() < 0.3:
+        paragraphs.insert(2, "\n".join(f"- {line(rnd).rstrip('.')};" for _ in range(3)))
+    header = (f"Title: {title}\nDate: {date:%Y-%m-%d %H:%M}\nCategory: {field}\n"
+              f"Tags: {', '.join(tags)}\nAuthor: {author}\nSummary: {line(rnd)}\nSlug: {slug}\n")
+    if lang != "vi":
+        header += f"Lang: {lang}\n"
+    return unicodedata.normalize("NFC", header + "\n" + "\n\n".join(paragraphs) + "\n")
+
+
+def photo_pool(folder: Path) -> list[Path]:
+    """Placeholder photos every article draws from; shared keys keep the photo cache small."""
+    folder.mkdir(parents=True, exist_ok=True)
+    return [
+        path if path.exists() else make_placeholder(path, "", PHOTO_SIZE, seed)
+        for seed, path in enumerate(folder / f"pool-{index:02}.jpg" for index in range(PHOTO_POOL_SIZE))
+    ]
+
+
+def generate_corpus(root: Path, count: int, seed: int = 9) -> list[Path]:
+    """Write `count` articles (with ~10% English translations) under root/content. Returns the
+    article folders. The site's own pages and images are copied so the theme's links resolve."""
+    rnd = random.Random(seed)
+    pool = photo_pool(root / "pool")
+    content = root / "content"
+    shutil.rmtree(content, ignore_errors=True)
+    shutil.copytree(ROOT / "content" / "pages", content / "pages")
+    shutil.copytree(ROOT / "content" / "images", content / "images")
+    fields = load_settings(ROOT / "pelicanconf.py")["FIELDS"]
+    start = datetime(LAST_YEAR - YEARS + 1, 1, 1, 8, 0)
+    span = (datetime(LAST_YEAR, 12, 31) - start) / count
+    folders = []
+    for index in range(count):
+        date = start + span * index + timedelta(minutes=rnd.randrange(600))
+        field = fields[index % len(fields)]
+        ending = rnd.choice(TITLE_ENDINGS).format(year=date.year, next=date.year + 1,
+                                                  quarter=rnd.randrange(1, 5))
+        title = f"{rnd.choice(SUBJECTS)} {rnd.choice(VERBS)} {rnd.choice(OBJECTS)} {ending}"
+        slug = f"bai-{index:05}"
+        folder = content / "articles" / f"{date:%Y}" / slug
+        folder.mkdir(parents=True)
+        names = []
+        for number, source in enumerate(rnd.sample(pool, PHOTOS_PER_ARTICLE)):
+            name = f"IMG_{index:05}_{number}.jpg"
+            os.link(source, folder / name)  # an edit must replace the file, never write through
+            names.append(name)
+        tags = rnd.sample(TAGS, rnd.randrange(1, 4))
+        author = rnd.choice(AUTHORS)
+        (folder / "index.md").write_text(
+            article_text(rnd, title, date, field["vi"], tags, author, slug, names), encoding="utf-8")
+        if rnd.random() < TRANSLATED_SHARE:
+            english_title = english_sentence(rnd).rstrip(".")[:80]
+            (folder / "index.en.md").write_text(
+                article_text(rnd, english_title, date, field["en"], ["youth union"], author, slug,
+                             names, lang="en"), encoding="utf-8")
+        folders.append(folder)
+    return folders
+
+
+# --- Builds, each in a child process ---------------------------------------------------------
+PROJECT_BUILD = textwrap.dedent("""
+    import json, sys
+    sys.path.insert(0, {root!r})
+    from bantin.build import build, describe
+    overrides = json.loads({overrides!r})
+    result = build({settings!r}, {output!r}, strict=False, overrides=overrides)
+    errors = [finding for finding in result.findings if finding.is_error]
+    if errors:
+        sys.exit(describe(errors))
+""")
+
+BARE_SETTINGS = textwrap.dedent("""
+    PATH = {content!r}
+    OUTPUT_PATH = {output!r}
+    THEME = "simple"
+    PLUGINS = []
+    TIMEZONE = "Asia/Ho_Chi_Minh"
+    DEFAULT_LANG = "vi"
+    ARTICLE_PATHS = ["articles"]
+    PAGE_PATHS = ["pages"]
+    STATIC_PATHS = ["images", "articles"]  # photos are published too, as the project does
+    ARTICLE_URL = "tin/{{date:%Y}}/{{slug}}/"
+    ARTICLE_SAVE_AS = ARTICLE_URL + "index.html"
+    ARTICLE_TRANSLATION_ID = "slug"
+""")
+
+
+def run_child(command: list[str]) -> dict:
+    """Run a build process; its wall time and peak RSS (from wait4, so its own only)."""
+    with tempfile.TemporaryFile() as log:
+        start = time.perf_counter()
+        process = subprocess.Popen(command, cwd=ROOT, stdout=log, stderr=log)
+        _, status, usage = os.wait4(process.pid, 0)
+        seconds = time.perf_counter() - start
+        process.returncode = os.waitstatus_to_exitcode(status)
+        if process.returncode:
+            log.seek(0)
+            raise RuntimeError("a build failed:\n" + log.read().decode("utf-8", "replace")[-4000:])
+    return {"seconds": seconds, "peak_rss_mb": usage.ru_maxrss / 1024}
+
+
+def project_build(root: Path, output: Path, cache: Path) -> dict:
+    overrides = {"PATH": str(root / "content"), "CACHE_PATH": str(cache),
+                 "PHOTO_CACHE_PATH": str(root / "photo-cache")}
+    script = PROJECT_BUILD.format(root=str(ROOT), settings=str(ROOT / "pelicanconf.py"),
+                                  output=str(output), overrides=json.dumps(overrides))
+    return run_child([sys.executable, "-c", script])
+
+
+def bare_pelican_build(root: Path, output: Path) -> dict:
+    shutil.rmtree(output, ignore_errors=True)
+    settings = root / "bare_pelicanconf.py"
+    settings.write_text(BARE_SETTINGS.format(content=str(root / "content"), output=str(output)),
+                        encoding="utf-8")
+    return run_child([sys.executable, "-m", "pelican", "-q", "-s", str(settings)])
+
+
+def clean_project_build(root: Path, output: Path) -> dict:
+    """From nothing but the warm photo cache: no output, no content cache."""
+    shutil.rmtree(output, ignore_errors=True)
+    shutil.rmtree(root / "pelican-cache", ignore_errors=True)
+    return project_build(root, output, root / "pelican-cache")
+
+
+def tree_digest(folder: Path) -> dict[str, str]:
+    """SHA-256 of every file under `folder`, by relative path."""
+    return {
+        path.relative_to(folder).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(folder.rglob("*")) if path.is_file()
+    }
+
+
+def compare_trees(first: Path, second: Path) -> list[str]:
+    """Relative paths that differ (missing on one side, or other bytes); empty when identical."""
+    a, b = tree_digest(first), tree_digest(second)
+    return sorted(path for path in a.keys() | b.keys() if a.get(path) != b.get(path))
+
+
+def edit_article(folder: Path, run: int) -> None:
+    """An editor's correction: one sentence added to the article's last paragraph."""
+    source = folder / "index.md"
+    text = source.read_text(encoding="utf-8").rstrip("\n")
+    source.write_text(f"{text} Bản tin cập nhật lần {run + 1}.\n", encoding="utf-8")
+
+
+def replace_photo(folder: Path, run: int) -> None:
+    """An editor drops a new version of a photo over the old one (a new file, not the pool's)."""
+    photo = sorted(folder.glob("IMG_*.jpg"))[0]
+    photo.unlink()
+    make_placeholder(photo, f"lần {run + 1}", PHOTO_SIZE, seed=1000 + run)
+
+
+def rebuild_checked(root: Path, output: Path, label: str) -> tuple[dict, list[str]]:
+    """Rebuild with every cache in place, then compare with a clean build of the same content."""
+    measured = project_build(root, output, root / "pelican-cache")
+    reference = root / f"output-clean-{label}"
+    shutil.rmtree(reference, ignore_errors=True)
+    reference_cache = root / f"pelican-cache-{label}"
+    shutil.rmtree(reference_cache, ignore_errors=True)
+    project_build(root, reference, reference_cache)
+    differences = compare_trees(output, reference)
+    shutil.rmtree(reference, ignore_errors=True)
+    shutil.rmtree(reference_cache, ignore_errors=True)
+    return measured, differences
+
+
+def one_run(root: Path, folders: list[Path], run: int) -> dict:
+    output, bare_output = root / "output", root / "output-bare"
+    figures = {"full": clean_project_build(root, output), "bare": bare_pelican_build(root, bare_output)}
+    edited = folders[len(folders) // 2]
+    edit_article(edited, run)
+    figures["article_edit"], article_diff = rebuild_checked(root, output, "article")
+    replace_photo(edited, run)
+    figures["photo_edit"], photo_diff = rebuild_checked(root, output, "photo")
+    figures["identical"] = {"article_edit": article_diff[:20], "photo_edit": photo_diff[:20]}
+    return figures
+
+
+def machine() -> dict:
+    model = next((line.split(":", 1)[1].strip() for line in
+                  Path("/proc/cpuinfo").read_text().splitlines() if line.startswith("model name")),
+                 platform.processor())
+    return {"cores": os.cpu_count(), "cpu": model, "python": platform.python_version()}
+
+
+def summarise(runs: list[dict]) -> dict:
+    kinds = ("full", "bare", "article_edit", "photo_edit")
+    seconds = {kind: statistics.median(run[kind]["seconds"] for run in runs) for kind in kinds}
+    memory = {kind: max(run[kind]["peak_rss_mb"] for run in runs) for kind in kinds}
+    ratios = {kind: seconds[kind] / seconds["bare"] for kind in TARGETS}
+    identical = all(not diff for run in runs for diff in run["identical"].values())
+    return {"seconds": seconds, "peak_rss_mb": memory, "ratios": ratios,
+            "targets": {kind: {"target": TARGETS[kind], "met": ratios[kind] <= TARGETS[kind]}
+                        for kind in TARGETS},
+            "identical": identical}
+
+
+def report(summary: dict, count: int, runs: list[dict]) -> str:
+    names = {"full": "full build (this project)", "bare": "full build (bare Pelican)",
+             "article_edit": "rebuild, one article edited", "photo_edit": "rebuild, one photo replaced"}
+    lines = [f"{count} articles, median of {len(runs)} run(s):"]
+    for kind, name in names.items():
+        line = (f"  {name:30} {summary['seconds'][kind]:8.2f} s   "
+                f"peak {summary['peak_rss_mb'][kind]:6.0f} MB")
+        if kind in TARGETS:
+            target = summary["targets"][kind]
+            line += (f"   {summary['ratios'][kind]:5.2f}x bare (target <= {target['target']}x: "
+                     f"{'met' if target['met'] else 'MISSED'})")
+        lines.append(line)
+    if summary["identical"]:
+        lines.append("  rebuilt output byte-identical to a clean build: yes")
+    else:
+        lines.append("  rebuilt output byte-identical to a clean build: NO, differences:")
+        for run in runs:
+            for kind, paths in run["identical"].items():
+                lines += [f"    {kind}: {path}" for path in paths]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n", type=int, default=2000, help="number of articles")
+    parser.add_argument("--runs", type=int, default=3, help="runs; medians are reported")
+    parser.add_argument("--work", type=Path, default=WORK, help="folder for the corpus and outputs")
+    parser.add_argument("--results", type=Path, default=RESULTS, help="folder for the JSON results")
+    options = parser.parse_args(argv)
+    root = options.work.resolve()
+    started = time.perf_counter()
+    print(f"Generating {options.n} articles in {root} ...", flush=True)
+    folders = generate_corpus(root, options.n)
+    print("Warming the photo cache (untimed build) ...", flush=True)
+    clean_project_build(root, root / "output")
+    runs = []
+    for run in range(options.runs):
+        print(f"Run {run + 1}/{options.runs} ...", flush=True)
+        runs.append(one_run(root, folders, run))
+    summary = summarise(runs)
+    print(report(summary, options.n, runs))
+    options.results.mkdir(parents=True, exist_ok=True)
+    result_file = options.results / f"bench-build-{options.n}-{datetime.now():%Y%m%d-%H%M%S}.json"
+    result_file.write_text(json.dumps(
+        {"articles": options.n, "machine": machine(), "summary": summary, "runs": runs,
+         "total_seconds": time.perf_counter() - started}, indent=2, ensure_ascii=False),
+        encoding="utf-8")
+    print(f"Results: {result_file} (whole benchmark {time.perf_counter() - started:.0f} s)")
+    return 0 if summary["identical"] else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
