@@ -216,3 +216,14 @@ def bench_photos(c, photos=16):
     code = main(int(photos))
     if code:
         raise Exit(code=code)
+
+
+@task(help={"n": "number of synthetic articles (default 2000)", "runs": "runs, medians reported (default 3)"})
+def bench(c, n=2000, runs=3):
+    """Benchmark build speed on a synthetic archive: full build, bare Pelican, one-article and
+    one-photo rebuilds, peak memory; checks that rebuilds equal a clean build byte for byte."""
+    from benchmarks.bench_build import main
+
+    code = main(["--n", str(n), "--runs", str(runs)])
+    if code:
+        raise Exit(code=code)
