@@ -111,8 +111,18 @@ def test_unknown_encoding_is_refused():
 
 @pytest.mark.parametrize(
     ("word", "expected"),
-    [("nghiêng", True), ("khuỷu", True), ("được", True), ("héi", False), ("nghÞ", False),
-     ("hộịi", False), ("xyz", False), ("kÕt", False), ("Kết", True), ("KẾT", True)],
+    [
+        ("nghiêng", True),
+        ("khuỷu", True),
+        ("được", True),
+        ("héi", False),
+        ("nghÞ", False),
+        ("hộịi", False),
+        ("xyz", False),
+        ("kÕt", False),
+        ("Kết", True),
+        ("KẾT", True),
+    ],
 )
 def test_syllable_spelling(word, expected):
     assert is_syllable(word) is expected

@@ -23,7 +23,10 @@ SEED = ROOT.parent / "shared" / "seed" / "conference-report.txt"
 FIXTURES = ROOT / "tests" / "fixtures" / "sharepoint"
 SEED_FIGURES = [
     ("IMG_5760.jpg", "Toàn cảnh hội nghị"),
-    ("IMG_5751.jpg", "Bí thư Đoàn Khối các cơ quan tỉnh Đinh Đức Trung triển khai nhiệm vụ trọng tâm 6 tháng cuối năm"),
+    (
+        "IMG_5751.jpg",
+        "Bí thư Đoàn Khối các cơ quan tỉnh Đinh Đức Trung triển khai nhiệm vụ trọng tâm 6 tháng cuối năm",
+    ),
     ("IMG_5764.jpg", "Tập thể được Trung ương Đoàn và Tỉnh đoàn khen thưởng"),
     ("IMG_5767.jpg", "Tập thể được Đoàn Khối các cơ quan tỉnh khen thưởng"),
 ]
@@ -51,6 +54,7 @@ def metadata(article_text: str) -> dict[str, str]:
 
 
 # -- the seed page -----------------------------------------------------------------------------
+
 
 @pytest.fixture
 def seed_import(settings, tmp_path):
@@ -115,6 +119,7 @@ def test_seed_article_builds(seed_import, tmp_path):
 
 # -- SharePoint 2013 saved page ----------------------------------------------------------------
 
+
 @pytest.fixture
 def page_2013(settings, tmp_path):
     outcomes, _ = run_import(settings, tmp_path / "articles", FIXTURES / "2013")
@@ -125,7 +130,9 @@ def page_2013(settings, tmp_path):
 def test_2013_metadata_from_layout_fields(page_2013):
     _, text = page_2013
     meta = metadata(text)
-    assert meta["Title"] == "Công đoàn Khối trao quà Tết cho công nhân lao động có hoàn cảnh khó khăn"
+    assert (
+        meta["Title"] == "Công đoàn Khối trao quà Tết cho công nhân lao động có hoàn cảnh khó khăn"
+    )
     assert meta["Date"] == "2016-01-15 14:30"
     assert meta["Category"] == "Công đoàn"
     assert meta["Author"] == "Ban Nữ công - Công đoàn Khối"
@@ -156,10 +163,31 @@ def test_2013_body_keeps_everything_in_order(page_2013):
 
 @pytest.mark.parametrize(
     "chrome",
-    ["Skip Ribbon Commands", "Skip to main content", "Duyệt", "Trang chủ", "Đăng nhập",
-     "Giới thiệu", "Page Content", "_spPageContextInfo", "google-analytics", "onclick",
-     "trackClick", "counter.gif", "blank.gif", "ms-rte", "© 2016", "style=", "\u200b", "&#160;",
-     "\u00a0", "Xây dựng Đảng", "WebForm", "__VIEWSTATE", "ke-hoach-tet-2016.aspx"],
+    [
+        "Skip Ribbon Commands",
+        "Skip to main content",
+        "Duyệt",
+        "Trang chủ",
+        "Đăng nhập",
+        "Giới thiệu",
+        "Page Content",
+        "_spPageContextInfo",
+        "google-analytics",
+        "onclick",
+        "trackClick",
+        "counter.gif",
+        "blank.gif",
+        "ms-rte",
+        "© 2016",
+        "style=",
+        "\u200b",
+        "&#160;",
+        "\u00a0",
+        "Xây dựng Đảng",
+        "WebForm",
+        "__VIEWSTATE",
+        "ke-hoach-tet-2016.aspx",
+    ],
 )
 def test_2013_chrome_and_foreign_markup_are_dropped(page_2013, chrome):
     _, text = page_2013
@@ -169,10 +197,14 @@ def test_2013_chrome_and_foreign_markup_are_dropped(page_2013, chrome):
 def test_2013_reports_what_it_could_not_place(page_2013):
     outcome, _ = page_2013
     assert outcome.status == "new"
-    assert sorted(codes(outcome)) == sorted([
-        "legacy-portal-link", "legacy-unplaceable", "legacy-unplaceable",
-        "legacy-photo-placeholder",
-    ])
+    assert sorted(codes(outcome)) == sorted(
+        [
+            "legacy-portal-link",
+            "legacy-unplaceable",
+            "legacy-unplaceable",
+            "legacy-photo-placeholder",
+        ]
+    )
     report = format_report([outcome], [])
     assert "youtube.com/embed" in report and "/PublishingImages/2016/IMG_0412.JPG" in report
 
@@ -187,8 +219,11 @@ def test_2013_photos_are_copied_beside_the_article(page_2013):
 
 # -- SharePoint 2010 saved page with legacy encodings -----------------------------------------
 
+
 def test_2010_page_with_tcvn3_and_vni_text(settings, tmp_path):
-    (outcome,), _ = run_import(settings, tmp_path / "articles", FIXTURES / "2010" / "ky-niem-85-nam.html")
+    (outcome,), _ = run_import(
+        settings, tmp_path / "articles", FIXTURES / "2010" / "ky-niem-85-nam.html"
+    )
     text = outcome.article.read_text(encoding="utf-8")
     meta = metadata(text)
     assert meta["Title"] == "Kỷ niệm 85 năm ngày thành lập Đảng Cộng sản Việt Nam"
@@ -203,6 +238,7 @@ def test_2010_page_with_tcvn3_and_vni_text(settings, tmp_path):
 
 
 # -- importing again ---------------------------------------------------------------------------
+
 
 def test_same_page_twice_is_one_article(settings, tmp_path):
     into = tmp_path / "articles"
@@ -251,13 +287,15 @@ def test_real_photo_replaces_the_placeholder_later(settings, tmp_path):
 
 # -- bad input ---------------------------------------------------------------------------------
 
+
 def test_bad_pages_are_reported_not_imported(settings, tmp_path):
     bad = tmp_path / "bad"
     shutil.copytree(FIXTURES / "bad", bad)
     (bad / "not-a-page.html").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00")
     (bad / "binary.txt").write_bytes(bytes(range(256)) * 4)
-    (bad / "no-date.txt").write_text("Tiêu đề\n\nTin theo lĩnh vực Công đoàn\nTiêu đề\nMột đoạn văn.\n",
-                                     encoding="utf-8")
+    (bad / "no-date.txt").write_text(
+        "Tiêu đề\n\nTin theo lĩnh vực Công đoàn\nTiêu đề\nMột đoạn văn.\n", encoding="utf-8"
+    )
     into = tmp_path / "articles"
     outcomes, findings = run_import(settings, into, bad, tmp_path / "missing.html")
     by_file = {outcome.source.name: codes(outcome) for outcome in outcomes}
@@ -277,9 +315,18 @@ def test_bad_pages_are_reported_not_imported(settings, tmp_path):
 
 def test_task_exits_with_one_line_per_problem(tmp_path):
     result = subprocess.run(
-        [sys.executable, "-m", "invoke", "import-legacy", str(FIXTURES / "bad"),
-         "--into", str(tmp_path / "articles")],
-        cwd=ROOT, capture_output=True, text=True,
+        [
+            sys.executable,
+            "-m",
+            "invoke",
+            "import-legacy",
+            str(FIXTURES / "bad"),
+            "--into",
+            str(tmp_path / "articles"),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
     )
     assert result.returncode == 1
     assert "Traceback" not in result.stdout + result.stderr
@@ -289,8 +336,13 @@ def test_task_exits_with_one_line_per_problem(tmp_path):
 def test_tcvn3_text_file_in_8_bits(settings, tmp_path):
     """A copy saved by an old editor as 8-bit TCVN3 bytes, not UTF-8."""
     reverse = {letter: legacy for legacy, letter in TCVN3_TABLE.items()}
-    lines = ["Héi thao thÓ thao", "", "Tin theo lÜnh vùc V¨n hãa - ThÓ thao", "Héi thao thÓ thao",
-             "Ngµy 2/9/2020, §oµn Khèi tæ chøc héi thao."]
+    lines = [
+        "Héi thao thÓ thao",
+        "",
+        "Tin theo lÜnh vùc V¨n hãa - ThÓ thao",
+        "Héi thao thÓ thao",
+        "Ngµy 2/9/2020, §oµn Khèi tæ chøc héi thao.",
+    ]
     assert "".join(reverse.get(char, char) for char in "Hội thao") == "Héi thao"
     path = tmp_path / "hoi-thao.txt"
     path.write_bytes("\n".join(lines).encode("cp1252"))
@@ -302,6 +354,7 @@ def test_tcvn3_text_file_in_8_bits(settings, tmp_path):
 
 
 # -- pieces ------------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize(
     ("text", "expected"),
@@ -323,8 +376,15 @@ def test_vietnamese_dates(text, expected):
 
 @pytest.mark.parametrize(
     "text",
-    ["*không* phải [nhấn mạnh] và _gạch_", "# không phải tiêu đề", "1. không phải danh sách",
-     "- không phải gạch đầu dòng", "> không phải trích dẫn", "a <b>không</b> phải thẻ", "C:\\Tệp"],
+    [
+        "*không* phải [nhấn mạnh] và _gạch_",
+        "# không phải tiêu đề",
+        "1. không phải danh sách",
+        "- không phải gạch đầu dòng",
+        "> không phải trích dẫn",
+        "a <b>không</b> phải thẻ",
+        "C:\\Tệp",
+    ],
 )
 def test_escaped_text_reads_as_written(text):
     html = markdown.markdown(escape(text), extensions=["extra"])
@@ -332,7 +392,12 @@ def test_escaped_text_reads_as_written(text):
 
 
 def test_long_titles_make_readable_slugs():
-    title = ("Hội nghị sơ kết công tác đoàn và phong trào thanh niên 6 tháng đầu năm, triển khai "
-             "nhiệm vụ trọng tâm 6 tháng cuối năm 2021")
-    assert article_slug(title) == "hoi-nghi-so-ket-cong-tac-doan-va-phong-trao-thanh-nien-6-thang-dau-nam"
+    title = (
+        "Hội nghị sơ kết công tác đoàn và phong trào thanh niên 6 tháng đầu năm, triển khai "
+        "nhiệm vụ trọng tâm 6 tháng cuối năm 2021"
+    )
+    assert (
+        article_slug(title)
+        == "hoi-nghi-so-ket-cong-tac-doan-va-phong-trao-thanh-nien-6-thang-dau-nam"
+    )
     assert article_slug("Đoàn thanh niên") == "doan-thanh-nien"

@@ -18,8 +18,12 @@ from bantin.legacy_import.sharepoint import read_html_page
 from bantin.legacy_import.writer import Manifest, Outcome, write_article
 from bantin.vietnamese import nfc, slugify
 
-READERS = {".html": read_html_page, ".htm": read_html_page, ".aspx": read_html_page,
-           ".txt": read_text_page}
+READERS = {
+    ".html": read_html_page,
+    ".htm": read_html_page,
+    ".aspx": read_html_page,
+    ".txt": read_text_page,
+}
 # Slugs from long Vietnamese titles are cut at a word, to keep URLs readable.
 SLUG_MAX_LENGTH = 80
 
@@ -39,17 +43,27 @@ def collect_sources(sources: Iterable[Path]) -> tuple[list[Path], list[Finding]]
     for source in sources:
         if source.is_dir():
             files += sorted(
-                path for path in source.rglob("*")
-                if path.suffix.lower() in READERS and path.is_file()
+                path
+                for path in source.rglob("*")
+                if path.suffix.lower() in READERS
+                and path.is_file()
                 and not any(part.endswith("_files") for part in path.relative_to(source).parts)
             )
         elif source.is_file() and source.suffix.lower() in READERS:
             files.append(source)
         elif source.exists():
-            findings.append(Finding(source, None, "legacy-unknown-type",
-                                    "Không phải trang đã lưu (.html, .htm, .aspx) hay bản chữ (.txt)."))
+            findings.append(
+                Finding(
+                    source,
+                    None,
+                    "legacy-unknown-type",
+                    "Không phải trang đã lưu (.html, .htm, .aspx) hay bản chữ (.txt).",
+                )
+            )
         else:
-            findings.append(Finding(source, None, "legacy-missing-source", "Không có tệp hay thư mục này."))
+            findings.append(
+                Finding(source, None, "legacy-missing-source", "Không có tệp hay thư mục này.")
+            )
     return files, findings
 
 
@@ -87,29 +101,43 @@ def read_page(path: Path) -> LegacyPage:
         return page
 
 
-def import_page(path: Path, into: Path, fields: dict[str, str], manifest: Manifest,
-                force: bool) -> Outcome:
+def import_page(
+    path: Path, into: Path, fields: dict[str, str], manifest: Manifest, force: bool
+) -> Outcome:
     page = read_page(path)
     if not any(finding.is_error for finding in page.findings):
         if page.date is None:
-            page.finding(None, "legacy-no-date",
-                         "Không tìm thấy ngày đăng trong trang (ví dụ «Chiều ngày 15/7/2021»).",
-                         "error")
+            page.finding(
+                None,
+                "legacy-no-date",
+                "Không tìm thấy ngày đăng trong trang (ví dụ «Chiều ngày 15/7/2021»).",
+                "error",
+            )
         if page.field_name is None:
-            page.finding(None, "legacy-no-field",
-                         "Trang không ghi lĩnh vực (dòng «Tin theo lĩnh vực ...»).", "error")
+            page.finding(
+                None,
+                "legacy-no-field",
+                "Trang không ghi lĩnh vực (dòng «Tin theo lĩnh vực ...»).",
+                "error",
+            )
         elif slugify(page.field_name) not in fields:
-            page.finding(None, "legacy-unknown-field",
-                         f"Lĩnh vực «{page.field_name}» của cổng cũ chưa có trong LEGACY_FIELD_MAP "
-                         "(pelicanconf.py); thêm vào rồi nhập lại.", "error")
+            page.finding(
+                None,
+                "legacy-unknown-field",
+                f"Lĩnh vực «{page.field_name}» của cổng cũ chưa có trong LEGACY_FIELD_MAP "
+                "(pelicanconf.py); thêm vào rồi nhập lại.",
+                "error",
+            )
     if any(finding.is_error for finding in page.findings):
         return Outcome(path, findings=page.findings)
-    return write_article(page, into, article_slug(page.title), fields[slugify(page.field_name)],
-                         manifest, force)
+    return write_article(
+        page, into, article_slug(page.title), fields[slugify(page.field_name)], manifest, force
+    )
 
 
-def import_pages(sources: Iterable[Path], into: Path, settings: Mapping,
-                 force: bool = False) -> tuple[list[Outcome], list[Finding]]:
+def import_pages(
+    sources: Iterable[Path], into: Path, settings: Mapping, force: bool = False
+) -> tuple[list[Outcome], list[Finding]]:
     """Import every page; returns each page's outcome and the findings about the sources."""
     fields = field_table(settings)
     files, findings = collect_sources(sources)
@@ -131,7 +159,9 @@ def format_report(outcomes: list[Outcome], findings: list[Finding]) -> str:
         lines.append(nfc(f"{outcome.source}{target}: {status}{photos}"))
         lines += [f"  {finding}" for finding in outcome.findings]
     counts = {status: sum(o.status == status for o in outcomes) for status in STATUS_WORDS}
-    summary = ", ".join(f"{count} {STATUS_WORDS[status]}" for status, count in counts.items() if count)
+    summary = ", ".join(
+        f"{count} {STATUS_WORDS[status]}" for status, count in counts.items() if count
+    )
     lines.append(f"{len(outcomes)} trang: {summary}" if outcomes else "Không có trang nào để nhập.")
     return "\n".join(lines)
 

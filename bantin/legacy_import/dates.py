@@ -23,7 +23,9 @@ _WORDS = re.compile(
     _PART + r"ngày\s+(?P<day>\d{1,2})\s+tháng\s+(?P<month>\d{1,2})\s+năm\s+(?P<year>\d{4})" + _TIME,
     re.IGNORECASE,
 )
-_ISO = re.compile(r"(?P<year>\d{4})-(?P<month>\d{2})-(?P<day>\d{2})(?:[T ](?P<hour>\d{2}):(?P<minute>\d{2}))?")
+_ISO = re.compile(
+    r"(?P<year>\d{4})-(?P<month>\d{2})-(?P<day>\d{2})(?:[T ](?P<hour>\d{2}):(?P<minute>\d{2}))?"
+)
 
 
 def find_date(text: str) -> tuple[datetime, bool] | None:
@@ -38,8 +40,11 @@ def find_date(text: str) -> tuple[datetime, bool] | None:
             hour = PART_OF_DAY_HOURS[part]
         try:
             value = datetime(
-                int(parts["year"]), int(parts["month"]), int(parts["day"]),
-                int(hour or 0), int(minute or 0),
+                int(parts["year"]),
+                int(parts["month"]),
+                int(parts["day"]),
+                int(hour or 0),
+                int(minute or 0),
             )
         except ValueError:  # 31/02/2021, 25:00: not a date after all
             continue

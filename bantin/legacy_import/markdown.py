@@ -42,7 +42,12 @@ def render_article(page: LegacyPage, slug: str, category: str) -> str:
     paragraphs = [block for block in page.blocks if isinstance(block, Text) and block.plain]
     metadata = [
         ("Title", page.title),
-        ("Date", page.date.strftime("%Y-%m-%d %H:%M" if page.date.hour or page.date.minute else "%Y-%m-%d")),
+        (
+            "Date",
+            page.date.strftime(
+                "%Y-%m-%d %H:%M" if page.date.hour or page.date.minute else "%Y-%m-%d"
+            ),
+        ),
         ("Category", category),
         ("Tags", ", ".join(page.tags)),
         ("Author", page.author or ""),

@@ -21,7 +21,9 @@ _SPACES = re.compile(r"[ \t\u00a0\u2007\u202f]+")
 CAPTION_MAX_LENGTH = 200
 _SENTENCE_END = (".", "…", "!", "?", ":", ";")
 # The portal names the field of a page: "Tin theo lĩnh vực Đoàn thanh niên".
-FIELD_MENTION = re.compile(r"(?:Tin theo lĩnh vực|Lĩnh vực)\s*:?\s+(?P<field>[^\n|>]+)", re.IGNORECASE)
+FIELD_MENTION = re.compile(
+    r"(?:Tin theo lĩnh vực|Lĩnh vực)\s*:?\s+(?P<field>[^\n|>]+)", re.IGNORECASE
+)
 _PHOTO_NAME = re.compile(r"[^\s/\\]+\.(?:jpe?g|png|gif|webp|bmp|tiff?)", re.IGNORECASE)
 
 
@@ -76,7 +78,8 @@ class LegacyPage:
             self.finding(
                 line,
                 "legacy-encoding-converted",
-                f"Chữ gõ bằng bảng mã {encoding} đã được chuyển sang Unicode, cần đọc lại: «{shown}»",
+                f"Chữ gõ bằng bảng mã {encoding} đã được chuyển sang Unicode, "
+                f"cần đọc lại: «{shown}»",
             )
         return encoding
 

@@ -39,7 +39,9 @@ def decode(page: LegacyPage, raw: bytes) -> str | None:
         text = raw.decode("cp1252", errors="replace")
     if "\ufffd" in text or find_legacy_encoding(text) is None:
         page.finding(
-            None, "legacy-unreadable", "Tệp không phải văn bản UTF-8 hay TCVN3/VNI; không đọc được.",
+            None,
+            "legacy-unreadable",
+            "Tệp không phải văn bản UTF-8 hay TCVN3/VNI; không đọc được.",
             "error",
         )
         return None
@@ -79,7 +81,8 @@ def read_text_page(path: Path) -> LegacyPage:
             page.field_name = match["field"].strip()
         else:
             page.finding(
-                number, "legacy-dropped-line",
+                number,
+                "legacy-dropped-line",
                 f"Dòng đứng trước bài viết, đã bỏ như một phần khung trang: «{line[:60]}»",
             )
 

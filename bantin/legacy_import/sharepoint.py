@@ -26,7 +26,6 @@ from bs4 import BeautifulSoup, NavigableString, Tag
 from bantin.legacy_encodings import convert_legacy
 from bantin.legacy_import.dates import find_date
 from bantin.legacy_import.markdown import escape
-from bantin.vietnamese import nfc
 from bantin.legacy_import.page import (
     FIELD_MENTION,
     LegacyPage,
@@ -35,22 +34,59 @@ from bantin.legacy_import.page import (
     attach_captions,
     normalize,
 )
+from bantin.vietnamese import nfc
 
 BODY_CONTAINERS = (".article-content", ".pageContent", "#ctl00_PlaceHolderMain_PageContent")
 DATE_FIELDS = (".date-line", ".dateLine", "[id$='ArticleStartDate']", "[id*='ArticleStartDate_']")
 BYLINE_FIELDS = (".by-line", ".byLine", "[id*='ArticleByLine']")
 TITLE_AREAS = ("#pageTitle", "#DeltaPlaceHolderPageTitleInTitleArea", ".ms-pagetitle")
 # Elements whose content is foreign to an article, dropped without a word.
-FOREIGN = {"script", "style", "noscript", "link", "meta", "input", "button", "select", "textarea",
-           "template", "svg"}
+FOREIGN = {
+    "script",
+    "style",
+    "noscript",
+    "link",
+    "meta",
+    "input",
+    "button",
+    "select",
+    "textarea",
+    "template",
+    "svg",
+}
 # Elements the site cannot show: reported, so an editor can redo them by hand.
 UNPLACEABLE = {"iframe", "object", "embed", "video", "audio", "form", "canvas", "applet", "map"}
-BLOCKS = {"p", "div", "section", "article", "header", "footer", "aside", "main", "center",
-          "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "dl", "table", "blockquote", "pre",
-          "hr", "figure", "figcaption", "address"} | UNPLACEABLE
+BLOCKS = {
+    "p",
+    "div",
+    "section",
+    "article",
+    "header",
+    "footer",
+    "aside",
+    "main",
+    "center",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "ul",
+    "ol",
+    "dl",
+    "table",
+    "blockquote",
+    "pre",
+    "hr",
+    "figure",
+    "figcaption",
+    "address",
+} | UNPLACEABLE
 HEADING_LEVELS = {"h1": 2, "h2": 2, "h3": 3, "h4": 4, "h5": 4, "h6": 4}
-TRACKERS = re.compile(r"spacer\.gif|blank\.gif|pixel|/_layouts/|analytics|doubleclick|counter",
-                      re.IGNORECASE)
+TRACKERS = re.compile(
+    r"spacer\.gif|blank\.gif|pixel|/_layouts/|analytics|doubleclick|counter", re.IGNORECASE
+)
 _CAPTION_STYLE = re.compile(r"text-align\s*:\s*center|font-style\s*:\s*italic", re.IGNORECASE)
 _FIELD_MENTION_LEVELS = 4
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
@@ -100,7 +136,10 @@ class BodyReader:
         plain = normalize("".join(self.inline_plain)).strip()
         if plain:
             if encoding := self.page.legacy_encoding(plain, self.inline_line):
-                plain, markdown = convert_legacy(plain, encoding), convert_legacy(markdown, encoding)
+                plain, markdown = (
+                    convert_legacy(plain, encoding),
+                    convert_legacy(markdown, encoding),
+                )
             markdown = re.sub(r" *\n *", "  \n", markdown)  # <br> becomes a Markdown line break
             self.blocks.append(
                 Text(markdown, plain, caption_like=self.inline_caption_like, line=self.inline_line)
@@ -155,7 +194,9 @@ class BodyReader:
             text = self.page.clean(tag.get_text(" "), _line(tag)).strip()
             if text:
                 hashes = "#" * HEADING_LEVELS[name]
-                self.blocks.append(Text(f"{hashes} {escape(text)}", text, "heading", line=_line(tag)))
+                self.blocks.append(
+                    Text(f"{hashes} {escape(text)}", text, "heading", line=_line(tag))
+                )
         elif name in ("ul", "ol"):
             self.list_block(tag)
         elif name == "table":
@@ -165,7 +206,9 @@ class BodyReader:
         elif name == "pre":
             code = tag.get_text()
             if code.strip():
-                self.blocks.append(Text(f"```\n{code.strip(chr(10))}\n```", code, "code", line=_line(tag)))
+                self.blocks.append(
+                    Text(f"```\n{code.strip(chr(10))}\n```", code, "code", line=_line(tag))
+                )
         elif name == "hr":
             self.blocks.append(Text("* * *", "", "rule", line=_line(tag)))
         else:
@@ -229,10 +272,13 @@ class BodyReader:
         for image in images:
             self.image(image)
             image.decompose()
-        spans = any(cell.has_attr("colspan") or cell.has_attr("rowspan") for row in cells for cell in row)
+        spans = any(
+            cell.has_attr("colspan") or cell.has_attr("rowspan") for row in cells for cell in row
+        )
         nested_blocks = any(cell.find(list(BLOCKS - {"p", "div"})) for row in cells for cell in row)
         text_rows = [
-            [self.page.clean(cell.get_text(" "), _line(cell)).strip() for cell in row] for row in cells
+            [self.page.clean(cell.get_text(" "), _line(cell)).strip() for cell in row]
+            for row in cells
         ]
         plain = "\n".join(" | ".join(row) for row in text_rows)
         if spans or nested_blocks:
@@ -284,7 +330,9 @@ class BodyReader:
             markdown = "".join(inner.inline).strip()
             plain = "".join(inner.inline_plain).strip()
             self.blocks.extend(inner.blocks)
-            self.add_inline(f"{leading}{wrap}{markdown}{wrap}{trailing}", f"{leading}{plain}{trailing}", tag)
+            self.add_inline(
+                f"{leading}{wrap}{markdown}{wrap}{trailing}", f"{leading}{plain}{trailing}", tag
+            )
             return
         self.children(tag)
 
@@ -298,7 +346,8 @@ class BodyReader:
             return
         if _is_portal_link(href) or href.lower().startswith("javascript:"):
             self.page.finding(
-                _line(tag), "legacy-portal-link",
+                _line(tag),
+                "legacy-portal-link",
                 f"Liên kết tới cổng cũ ({href[:80]}) đã bỏ, giữ lại chữ «{text[:40]}»; "
                 "cần trỏ lại nếu bài đích đã được chuyển sang.",
             )
@@ -324,7 +373,8 @@ class BodyReader:
         source = tag.get("src") or tag.get("data") or ""
         where = f" ({source[:80]})" if source else ""
         self.page.finding(
-            _line(tag), "legacy-unplaceable",
+            _line(tag),
+            "legacy-unplaceable",
             f"Không đưa được phần tử {what}{where} vào bài; cần xem trang cũ và làm lại bằng tay.",
         )
 
@@ -373,7 +423,8 @@ def read_html_page(path: Path) -> LegacyPage:
     body = find_body(soup)
     if body is None:
         page.finding(
-            None, "legacy-no-body",
+            None,
+            "legacy-no-body",
             "Không tìm thấy nội dung bài (trường nội dung trang ms-rtestate-field) trong trang.",
             "error",
         )
@@ -398,7 +449,9 @@ def read_html_page(path: Path) -> LegacyPage:
         page.finding(None, "legacy-no-body", "Nội dung bài trên trang trống.", "error")
         return page
     if not page.title:
-        heading = next((b for b in page.blocks if isinstance(b, Text) and b.kind == "heading"), None)
+        heading = next(
+            (b for b in page.blocks if isinstance(b, Text) and b.kind == "heading"), None
+        )
         page.title = heading.plain if heading else ""
     # The title repeated at the head of the body is the layout's, not the article's.
     page.blocks = [
@@ -413,7 +466,9 @@ def read_html_page(path: Path) -> LegacyPage:
         page.author = page.clean(byline[0]).strip()
     keywords = soup.find("meta", attrs={"name": re.compile("^keywords$", re.I)})
     if keywords and keywords.get("content"):
-        page.tags = [page.clean(tag).strip() for tag in re.split(r"[,;]", keywords["content"]) if tag.strip()]
+        page.tags = [
+            page.clean(tag).strip() for tag in re.split(r"[,;]", keywords["content"]) if tag.strip()
+        ]
 
     page.field_name = find_field_name(soup, body)
 

@@ -72,7 +72,11 @@ def find_photo(page: LegacyPage, reference: str) -> Path | None:
     relative = unquote(urlsplit(reference).path)
     name = Path(relative).name
     folder = page.source.parent
-    candidates = [folder / relative.lstrip("/"), folder / name, folder / f"{page.source.stem}_files" / name]
+    candidates = [
+        folder / relative.lstrip("/"),
+        folder / name,
+        folder / f"{page.source.stem}_files" / name,
+    ]
     return next((path for path in candidates if path.is_file()), None)
 
 
@@ -137,7 +141,8 @@ def write_article(
         else:
             outcome.status = "kept"
             page.finding(
-                None, "legacy-kept-edited",
+                None,
+                "legacy-kept-edited",
                 f"Bài {article} đã được sửa sau lần nhập trước (hoặc do biên tập viên viết); "
                 "giữ nguyên. Dùng --force để ghi đè.",
             )
@@ -152,7 +157,8 @@ def write_article(
         outcome.photos += 1
         if not (photo.caption or photo.alt):
             page.finding(
-                photo.line, "legacy-photo-no-caption",
+                photo.line,
+                "legacy-photo-no-caption",
                 f"Ảnh {photo.name} không có chú thích; cần viết mô tả ảnh (alt) trong bài.",
             )
         # A photo already beside the article is kept, unless it is a placeholder of ours.
@@ -168,7 +174,8 @@ def write_article(
         placeholders.append(photo.name)
         outcome.placeholders += 1
         page.finding(
-            photo.line, "legacy-photo-placeholder",
+            photo.line,
+            "legacy-photo-placeholder",
             f"Không tìm thấy tệp ảnh {photo.reference}; đã đặt ảnh thay thế có ghi chú "
             f"{target.name}, cần thay bằng ảnh thật.",
         )
