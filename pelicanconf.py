@@ -145,7 +145,7 @@ PLUGINS = [
 # Published widths in pixels (never upscaled): phones at 1x/2x, the article column at 2x.
 PHOTO_WIDTHS = [480, 800, 1200, 1600]
 # Qualities chosen by measurement on real photos (README.md, "Photos").
-PHOTO_WEBP_QUALITY = 75
+PHOTO_WEBP_QUALITY = 80
 PHOTO_JPEG_QUALITY = 80
 PHOTO_WEBP_METHOD = 4  # libwebp effort 0-6: 4 is its default balance of size and speed
 # The width of the <img src> fallback and of card and Open Graph images.
