@@ -36,6 +36,11 @@ LINK_ATTRIBUTES = [
 IMAGE_ATTRIBUTES = [("img", "src"), ("source", "src"), ("video", "poster"), ("input", "src")]
 SRCSET_TAGS = ("img", "source")
 IMAGE_META = {"og:image", "twitter:image"}
+# Messages of the Nu HTML Checker that contradict current standards, and why.
+CHECKER_GAPS = (
+    # Its CSP parser predates CSP Level 3's 'wasm-unsafe-eval', which browsers support.
+    "but found \"'wasm-unsafe-eval'\"",
+)
 
 
 @dataclass
@@ -266,12 +271,15 @@ def check_html_validity(pages: list[Path], output: Path) -> list[Finding]:
         return [Finding(output, None, "validator-failed", f"trình kiểm tra HTML lỗi: {report[:300]}")]
     findings = []
     for message in messages:
-        if message.get("type") not in ("error", "non-document-error"):
+        text = message.get("message", "")
+        if message.get("type") not in ("error", "non-document-error") or any(
+            gap in text for gap in CHECKER_GAPS
+        ):
             continue
         url = message.get("url", "")
         name = url_to_name(url, output)
         line = message.get("firstLine") or message.get("lastLine") or None
-        findings.append(Finding(name, line, "invalid-html", f"HTML không hợp lệ: {message.get('message', '')}"))
+        findings.append(Finding(name, line, "invalid-html", f"HTML không hợp lệ: {text}"))
     return findings
 
 

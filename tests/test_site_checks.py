@@ -168,3 +168,13 @@ def test_headers_file_carries_the_settings_policy(site):
 def test_headers_without_a_policy_setting_is_an_error(site):
     assert codes(write_headers(site, {})) == ["no-csp"]
     assert not (site / "_headers").exists()
+
+
+def test_a_policy_with_wasm_unsafe_eval_is_valid_but_a_broken_policy_is_not(site):
+    meta = '<meta http-equiv="Content-Security-Policy" content="{}">\n'
+    good = page("<p>Tìm kiếm</p>").replace("<title>", meta.format("script-src 'self' 'wasm-unsafe-eval'") + "<title>")
+    bad = page("<p>Tìm kiếm</p>").replace("<title>", meta.format("script-src 'selff'") + "<title>")
+    (site / "tot.html").write_text(good)
+    (site / "hong.html").write_text(bad)
+    findings = check_html_validity([site / "tot.html", site / "hong.html"], site)
+    assert [(f.path, f.code) for f in findings] == [("hong.html", "invalid-html")]
