@@ -16,8 +16,34 @@ SITE_DESCRIPTION = ("Tin hoạt động của Đảng, Đoàn thanh niên, Công
 SITEURL = ""
 RELATIVE_URLS = False
 DEFAULT_LANG = "vi"
-# Languages of the site, the default first; each has its own edition (the default at /).
+# Languages of the site, the default first; each has its own edition: the default at /, the others
+# under /<lang>/ (plugins/editions). A new language needs a line here, its EDITION_SETTINGS and a
+# catalog theme/translations/<lang>/LC_MESSAGES/messages.po; the templates stay as they are.
 EDITIONS = ["vi", "en"]
+# What differs in an edition. Each X_URL also sets X_SAVE_AS to X_URL + "index.html".
+EDITION_SETTINGS = {
+    "en": {
+        "SITENAME": "Bulletin of the Youth Union of the Hà Nam Provincial Agencies Bloc",
+        "SITE_ORGANISATION": "Youth Union of the Hà Nam Provincial Agencies Bloc",
+        "SITE_DESCRIPTION": ("News of the Party, the Youth Union, the trade unions, women's affairs, "
+                             "veterans, culture and sports in the provincial agencies of Hà Nam."),
+        "ARTICLE_URL": "news/{date:%Y}/{slug}/",
+        "DRAFT_URL": "drafts/{slug}/",
+        "CATEGORY_URL": "fields/{slug}/",
+        "CATEGORIES_URL": "fields/",
+        "TAG_URL": "tags/{slug}/",
+        "TAGS_URL": "tags/",
+        "AUTHOR_URL": "authors/{slug}/",
+        "ARCHIVES_URL": "archives/",
+        "YEAR_ARCHIVE_URL": "archives/{date:%Y}/",
+        "MONTH_ARCHIVE_URL": "archives/{date:%Y}/{date:%m}/",
+        "SEARCH_URL": "search/",
+        "PAGINATION_PATTERNS": (
+            (1, "{url}", "{save_as}"),
+            (2, "{base_name}/page/{number}/", "{base_name}/page/{number}/index.html"),
+        ),
+    },
+}
 TIMEZONE = "Asia/Ho_Chi_Minh"
 DEFAULT_DATE_FORMAT = "%d/%m/%Y"
 
@@ -137,6 +163,7 @@ PLUGINS = [
     "plugins.fields",
     "plugins.dates",
     "plugins.i18n",
+    "plugins.editions",
     "plugins.photos",
     "plugins.assets",
 ]

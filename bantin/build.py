@@ -16,14 +16,18 @@ from pelican import Pelican
 from pelican.settings import read_settings
 
 from bantin.errors import BuildFailed, Finding
+from bantin.feeds import absolutise_feeds
 from bantin.headers import write_headers
 from bantin.lint import lint
 from bantin.precompress import precompress
+from bantin.search import index_search
+from bantin.sitemap import write_sitemap
+from plugins.editions import edition_overrides
 
 logger = logging.getLogger(__name__)
 
 # Run in order on the staging folder once Pelican is done; precompression last, on final files.
-POST_BUILD_STEPS = (write_headers, precompress)
+POST_BUILD_STEPS = (index_search, absolutise_feeds, write_sitemap, write_headers, precompress)
 
 
 @dataclass
@@ -109,15 +113,16 @@ def excluded_sources(findings: list[Finding], settings: dict) -> dict[str, list[
 def run_pelican(
     settings_file: str | Path, overrides: dict | None, staging: Path, excluded: dict
 ) -> list[Finding]:
-    """Run Pelican for the site into `staging`; its warnings and errors become findings."""
+    """Run Pelican once per edition (EDITIONS) into `staging`, the default edition at its root
+    and the others in their folders; warnings and errors become findings, each reported once."""
     recorder = _Recorder()
     root_logger = logging.getLogger()
     root_logger.addHandler(recorder)
     try:
-        settings = load_settings(
-            settings_file, {**(overrides or {}), **excluded, "OUTPUT_PATH": str(staging)}
-        )
-        Pelican(settings).run()
+        base = load_settings(settings_file, {**(overrides or {}), **excluded})
+        for lang in base["EDITIONS"]:
+            edition = edition_overrides(base, lang, staging)
+            Pelican(load_settings(settings_file, {**(overrides or {}), **excluded, **edition})).run()
     except Exception as error:  # a template or plugin failure: one line, never a traceback
         if os.environ.get("BANTIN_DEBUG"):
             traceback.print_exc()
@@ -126,7 +131,8 @@ def run_pelican(
         )]) from None
     finally:
         root_logger.removeHandler(recorder)
-    return recorder.findings
+    unique = {str(finding): finding for finding in recorder.findings}  # sources are read per edition
+    return list(unique.values())
 
 
 def replace_atomically(new: Path, target: Path) -> None:
