@@ -129,9 +129,12 @@ PAGINATION_PATTERNS = (
 DEFAULT_PAGINATION = 10
 SLUGIFY_SOURCE = "title"
 
-# Feeds come with the search-and-feeds work; none until then.
-FEED_ALL_ATOM = None
-CATEGORY_FEED_ATOM = None
+# Atom feeds: the whole edition and each field (autodiscovery in partials/meta.html). Photos in
+# the entries get absolute URLs after the build (bantin/feeds.py).
+FEED_ALL_ATOM = "feeds/all.atom.xml"
+CATEGORY_FEED_ATOM = "feeds/{slug}.atom.xml"
+FEED_ALL_RSS = None
+CATEGORY_FEED_RSS = None
 TRANSLATION_FEED_ATOM = None
 AUTHOR_FEED_ATOM = None
 AUTHOR_FEED_RSS = None
@@ -153,7 +156,10 @@ TYPOGRIFY_OMIT_FILTERS = ["caps"]
 THEME = str(ROOT / "theme")
 THEME_STATIC_DIR = "theme"
 # 404.html is the page static hosts serve for unknown addresses.
-DIRECT_TEMPLATES = ["index", "categories", "tags", "archives", "404"]
+DIRECT_TEMPLATES = ["index", "categories", "tags", "archives", "404", "search"]
+# The search page (theme/templates/search.html); its index is built by bantin/search.py.
+SEARCH_URL = "tim-kiem/"
+SEARCH_SAVE_AS = SEARCH_URL + "index.html"
 JINJA_ENVIRONMENT = {"extensions": ["jinja2.ext.i18n"], "trim_blocks": True, "lstrip_blocks": True}
 
 # --- Plugins (listed explicitly: Pelican would otherwise load every installed one) ------------------
@@ -196,6 +202,8 @@ STRICT = False
 LOG_FILTER = [
     (30, "Empty alt attribute for image %s in %s"),
     (30, "Other images have empty alt attributes"),
+    # Previews have no SITEURL, so their feeds hold site-relative links; publishconf.py sets one.
+    (30, "Feeds generated without SITEURL or FEED_DOMAIN set properly may not be valid"),
 ]
 
 # --- Publishing checks and hosting ----------------------------------------------------------------
@@ -214,8 +222,10 @@ SIZE_BUDGETS = {
     "default": 1_000_000,
 }
 # One policy for the templates' <meta http-equiv> tag and the _headers file (bantin/headers):
-# nothing inline, nothing from another origin.
+# nothing inline, nothing from another origin. 'wasm-unsafe-eval' lets the search page run
+# Pagefind's WebAssembly (no JavaScript eval).
 CONTENT_SECURITY_POLICY = (
-    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; font-src 'self'; "
+    "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self'; "
+    "font-src 'self'; "
     "connect-src 'self'; manifest-src 'self'; form-action 'self'; base-uri 'none'"
 )

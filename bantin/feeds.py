@@ -1,0 +1,48 @@
+"""Absolute photo URLs in the Atom feeds, a post-build step.
+
+Articles refer to their photos by paths relative to the article's page (`IMG_5751.800.jpg`), which
+a news reader cannot resolve: each entry's content is rewritten with its `src`, `srcset` and
+`href` made absolute against the entry's own link.
+"""
+
+import re
+from pathlib import Path
+from urllib.parse import urljoin
+from xml.etree import ElementTree
+
+from bs4 import BeautifulSoup
+
+from bantin.errors import Finding
+
+ATOM = "http://www.w3.org/2005/Atom"
+FEED_GLOB = "**/*.atom.xml"
+SRCSET_ENTRY = re.compile(r"\s*([^\s,]+)(\s+[^,]*)?")
+
+
+def absolutise_feeds(output: Path, settings: dict) -> list[Finding]:
+    """Rewrite every Atom feed of the site so that its entries' links and photos are absolute."""
+    ElementTree.register_namespace("", ATOM)
+    for feed in Path(output).glob(FEED_GLOB):
+        tree = ElementTree.parse(feed)
+        for entry in tree.getroot().iter(f"{{{ATOM}}}entry"):
+            link = entry.find(f"{{{ATOM}}}link[@rel='alternate']")
+            content = entry.find(f"{{{ATOM}}}content")
+            if link is not None and content is not None and content.text:
+                content.text = absolute_html(content.text, link.get("href"))
+        tree.write(feed, encoding="utf-8", xml_declaration=True)
+    return []
+
+
+def absolute_html(html: str, base: str) -> str:
+    """`html` with relative src, srcset and href resolved against `base`."""
+    soup = BeautifulSoup(html, "html.parser")
+    for element in soup.find_all(src=True):
+        element["src"] = urljoin(base, element["src"])
+    for element in soup.find_all(href=True):
+        element["href"] = urljoin(base, element["href"])
+    for element in soup.find_all(srcset=True):
+        element["srcset"] = ", ".join(
+            urljoin(base, url) + (descriptor or "").rstrip()
+            for url, descriptor in SRCSET_ENTRY.findall(element["srcset"])
+        )
+    return str(soup)

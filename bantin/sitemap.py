@@ -1,0 +1,99 @@
+"""sitemap.xml and robots.txt, a post-build step.
+
+Every public HTML page of every edition is listed with its absolute URL and `lastmod`. A page that
+exists in several languages carries all its versions as `xhtml:link` hreflang alternates, plus
+x-default (the default edition's version). The versions are gathered from the
+`<link rel="alternate" hreflang>` tags of every page, so all versions list the same set, each
+itself included: reciprocal by construction.
+"""
+
+from pathlib import Path
+from xml.sax.saxutils import escape, quoteattr
+
+from bs4 import BeautifulSoup
+
+from bantin.errors import Finding
+
+NOT_FOUND_PAGE = "404.html"
+
+
+def write_sitemap(output: Path, settings: dict) -> list[Finding]:
+    """Write `<output>/sitemap.xml` and `<output>/robots.txt`."""
+    output = Path(output)
+    site_url = settings["SITEURL"].rstrip("/")
+    drafts = settings["DRAFT_URL"].split("{", 1)[0]
+    pages = {}
+    for path in sorted(output.rglob("*.html")):
+        relative = path.relative_to(output).as_posix()
+        if path.name == NOT_FOUND_PAGE or f"/{drafts}" in f"/{relative}":
+            continue
+        pages[f"{site_url}/{relative.removesuffix('index.html')}"] = read_page(path)
+    newest = max((page["lastmod"] for page in pages.values() if page["lastmod"]), default=None)
+    versions = language_versions(pages, settings["EDITIONS"][0])
+    entries = "".join(
+        sitemap_entry(url, page["lastmod"] or newest, versions.get(url, {}))
+        for url, page in pages.items()
+    )
+    (output / "sitemap.xml").write_text(
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"'
+        ' xmlns:xhtml="http://www.w3.org/1999/xhtml">\n' + entries + "</urlset>\n",
+        encoding="utf-8",
+    )
+    (output / "robots.txt").write_text(
+        f"User-agent: *\nAllow: /\n\nSitemap: {site_url}/sitemap.xml\n", encoding="utf-8"
+    )
+    return []
+
+
+def read_page(path: Path) -> dict:
+    """A page's language, its last change and the language versions it links to."""
+    soup = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+    alternates = {
+        link["hreflang"]: link["href"]
+        for link in soup.find_all("link", rel="alternate", hreflang=True, href=True)
+        if link["hreflang"] != "x-default"
+    }
+    return {"lang": soup.html.get("lang"), "lastmod": last_modified(soup), "alternates": alternates}
+
+
+def last_modified(soup: BeautifulSoup) -> str | None:
+    """An article's modified (or published) time; for a list, its newest dated item."""
+    for name in ("article:modified_time", "article:published_time"):
+        meta = soup.find("meta", property=name)
+        if meta and meta.get("content"):
+            return meta["content"]
+    main = soup.find("main") or soup
+    dates = [time["datetime"] for time in main.find_all("time", datetime=True)]
+    return max(dates) if dates else None
+
+
+def language_versions(pages: dict[str, dict], default_lang: str) -> dict[str, dict[str, str]]:
+    """URL -> {lang: URL} of all its versions (with x-default), for pages with more than one."""
+    group_of = {url: {url} for url in pages}
+    for url, page in pages.items():
+        for other in page["alternates"].values():
+            if other in pages and group_of[other] is not group_of[url]:
+                merged = group_of[url] | group_of[other]
+                for member in merged:
+                    group_of[member] = merged
+    versions = {}
+    for url, group in group_of.items():
+        by_lang = {pages[member]["lang"]: member for member in sorted(group)}
+        if len(by_lang) > 1:
+            if default_lang in by_lang:
+                by_lang["x-default"] = by_lang[default_lang]
+            versions[url] = by_lang
+    return versions
+
+
+def sitemap_entry(url: str, lastmod: str | None, versions: dict[str, str]) -> str:
+    lines = [f"  <url>\n    <loc>{escape(url)}</loc>\n"]
+    if lastmod:
+        lines.append(f"    <lastmod>{escape(lastmod)}</lastmod>\n")
+    for lang, href in versions.items():
+        lines.append(
+            f'    <xhtml:link rel="alternate" hreflang={quoteattr(lang)} href={quoteattr(href)}/>\n'
+        )
+    lines.append("  </url>\n")
+    return "".join(lines)
