@@ -49,7 +49,9 @@ def newsroom(tmp_path):
     logo = Image.new("RGBA", (600, 600), (0, 0, 0, 0))
     logo.paste((200, 30, 30, 255), (100, 100, 500, 500))
     logo.save(folder / "logo.png")
-    overrides = {"PATH": str(content), "PHOTO_CACHE_PATH": str(tmp_path / "cache")}
+    overrides = {
+        "PATH": str(content), "PHOTO_CACHE_PATH": str(tmp_path / "cache"), "EDITIONS": ["vi"]
+    }
     return content, folder, overrides, tmp_path
 
 
@@ -194,7 +196,7 @@ def test_editors_get_one_line_per_bad_photo_and_no_traceback(newsroom):
     settings.write_text(
         f"import sys\nsys.path.insert(0, {str(ROOT)!r})\nfrom pelicanconf import *\n"
         f"PATH = {overrides['PATH']!r}\nPHOTO_CACHE_PATH = {overrides['PHOTO_CACHE_PATH']!r}\n"
-        f"OUTPUT_PATH = {str(tmp / 'output')!r}\n",
+        f"OUTPUT_PATH = {str(tmp / 'output')!r}\nEDITIONS = ['vi']\n",
         encoding="utf-8",
     )
     run = subprocess.run(

@@ -51,7 +51,7 @@ def derive_missing(
         done, pending = wait(futures, timeout=PROGRESS_DELAY if progress else None)
         if pending:  # only with a terminal, and only when the work lasts
             with _progress_bar() as bar:
-                task = bar.add_task("Ảnh", total=len(futures), completed=len(done))
+                task = bar.add_task("Đang xử lý ảnh", total=len(futures), completed=len(done))
                 while pending:
                     done, pending = wait(pending, return_when=FIRST_COMPLETED)
                     bar.update(task, advance=len(done))
