@@ -130,8 +130,10 @@ DEFAULT_PAGINATION = 10
 SLUGIFY_SOURCE = "title"
 
 # Atom feeds: the whole edition and each field (autodiscovery in partials/meta.html). Photos in
-# the entries get absolute URLs after the build (bantin/feeds.py).
-FEED_ALL_ATOM = "feeds/all.atom.xml"
+# the entries get absolute URLs after the build (bantin/feeds.py). FEED_ATOM, not FEED_ALL_ATOM:
+# Pelican adds every translation to the latter, so an edition's feed would mix languages.
+FEED_ATOM = "feeds/all.atom.xml"
+FEED_ALL_ATOM = None
 CATEGORY_FEED_ATOM = "feeds/{slug}.atom.xml"
 FEED_ALL_RSS = None
 CATEGORY_FEED_RSS = None

@@ -1,0 +1,194 @@
+"""Feeds, sitemap, robots.txt and sharing metadata of a site built for publishing (absolute
+SITEURL), each checked against the pages actually built."""
+
+import json
+import re
+from pathlib import Path
+from urllib.parse import urlsplit
+from xml.etree import ElementTree
+
+import pytest
+from bs4 import BeautifulSoup
+
+from bantin.build import build
+
+ROOT = Path(__file__).resolve().parent.parent
+SITEURL = "https://bantin.example.org"
+ATOM = "{http://www.w3.org/2005/Atom}"
+SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+XHTML = "{http://www.w3.org/1999/xhtml}"
+EDITIONS = {"vi": "", "en": "en/"}
+FIELD_PAGE = re.compile(r"/(linh-vuc|fields)/[^/]+/$")
+ISO_DATE = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d$")
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> Path:
+    output = tmp_path_factory.mktemp("published") / "output"
+    build(ROOT / "pelicanconf.py", output=output, strict=True, overrides={"SITEURL": SITEURL})
+    return output
+
+
+def local_file(site: Path, url: str) -> Path:
+    """The built file an absolute URL of the site points to."""
+    assert url.startswith(SITEURL + "/"), url
+    path = site / url[len(SITEURL) + 1:]
+    return path / "index.html" if url.endswith("/") else path
+
+
+def parse(site: Path, url: str) -> BeautifulSoup:
+    return BeautifulSoup(local_file(site, url).read_text(encoding="utf-8"), "html.parser")
+
+
+def article_pages(site: Path, folder: str) -> list[Path]:
+    """Pages with og:type article in one edition (not in another edition's folder)."""
+    root = site / folder
+    pages = []
+    for path in root.rglob("index.html"):
+        if folder == "" and (site / "en") in path.parents:
+            continue
+        if 'property="og:type" content="article"' in path.read_text(encoding="utf-8"):
+            pages.append(path)
+    return pages
+
+
+def page_url(site: Path, path: Path) -> str:
+    return SITEURL + "/" + path.relative_to(site).as_posix().removesuffix("index.html")
+
+
+@pytest.mark.parametrize("lang", EDITIONS)
+def test_whole_edition_feed_is_atom_with_every_article(site, lang):
+    feed = ElementTree.parse(site / EDITIONS[lang] / "feeds" / "all.atom.xml").getroot()
+    assert feed.tag == f"{ATOM}feed"
+    for required in ("id", "title", "updated"):
+        assert feed.find(f"{ATOM}{required}").text.strip()
+    assert feed.find(f"{ATOM}link[@rel='self']").get("href").startswith(SITEURL + "/")
+    entries = feed.findall(f"{ATOM}entry")
+    links = set()
+    for entry in entries:
+        for required in ("id", "title", "updated", "content"):
+            assert entry.find(f"{ATOM}{required}").text.strip(), required
+        assert ISO_DATE.match(entry.find(f"{ATOM}updated").text)
+        assert entry.find(f"{ATOM}author/{ATOM}name").text.strip()
+        link = entry.find(f"{ATOM}link[@rel='alternate']").get("href")
+        title = entry.find(f"{ATOM}title").text
+        assert parse(site, link).find("h1").get_text().split() == title.split()
+        links.add(link)
+    assert links == {page_url(site, path) for path in article_pages(site, EDITIONS[lang])}
+
+
+@pytest.mark.parametrize("lang", EDITIONS)
+def test_each_field_page_links_to_its_own_feed(site, lang):
+    ribbon = parse(site, f"{SITEURL}/{EDITIONS[lang]}").select(".bt-ribbon a[href]")
+    fields = [link for link in ribbon if FIELD_PAGE.search(link["href"])]
+    assert len(fields) >= 2
+    for field_link in fields:
+        field_url = field_link["href"]
+        field_page = parse(site, field_url)
+        visible = field_page.select_one("main a[type='application/atom+xml']")
+        discovered = field_page.select("head link[rel=alternate][type='application/atom+xml']")
+        assert visible["href"] in [link["href"] for link in discovered]
+        feed = ElementTree.parse(local_file(site, visible["href"])).getroot()
+        entries = feed.findall(f"{ATOM}entry")
+        assert entries
+        for entry in entries:
+            article = parse(site, entry.find(f"{ATOM}link[@rel='alternate']").get("href"))
+            section = article.find("meta", property="article:section")["content"]
+            assert section == field_link.get_text(strip=True)
+
+
+def test_feed_photos_and_links_are_absolute_and_exist(site):
+    feed = ElementTree.parse(site / "feeds" / "all.atom.xml").getroot()
+    images = 0
+    for entry in feed.iter(f"{ATOM}entry"):
+        content = BeautifulSoup(entry.find(f"{ATOM}content").text, "html.parser")
+        for element in content.find_all(["img", "source"]):
+            urls = [element["src"]] if element.get("src") else []
+            urls += [part.split()[0] for part in element.get("srcset", "").split(",") if part.strip()]
+            for url in urls:
+                assert local_file(site, url).is_file(), url
+                images += 1
+        for link in content.find_all("a", href=True):
+            assert urlsplit(link["href"]).scheme in ("https", "http", "mailto"), link["href"]
+    assert images > 10  # the sample articles have photos in several widths
+
+
+def sitemap_entries(site: Path) -> dict[str, dict]:
+    root = ElementTree.parse(site / "sitemap.xml").getroot()
+    entries = {}
+    for url in root.findall(f"{SITEMAP}url"):
+        alternates = {link.get("hreflang"): link.get("href")
+                      for link in url.findall(f"{XHTML}link[@rel='alternate']")}
+        entries[url.find(f"{SITEMAP}loc").text] = {
+            "lastmod": url.find(f"{SITEMAP}lastmod").text, "alternates": alternates}
+    return entries
+
+
+def test_sitemap_lists_every_public_page_once_with_lastmod(site):
+    entries = sitemap_entries(site)
+    pages = {page_url(site, path) for path in site.rglob("index.html")}
+    assert set(entries) == pages
+    assert f"{SITEURL}/" in entries and f"{SITEURL}/en/" in entries
+    assert not any(url.endswith("404.html") for url in entries)
+    for url, entry in entries.items():
+        assert ISO_DATE.match(entry["lastmod"]), url
+        published = parse(site, url).find("meta", property="article:published_time")
+        if published:
+            assert entry["lastmod"] >= published["content"]
+
+
+def test_sitemap_hreflang_alternates_are_reciprocal_and_match_the_pages(site):
+    entries = sitemap_entries(site)
+    with_alternates = {url: entry for url, entry in entries.items() if entry["alternates"]}
+    conference_vi = f"{SITEURL}/tin/2021/hoi-nghi-so-ket-6-thang-dau-nam-2021/"
+    conference_en = f"{SITEURL}/en/news/2021/hoi-nghi-so-ket-6-thang-dau-nam-2021/"
+    assert with_alternates[conference_vi]["alternates"] == {
+        "vi": conference_vi, "en": conference_en, "x-default": conference_vi}
+    for url, entry in with_alternates.items():
+        alternates = entry["alternates"]
+        assert url in alternates.values()
+        assert alternates["x-default"] == alternates["vi"]
+        for lang, other in alternates.items():
+            assert entries[other]["alternates"] == alternates, (url, other)  # reciprocal
+        head = parse(site, url).select("head link[rel=alternate][hreflang]")
+        assert {link["hreflang"]: link["href"] for link in head} == alternates
+
+
+def test_robots_txt_points_to_the_sitemap(site):
+    robots = (site / "robots.txt").read_text(encoding="utf-8")
+    assert f"Sitemap: {SITEURL}/sitemap.xml" in robots.splitlines()
+    assert "Disallow: /" not in robots.splitlines()
+
+
+@pytest.mark.parametrize("lang", EDITIONS)
+def test_articles_carry_news_article_json_ld_open_graph_and_twitter_card(site, lang):
+    pages = article_pages(site, EDITIONS[lang])
+    assert pages
+    with_photo = 0
+    for path in pages:
+        soup = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+        url = page_url(site, path)
+        data = json.loads(soup.find("script", type="application/ld+json").string)
+        meta = {tag.get("property") or tag.get("name"): tag["content"]
+                for tag in soup.find_all("meta", content=True)}
+        assert data["@type"] == "NewsArticle"
+        assert data["headline"].split() == soup.find("h1").get_text().split()
+        assert data["datePublished"] == soup.select_one(".bt-article__meta time")["datetime"]
+        assert data["dateModified"] >= data["datePublished"]
+        assert data["inLanguage"] == soup.html["lang"] == lang
+        assert data["articleSection"] == meta["article:section"] == soup.select_one(
+            ".bt-article__field a").get_text(strip=True)
+        assert data["author"][0]["name"] and data["publisher"]["name"]
+        assert data["mainEntityOfPage"] == url == soup.find("link", rel="canonical")["href"]
+        assert meta["og:url"] == url and meta["twitter:title"] == meta["og:title"]
+        if "og:image" in meta:
+            with_photo += 1
+            image = data["image"][0]
+            assert image["url"] == meta["og:image"] == meta["twitter:image"]
+            assert local_file(site, image["url"]).is_file()
+            assert (image["width"], image["height"]) == (
+                int(meta["og:image:width"]), int(meta["og:image:height"]))
+            assert meta["twitter:card"] == "summary_large_image"
+        else:
+            assert "image" not in data and meta["twitter:card"] == "summary"
+    assert with_photo
