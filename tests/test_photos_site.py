@@ -103,7 +103,7 @@ def test_cards_and_open_graph_use_the_first_photo(site, page):
     assert (site / CONFERENCE_REPORT_URL / "IMG_5760-800.jpg").is_file()
 
 
-# --- A newsroom of our own: camera photos, bad files, the cache ------------------------------------
+# --- A newsroom of our own: camera photos, bad files, the cache -----------------------------------
 
 
 def test_camera_photos_are_upright_stripped_and_carded(newsroom):

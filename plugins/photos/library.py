@@ -37,7 +37,7 @@ class Photo:
     error: PhotoError | None
 
     def file_name(self, variant: Variant) -> str:
-        """Published name, beside the article's page: `anh/IMG_5760.jpg` -> `anh/IMG_5760-800.webp`."""
+        """Published name, beside the article's page: `anh/IMG_1.jpg` -> `anh/IMG_1-800.webp`."""
         stem = self.src.rsplit(".", 1)[0] if "." in Path(self.src).name else self.src
         return f"{stem}-{variant.width}.{variant.extension}"
 

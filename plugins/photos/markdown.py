@@ -16,8 +16,6 @@ from markdown.treeprocessors import Treeprocessor
 
 from .library import Photo, PhotoLibrary, is_local_photo, library_for
 
-MIME_TYPES = {"webp": "image/webp", "jpeg": "image/jpeg", "png": "image/png"}
-
 
 @dataclass(frozen=True)
 class PhotoUse:
@@ -54,9 +52,8 @@ class PhotoTreeprocessor(Treeprocessor):
 
     def picture(self, photo: Photo, image: etree.Element, first: bool) -> etree.Element:
         picture = etree.Element("picture")
-        etree.SubElement(
-            picture, "source", {"type": "image/webp", "srcset": photo.srcset("webp"), "sizes": self.sizes}
-        )
+        webp = {"type": "image/webp", "srcset": photo.srcset("webp"), "sizes": self.sizes}
+        etree.SubElement(picture, "source", webp)
         default = photo.default_variant(self.default_width)
         largest = photo.derived
         image.set("src", photo.url(default))
