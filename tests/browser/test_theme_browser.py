@@ -98,6 +98,28 @@ def test_ribbon_marks_current_field_visibly(open_page):
     assert current_style[1] != other_style[1] and current_style[2] != other_style[2]
 
 
+def test_keyboard_focus_is_visible_everywhere(open_page):
+    """Every link and button the keyboard reaches gets the yellow focus fill or underline."""
+    browser_page = open_page(CONFERENCE_REPORT_URL)
+    unmarked = []
+    for _ in range(60):
+        browser_page.keyboard.press("Tab")
+        mark = browser_page.evaluate(
+            """() => { const e = document.activeElement;
+                       if (e === document.body) return null;
+                       const s = getComputedStyle(e);
+                       return {html: e.outerHTML.slice(0, 80), background: s.backgroundColor,
+                               border: s.borderBottomColor, shadow: s.boxShadow}; }"""
+        )
+        if mark is None:
+            break
+        focus_fill = mark["background"] == "rgb(255, 221, 0)"
+        focus_line = mark["border"] == "rgb(11, 12, 12)" or "rgb(11, 12, 12)" in mark["shadow"]
+        if not (focus_fill or focus_line):
+            unmarked.append(mark)
+    assert not unmarked, unmarked
+
+
 def test_ribbon_collapses_on_a_phone_and_works_by_keyboard(open_page):
     browser_page = open_page(CONFERENCE_REPORT_URL, width=PHONE)
     button = browser_page.locator(".bt-ribbon__toggle")
@@ -167,6 +189,13 @@ def test_print_shows_the_article_alone_with_link_addresses(open_page):
 @pytest.mark.parametrize("name", PAGES)
 def test_screenshot(open_page, screenshots_dir, name, width):
     browser_page = open_page(PAGES[name], width=width)
+    # Lazy photos below the fold would show blank in a full-page screenshot.
+    browser_page.evaluate(
+        """() => Promise.all([...document.images].map(image => {
+             image.loading = "eager";
+             return image.complete ? null : new Promise(done => { image.onload = image.onerror = done; });
+           }))"""
+    )
     target = screenshots_dir / f"{name}-{width}.png"
     browser_page.screenshot(path=str(target), full_page=True)
     assert target.stat().st_size > 10_000
