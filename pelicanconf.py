@@ -87,7 +87,10 @@ READERS = {"html": None, "rst": None}  # Markdown only: one authoring format for
 DEFAULT_METADATA = {}
 # A source larger than this is refused by the lint (a pasted document, not an article).
 MAX_SOURCE_BYTES = 2_000_000
-ARTICLE_TRANSLATION_ID = "slug"
+# Translations share the Slug of the Vietnamese article; plugins/editions links them (Pelican's
+# own linking warns in every edition that lacks one version).
+ARTICLE_TRANSLATION_ID = None
+PAGE_TRANSLATION_ID = None
 # Articles dated in the future are not published until their date (the lint says so).
 WITH_FUTURE_DATES = False
 

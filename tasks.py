@@ -28,6 +28,7 @@ from bantin.lint import fix_text, lint  # noqa: E402
 from bantin.publish import PublishFailed  # noqa: E402
 from bantin.publish import publish as publish_site  # noqa: E402
 from bantin.site_checks import check_site as run_site_checks  # noqa: E402
+from bantin.translations import update_catalogs  # noqa: E402
 from bantin.vietnamese import slugify  # noqa: E402
 
 DEV_SETTINGS = ROOT / "pelicanconf.py"
@@ -180,6 +181,18 @@ def test(c, args=""):
     result = c.run(f"{sys.executable} -m pytest {args}", warn=True, pty=False)
     if result.exited:
         raise Exit(code=result.exited)
+
+
+@task(help={"settings": "settings file"})
+def i18n(c, settings=str(DEV_SETTINGS)):
+    """Extract the theme's interface strings (Babel), update each language's catalog, check them."""
+    written, findings = update_catalogs(load_settings(settings))
+    for path in written:
+        print(f"Đã cập nhật {Path(path).relative_to(ROOT)}")
+    if findings:
+        print(describe(findings), file=sys.stderr)
+        raise Exit(f"Còn {len(findings)} chuỗi giao diện cần dịch hoặc sửa trong danh mục.", code=1)
+    print("Mọi danh mục đã dịch đủ.")
 
 
 @task(help={"output": "folder of the built site (default: the settings' OUTPUT_PATH)",

@@ -12,6 +12,8 @@ Addresses in other editions come from `EDITION_URLS` (every edition's SITEURL an
 patterns), which the build computes once from the settings and hands to every run.
 """
 
+import os
+from collections import defaultdict
 from pathlib import Path
 
 from babel import Locale
@@ -80,23 +82,34 @@ def _in_edition(items: list, lang: str) -> list:
     return [item for item in items if item.lang == lang]
 
 
+def _link_translations(items: list) -> None:
+    """The versions of one article or page share its Slug: each gets the others as translations.
+    (Pelican's own grouping, turned off by *_TRANSLATION_ID = None, warns in every edition that
+    lacks a version, such as a third language.)"""
+    versions = defaultdict(list)
+    for item in items:
+        versions[item.slug].append(item)
+    for item in items:
+        item.translations = [other for other in versions[item.slug] if other is not item]
+
+
+def _keep_edition(generator, kinds: tuple[str, ...]) -> None:
+    lang = generator.settings["DEFAULT_LANG"]
+    for kind in kinds:
+        items = getattr(generator, kind)
+        _link_translations(items)
+        setattr(generator, kind, _in_edition(items, lang))
+
+
 def keep_edition_articles(generator) -> None:
     """Only the edition's language is listed, paged, filed and archived; before dropping the
     other languages, note which fields each edition has (for the field pages' equivalents)."""
-    generator.context["edition_field_urls"] = field_urls(
-        generator.articles + generator.translations, generator.settings
-    )
-    lang = generator.settings["DEFAULT_LANG"]
-    generator.articles = _in_edition(generator.articles, lang)
-    generator.hidden_articles = _in_edition(generator.hidden_articles, lang)
-    generator.drafts = _in_edition(generator.drafts, lang)
+    generator.context["edition_field_urls"] = field_urls(generator.articles, generator.settings)
+    _keep_edition(generator, ("articles", "hidden_articles", "drafts"))
 
 
 def keep_edition_pages(generator) -> None:
-    lang = generator.settings["DEFAULT_LANG"]
-    generator.pages = _in_edition(generator.pages, lang)
-    generator.hidden_pages = _in_edition(generator.hidden_pages, lang)
-    generator.draft_pages = _in_edition(generator.draft_pages, lang)
+    _keep_edition(generator, ("pages", "hidden_pages", "draft_pages"))
     generator.context.update(
         pages=generator.pages, hidden_pages=generator.hidden_pages, draft_pages=generator.draft_pages
     )
@@ -137,9 +150,15 @@ def _equivalents(context) -> dict[str, str]:
         return {}  # later pages of a list differ between editions
     if context.get("category") is not None:
         return context["edition_field_urls"].get(context["category"].name, {})
-    # A listing page (DIRECT_TEMPLATES: home, archives, search...) is at its <NAME>_URL.
-    key = str(context.get("page_name")).upper() + "_URL"
-    return {lang: urls["SITEURL"] + "/" + urls[key] for lang, urls in editions.items() if key in urls}
+    # A page of DIRECT_TEMPLATES (home, archives, search...) is at its <NAME>_URL; Pelican names
+    # it (page_name) by its <NAME>_SAVE_AS without the extension.
+    for template in context["DIRECT_TEMPLATES"]:
+        save_as = context.get(template.upper() + "_SAVE_AS") or f"{template}.html"
+        if context.get("page_name") == os.path.splitext(save_as)[0]:
+            key = template.upper() + "_URL"
+            return {lang: urls["SITEURL"] + "/" + urls[key]
+                    for lang, urls in editions.items() if key in urls}
+    return {}
 
 
 @pass_context
