@@ -23,6 +23,7 @@ from pagefind_bin import get_executable
 
 from bantin.errors import Finding
 from bantin.vietnamese import strip_accents
+from plugins.editions import edition_folder
 
 BUNDLE_DIR = "pagefind"
 # Pagefind's ready-made interfaces: the search page has its own (theme/static/js/search.js).
@@ -34,23 +35,15 @@ FOLDED_WEIGHT = 0.5
 WORDS_WITH_D = re.compile(r"\w*[đĐ]\w*")
 
 
-def edition_folders(output: Path, settings: dict) -> dict[str, Path]:
-    """Each edition's folder in the site: the default language at the root, others below it."""
-    default, *others = settings["EDITIONS"]
-    folders = {default: output}
-    folders.update({lang: output / lang for lang in others if (output / lang).is_dir()})
-    return folders
-
-
 def index_search(output: Path, settings: dict) -> list[Finding]:
     """Write each edition's search index into `<edition folder>/pagefind/`."""
-    folders = edition_folders(Path(output), settings)
+    folders = {lang: Path(output) / edition_folder(settings, lang) for lang in settings["EDITIONS"]}
     findings = []
     for lang, folder in folders.items():
         others = [other for other in folders.values() if folder in other.parents]
         with tempfile.TemporaryDirectory(prefix="bantin-search-") as copy:
             copy_for_index(folder, Path(copy), skip=others)
-            findings += run_pagefind(Path(copy), folder / BUNDLE_DIR, lang, settings)
+            findings += run_pagefind(Path(copy), folder / BUNDLE_DIR, lang)
     return findings
 
 
@@ -100,7 +93,7 @@ def prepare_page(soup: BeautifulSoup, body) -> None:
             "data-pagefind-meta": "image[src]", "src": urlsplit(image["content"]).path, "alt": ""}))
 
 
-def run_pagefind(copy: Path, bundle: Path, lang: str, settings: dict) -> list[Finding]:
+def run_pagefind(copy: Path, bundle: Path, lang: str) -> list[Finding]:
     """Index `copy` into `bundle` with the bundled binary (no network); failures as findings."""
     shutil.rmtree(bundle, ignore_errors=True)
     command = [str(get_executable()), "--site", str(copy), "--output-path", str(bundle),

@@ -21,11 +21,14 @@ def write_sitemap(output: Path, settings: dict) -> list[Finding]:
     """Write `<output>/sitemap.xml` and `<output>/robots.txt`."""
     output = Path(output)
     site_url = settings["SITEURL"].rstrip("/")
-    drafts = settings["DRAFT_URL"].split("{", 1)[0]
+    drafts = {  # drafts are previews for editors, in every edition's own folder name
+        edition.get("DRAFT_URL", settings["DRAFT_URL"]).split("{", 1)[0]
+        for edition in [settings, *settings.get("EDITION_SETTINGS", {}).values()]
+    }
     pages = {}
     for path in sorted(output.rglob("*.html")):
         relative = path.relative_to(output).as_posix()
-        if path.name == NOT_FOUND_PAGE or f"/{drafts}" in f"/{relative}":
+        if path.name == NOT_FOUND_PAGE or any(f"/{draft}" in f"/{relative}" for draft in drafts):
             continue
         pages[f"{site_url}/{relative.removesuffix('index.html')}"] = read_page(path)
     newest = max((page["lastmod"] for page in pages.values() if page["lastmod"]), default=None)

@@ -192,3 +192,36 @@ def test_articles_carry_news_article_json_ld_open_graph_and_twitter_card(site, l
         else:
             assert "image" not in data and meta["twitter:card"] == "summary"
     assert with_photo
+
+
+def test_sitemap_leaves_out_drafts_and_not_found_pages(tmp_path):
+    from bantin.sitemap import write_sitemap
+
+    def page(path: str, lang: str = "vi", head: str = "") -> None:
+        target = tmp_path / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(f'<html lang="{lang}"><head>{head}</head><body><main>'
+                          '<time datetime="2024-01-02T10:00:00+07:00">x</time></main></body></html>')
+
+    page("index.html")
+    page("404.html")
+    page("nhap/bai-nhap/index.html")
+    page("en/drafts/draft/index.html", "en")
+    page("en/404.html", "en")
+    settings = {"SITEURL": SITEURL, "DRAFT_URL": "nhap/{slug}/", "EDITIONS": ["vi", "en"],
+                "EDITION_SETTINGS": {"en": {"DRAFT_URL": "drafts/{slug}/"}}}
+    assert write_sitemap(tmp_path, settings) == []
+    assert set(sitemap_entries(tmp_path)) == {f"{SITEURL}/"}
+
+
+def test_feed_content_srcset_and_src_become_absolute():
+    from bantin.feeds import absolute_html
+
+    html = absolute_html('<picture><source srcset="a-480.webp 480w, a-800.webp 800w">'
+                         '<img src="a-800.jpg" alt=""></picture><a href="/linh-vuc/x/">x</a>',
+                         f"{SITEURL}/tin/2022/bai/")
+    soup = BeautifulSoup(html, "html.parser")
+    assert soup.source["srcset"] == (f"{SITEURL}/tin/2022/bai/a-480.webp 480w, "
+                                     f"{SITEURL}/tin/2022/bai/a-800.webp 800w")
+    assert soup.img["src"] == f"{SITEURL}/tin/2022/bai/a-800.jpg"
+    assert soup.a["href"] == f"{SITEURL}/linh-vuc/x/"
