@@ -228,19 +228,22 @@ def convert_legacy(text: str, encoding: str) -> str:
 
 def find_legacy_encoding(text: str) -> str | None:
     """ "TCVN3" or "VNI" when `text` reads as Vietnamese only once converted from it, else None."""
-    words = [word for word in _WORD.findall(unicodedata.normalize("NFC", text)) if len(word) >= 2]
+    # The doubtful words: accented, made of legacy characters only, and not Vietnamese as written.
+    doubtful = [
+        word
+        for word in _WORD.findall(unicodedata.normalize("NFC", text))
+        if len(word) >= 2
+        and not word.isascii()
+        and _LEGACY_ALPHABET.fullmatch(word)
+        and not is_syllable(word)
+    ]
     best, best_evidence = None, 0
     for encoding in TABLES:
-        evidence = doubtful = 0
-        for word in words:
-            if _LEGACY_ALPHABET.fullmatch(word) is None or is_syllable(word):
-                continue
+        evidence = 0
+        for word in doubtful:
             converted = _convert_word(word, encoding)
-            if converted == word:
-                continue
-            doubtful += 1
-            evidence += is_syllable(converted)
-        # Most changed words must come out as Vietnamese: a stray foreign name proves nothing.
-        if evidence > best_evidence and evidence * 2 >= doubtful:
+            evidence += converted != word and is_syllable(converted)
+        # Most doubtful words must come out as Vietnamese: a stray foreign name proves nothing.
+        if evidence > best_evidence and evidence * 2 >= len(doubtful):
             best, best_evidence = encoding, evidence
     return best

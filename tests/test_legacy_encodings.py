@@ -86,6 +86,7 @@ def test_tcvn3_capitals_from_vntimeh_fonts():
     SENTENCES
     + [
         "Café Müller, José Peña, naïve, «Xin chào», Björk, Noël, © 2021",
+        "Seán Ó Ríordáin, Ó Dálaigh",
         "Nhiệt độ 30°C ± 2; UBND, HĐND, THPT, Covid-19",
         "Tôi là cô giáo ở Hà Nội, có một ước mơ",
         "",
