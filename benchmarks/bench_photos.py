@@ -8,6 +8,7 @@ on the same photos with a warm cache, as a second build does, and that time is c
 first. Exit status 1 when a target is missed.
 """
 
+import os
 import random
 import shutil
 import sys
@@ -109,6 +110,10 @@ def main(count: int = 16, rounds: int = 3) -> int:
             assert outputs["naive"] == outputs["first"] == outputs["cached"], "different outputs"
             files = len(outputs["first"])
     naive_time, first_time, cached_time = (min(times[name]) for name in times)
+    load, cores = os.getloadavg()[0], os.cpu_count()
+    if load > cores:
+        print(f"Note: load average {load:.1f} on {cores} cores: other work shared the machine, "
+              "so the parallel figures are low; run again when it is idle.")
     speedup = naive_time / first_time
     fraction = cached_time / first_time
     widths = ", ".join(map(str, settings.widths))
