@@ -33,8 +33,13 @@ from bantin.vietnamese import slugify  # noqa: E402
 
 DEV_SETTINGS = ROOT / "pelicanconf.py"
 PUBLISH_SETTINGS = ROOT / "publishconf.py"
-# Debian packages the test suite needs: a real browser for the accessibility and keyboard tests.
-TEST_APT_PACKAGES = {"/usr/bin/chromium": "chromium"}
+# Debian packages the test suite needs, by the file that shows they are there: a real browser for
+# the accessibility and keyboard tests, Java for the Nu HTML Checker, rsync for publishing tests.
+TEST_APT_PACKAGES = {
+    "/usr/bin/chromium": "chromium",
+    "/usr/bin/java": "default-jre-headless",
+    "/usr/bin/rsync": "rsync",
+}
 
 
 def _build(settings_file: Path, strict: bool | None) -> Path:
