@@ -208,3 +208,12 @@ def test_editors_get_one_line_per_bad_photo_and_no_traceback(newsroom):
     lines = [line for line in run.stderr.splitlines() if "[photo-" in line]
     assert len(lines) == len(BAD_FILES)
     assert any("bomb.png" in line and "[photo-too-large]" in line for line in lines)
+
+
+def test_card_photo_named_in_metadata_must_exist(newsroom):
+    content, _, overrides, tmp = newsroom
+    write_article(content, "anh-bia-thieu", 3, "Không có ảnh trong bài.", extra="Image: bia.jpg")
+    result = build(SETTINGS_FILE, output=tmp / "output", strict=False, overrides=overrides)
+    [finding] = [f for f in result.findings if f.code.startswith("photo-")]
+    assert str(finding).startswith("content/articles/2024/anh-bia-thieu/index.md:6: ")
+    assert "bia.jpg" in finding.message and finding.code == "photo-missing"

@@ -86,15 +86,15 @@ def open_photo(path: Path, settings: PhotoSettings) -> Image.Image:
     except UnidentifiedImageError:
         raise PhotoError(
             "photo-not-image",
-            f"tệp “{path.name}” không phải là ảnh (hãy dùng {ACCEPTED_NAMES})",
+            f"Tệp “{path.name}” không phải là ảnh (hãy dùng {ACCEPTED_NAMES})",
         ) from None
     except OSError as error:
-        raise PhotoError("photo-unreadable", f"không đọc được ảnh “{path.name}”: {error}") from None
+        raise PhotoError("photo-unreadable", f"Không đọc được ảnh “{path.name}”: {error}") from None
     if image.format not in ACCEPTED_FORMATS:
         image.close()
         raise PhotoError(
             "photo-unsupported-format",
-            f"ảnh “{path.name}” có định dạng {image.format}, trang tin không đăng được "
+            f"Ảnh “{path.name}” có định dạng {image.format}, trang tin không đăng được "
             f"(hãy dùng {ACCEPTED_NAMES})",
         )
     width, height = image.size
@@ -102,7 +102,7 @@ def open_photo(path: Path, settings: PhotoSettings) -> Image.Image:
         image.close()
         raise PhotoError(
             "photo-too-large",
-            f"ảnh “{path.name}” quá lớn ({width}×{height} điểm ảnh, tối đa "
+            f"Ảnh “{path.name}” quá lớn ({width}×{height} điểm ảnh, tối đa "
             f"{settings.max_pixels // 1_000_000} triệu điểm ảnh): hãy thu nhỏ ảnh rồi lưu lại",
         )
     return image
@@ -135,7 +135,7 @@ def _decode(image: Image.Image, largest_width: int, path: Path) -> Image.Image:
     except (OSError, SyntaxError, ValueError) as error:
         raise PhotoError(
             "photo-corrupt",
-            f"ảnh “{path.name}” bị hỏng hoặc chưa chép hết ({error}): hãy chép lại ảnh gốc",
+            f"Ảnh “{path.name}” bị hỏng hoặc chưa chép hết ({error}): hãy chép lại ảnh gốc",
         ) from None
     return image
 

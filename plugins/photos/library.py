@@ -80,7 +80,7 @@ class PhotoLibrary:
             return known
         source = article_dir / src
         if not source.is_file():
-            error = PhotoError("photo-missing", f"không tìm thấy ảnh “{src}” cạnh bài viết")
+            error = PhotoError("photo-missing", f"Không tìm thấy ảnh “{src}” trong thư mục bài viết")
             return self._remember(article_dir, Photo(source, src, None, None, error))
         key = cache_key(source, self.settings)
         result = self.cache.lookup(key)

@@ -25,7 +25,7 @@ def derive_into_cache(source: Path, key: str, settings: PhotoSettings, cache_roo
         return
     except Exception as error:  # a decoder tripping on a malformed file: still one sentence
         message = (
-            f"không xử lý được ảnh “{source.name}” ({type(error).__name__}: {error}): "
+            f"Không xử lý được ảnh “{source.name}” ({type(error).__name__}: {error}): "
             "hãy chép lại ảnh gốc"
         )
         cache.store(key, PhotoError("photo-corrupt", message), {})
