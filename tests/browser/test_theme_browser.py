@@ -12,7 +12,12 @@ PAGES = {
     "field": FIELD_URL,
     "conference-report": CONFERENCE_REPORT_URL,
     "404": "khong-co-trang-nay/",
+    "en-home": "en/",
+    "en-field": "en/fields/youth-union/",
+    "en-conference-report": "en/news/2021/hoi-nghi-so-ket-6-thang-dau-nam-2021/",
+    "en-404": "en/404.html",
 }
+SKIP_LINK_TEXT = {"vi": "Bỏ qua đến nội dung chính", "en": "Skip to main content"}
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21aa", "wcag22aa", "best-practice"]
 PHONE, DESKTOP = 360, 1280
 
@@ -49,7 +54,8 @@ def test_first_tab_focuses_skip_link_and_enter_moves_focus_to_main(open_page, na
     assert skip_link.bounding_box()["width"] <= 1, "the skip link shows before it has focus"
 
     browser_page.keyboard.press("Tab")
-    assert focused(browser_page)["text"] == "Bỏ qua đến nội dung chính"
+    lang = browser_page.locator("html").get_attribute("lang")
+    assert focused(browser_page)["text"] == SKIP_LINK_TEXT[lang]
     box = skip_link.bounding_box()
     assert box["width"] > 200 and box["height"] > 20, "the focused skip link is not plainly visible"
 
