@@ -65,8 +65,9 @@ class PhotoCache:
         for variant, data in files.items():
             (staging / f"{variant.width}.{variant.extension}").write_bytes(data)
         (staging / MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
-        shutil.rmtree(final, ignore_errors=True)
+        if not (final / MANIFEST).is_file():
+            shutil.rmtree(final, ignore_errors=True)  # what a damaged entry left behind
         try:
             staging.rename(final)
-        except OSError:  # another process stored the same photo first: theirs is as good
+        except OSError:  # another build stored the same photo first: theirs is as good
             shutil.rmtree(staging, ignore_errors=True)
