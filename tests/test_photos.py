@@ -262,3 +262,15 @@ def test_markdown_scan_finds_the_photos_articles_use(tmp_path):
     )
     found = {path.name for path in referenced_photos([tmp_path / "articles"])}
     assert found == {"a.jpg", "b.png", "the.jpg"}
+
+
+def test_damaged_cache_entry_is_derived_again(tmp_path):
+    cache = PhotoCache(tmp_path / "cache")
+    photo = camera_jpeg(tmp_path / "a.jpg")
+    key = cache_key(photo, SETTINGS)
+    derive_missing({key: photo}, SETTINGS, cache, progress=False)
+    derived = cache.lookup(key)
+    cache.file(key, derived.variants[0]).unlink()
+    assert cache.lookup(key) is None
+    derive_missing({key: photo}, SETTINGS, cache, progress=False)
+    assert cache.lookup(key) == derived

@@ -50,6 +50,7 @@ class PhotoCache:
             return PhotoError(manifest["error"]["code"], manifest["error"]["message"])
         variants = tuple(Variant(**variant) for variant in manifest["variants"])
         if not all(self.file(key, variant).is_file() for variant in variants):
+            shutil.rmtree(self.entry(key), ignore_errors=True)  # damaged: derive it again
             return None
         return Derived(manifest["width"], manifest["height"], manifest["fallback"], variants)
 
@@ -65,8 +66,6 @@ class PhotoCache:
         for variant, data in files.items():
             (staging / f"{variant.width}.{variant.extension}").write_bytes(data)
         (staging / MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
-        if not (final / MANIFEST).is_file():
-            shutil.rmtree(final, ignore_errors=True)  # what a damaged entry left behind
         try:
             staging.rename(final)
         except OSError:  # another build stored the same photo first: theirs is as good
