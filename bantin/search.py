@@ -42,13 +42,14 @@ def index_search(output: Path, settings: dict) -> list[Finding]:
     for lang, folder in folders.items():
         others = [other for other in folders.values() if folder in other.parents]
         with tempfile.TemporaryDirectory(prefix="bantin-search-") as copy:
-            copy_for_index(folder, Path(copy), skip=others)
-            findings += run_pagefind(Path(copy), folder / BUNDLE_DIR, lang)
+            if copy_for_index(folder, Path(copy), skip=others):  # an edition with no page yet
+                findings += run_pagefind(Path(copy), folder / BUNDLE_DIR, lang)
     return findings
 
 
-def copy_for_index(edition: Path, copy: Path, skip: list[Path]) -> None:
-    """Copy the edition's indexed pages into `copy`, prepared for Pagefind."""
+def copy_for_index(edition: Path, copy: Path, skip: list[Path]) -> int:
+    """Copy the edition's indexed pages into `copy`, prepared for Pagefind; how many."""
+    copied = 0
     for page in edition.rglob("*.html"):
         if any(folder in page.parents for folder in skip):
             continue
@@ -60,6 +61,8 @@ def copy_for_index(edition: Path, copy: Path, skip: list[Path]) -> None:
         target = copy / page.relative_to(edition)
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(str(soup), encoding="utf-8")
+        copied += 1
+    return copied
 
 
 def prepare_page(soup: BeautifulSoup, body) -> None:
