@@ -6,7 +6,7 @@ import zlib
 from pathlib import Path
 
 import pytest
-from PIL import Image, ImageCms, ImageOps
+from PIL import Image, ImageCms, ImageOps, JpegImagePlugin
 
 from plugins.photos.cache import PhotoCache, cache_key
 from plugins.photos.derive import PhotoError, PhotoSettings, derive, target_widths
@@ -192,10 +192,20 @@ def test_iphone_heic_is_published(tmp_path):
         assert close(colour_at(published(data), (10, 10)), RED)
 
 
-def test_big_jpeg_is_decoded_at_reduced_size_and_still_exact(tmp_path):
+def test_big_jpeg_is_decoded_at_reduced_size_and_still_exact(tmp_path, monkeypatch):
     path = tmp_path / "big.jpg"
     two_halves((4000, 3000)).save(path, "JPEG", quality=90)
+    decoded_sizes = []
+    draft = JpegImagePlugin.JpegImageFile.draft
+
+    def spy(image, mode, size):
+        result = draft(image, mode, size)
+        decoded_sizes.append(image.size)
+        return result
+
+    monkeypatch.setattr(JpegImagePlugin.JpegImageFile, "draft", spy)
     derived, files = derive(path, SETTINGS)
+    assert decoded_sizes == [(2000, 1500)]  # libjpeg scaled by 1/2: still above 1200 wide
     assert (derived.width, derived.height) == (1200, 900)
     image = published(files[derived.variants[1]])
     assert close(colour_at(image, (590, 450)), RED) and close(colour_at(image, (610, 450)), BLUE)
