@@ -199,7 +199,7 @@ def test_screenshot(open_page, screenshots_dir, name, width):
     browser_page.evaluate(
         """() => Promise.all([...document.images].map(image => {
              image.loading = "eager";
-             return image.complete ? null : new Promise(done => { image.onload = image.onerror = done; });
+             return image.decode().catch(() => null);
            }))"""
     )
     target = screenshots_dir / f"{name}-{width}.png"
