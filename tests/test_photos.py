@@ -11,6 +11,7 @@ from PIL import Image, ImageCms, ImageOps, JpegImagePlugin
 from plugins.photos.cache import PhotoCache, cache_key
 from plugins.photos.derive import PhotoError, PhotoSettings, derive, target_widths
 from plugins.photos.library import referenced_photos
+from plugins.photos import pipeline
 from plugins.photos.pipeline import derive_missing
 
 SETTINGS = PhotoSettings(
@@ -284,3 +285,16 @@ def test_damaged_cache_entry_is_derived_again(tmp_path):
     assert cache.lookup(key) is None
     derive_missing({key: photo}, SETTINGS, cache, progress=False)
     assert cache.lookup(key) == derived
+
+
+def test_a_decoder_failing_in_an_unforeseen_way_is_still_one_sentence(tmp_path, monkeypatch):
+    def trip(path, settings):
+        raise IndexError("tile cannot extend outside image")
+
+    monkeypatch.setattr(pipeline, "derive", trip)
+    photo = camera_jpeg(tmp_path / "odd.jpg")
+    key = cache_key(photo, SETTINGS)
+    cache = PhotoCache(tmp_path / "cache")
+    pipeline.derive_into_cache(photo, key, SETTINGS, cache.root)
+    error = cache.lookup(key)
+    assert error.code == "photo-corrupt" and "odd.jpg" in error.message

@@ -132,12 +132,17 @@ def _decode(image: Image.Image, largest_width: int, path: Path) -> Image.Image:
         image.draft(image.mode, (int(image.width * scale), int(image.height * scale)))
     try:
         image.load()
-    except (OSError, SyntaxError, ValueError) as error:
-        raise PhotoError(
-            "photo-corrupt",
-            f"Ảnh “{path.name}” bị hỏng hoặc chưa chép hết ({error}): hãy chép lại ảnh gốc",
-        ) from None
+    except (OSError, SyntaxError, ValueError):
+        raise corrupt(path) from None
     return image
+
+
+def corrupt(path: Path) -> PhotoError:
+    return PhotoError(
+        "photo-corrupt",
+        f"Ảnh “{path.name}” bị hỏng hoặc chưa chép hết: hãy chép lại ảnh gốc từ máy ảnh "
+        "hoặc điện thoại",
+    )
 
 
 def _to_srgb(image: Image.Image) -> Image.Image:

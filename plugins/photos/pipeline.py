@@ -9,7 +9,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from .cache import PhotoCache
-from .derive import PhotoError, PhotoSettings, derive
+from .derive import PhotoError, PhotoSettings, corrupt, derive
 
 # Show the bar only when the work lasts longer than this (seconds), so cached builds stay quiet.
 PROGRESS_DELAY = 1.0
@@ -23,12 +23,8 @@ def derive_into_cache(source: Path, key: str, settings: PhotoSettings, cache_roo
     except PhotoError as error:
         cache.store(key, error, {})
         return
-    except Exception as error:  # a decoder tripping on a malformed file: still one sentence
-        message = (
-            f"Không xử lý được ảnh “{source.name}” ({type(error).__name__}: {error}): "
-            "hãy chép lại ảnh gốc"
-        )
-        cache.store(key, PhotoError("photo-corrupt", message), {})
+    except Exception:  # a decoder tripping on a malformed file in a way no check foresaw
+        cache.store(key, corrupt(source), {})
         return
     cache.store(key, derived, files)
 
