@@ -16,6 +16,8 @@ SITE_DESCRIPTION = ("Tin hoạt động của Đảng, Đoàn thanh niên, Công
 SITEURL = ""
 RELATIVE_URLS = False
 DEFAULT_LANG = "vi"
+# og:locale of each edition: Open Graph wants language_TERRITORY (sharing sites assume en_US).
+OG_LOCALES = {"vi": "vi_VN", "en": "en_GB"}
 # Languages of the site, the default first; each has its own edition: the default at /, the others
 # under /<lang>/ (plugins/editions). A new language needs a line here, its EDITION_SETTINGS and a
 # catalog theme/translations/<lang>/LC_MESSAGES/messages.po; the templates stay as they are.
