@@ -165,15 +165,16 @@ def test_transparent_png_keeps_its_alpha_with_a_png_fallback(tmp_path):
     path = tmp_path / "logo.png"
     image = Image.new("RGBA", (900, 300), (0, 0, 0, 0))
     image.paste((20, 120, 60, 255), (0, 0, 450, 300))
-    image.save(path)
+    image.save(path, icc_profile=ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes())
     derived, files = derive(path, SETTINGS)
     assert derived.fallback == "png"
     assert {v.format for v in files} == {"webp", "png"}
     for variant, data in files.items():
         output = published(data)
-        assert output.mode == "RGBA"
+        assert output.mode == "RGBA" and "icc_profile" not in output.info
         assert output.getpixel((variant.width - 5, 5))[3] == 0
         assert output.getpixel((5, 5))[3] == 255
+        assert close(output.getpixel((5, 5))[:3], (20, 120, 60), tolerance=6)
 
 
 def test_opaque_rgba_screenshot_gets_the_smaller_jpeg_fallback(tmp_path):

@@ -16,7 +16,7 @@ from pathlib import Path
 from .derive import Derived, PhotoError, PhotoSettings, Variant
 
 # Part of every key: raise it when a change of code changes the published pixels.
-PIPELINE_VERSION = 3
+PIPELINE_VERSION = 4
 MANIFEST = "photo.json"
 
 

@@ -154,10 +154,11 @@ def _to_srgb(image: Image.Image) -> Image.Image:
         image = image.convert("RGBA")
     elif image.mode == "LA":
         image = image.convert("RGBA")
-    if profile and image.mode in ("RGB", "CMYK", "L"):
+    if profile and image.mode in ("RGB", "RGBA", "CMYK", "L"):
+        output = "RGBA" if image.mode == "RGBA" else "RGB"
         try:
             source = ImageCms.ImageCmsProfile(io.BytesIO(profile))
-            return ImageCms.profileToProfile(image, source, SRGB, outputMode="RGB")
+            return ImageCms.profileToProfile(image, source, SRGB, outputMode=output)
         except (ImageCms.PyCMSError, OSError):
             pass  # a broken profile: the pixels themselves are still usable
     if image.mode in ("RGB", "RGBA"):
