@@ -179,6 +179,7 @@ PLUGINS = [
     "plugins.editions",
     "plugins.photos",
     "plugins.assets",
+    "plugins.search",
 ]
 
 # --- Photos (plugins/photos) -----------------------------------------------------------------------

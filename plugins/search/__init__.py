@@ -1,0 +1,38 @@
+"""What the search index needs from each page, written by the templates themselves.
+
+Pagefind folds tone marks but not đ/Đ, so a reader typing "doan" would miss "Đoàn". Every indexed
+page therefore carries, in a `hidden` paragraph at a low Pagefind weight, the accent-free spelling
+of its words that contain đ (`search_folded_words`): "doan" then finds "Đoàn", and the exact
+spelling still ranks first. Hidden elements are neither shown nor read by screen readers; Pagefind
+reads them from the HTML. The index itself is built by bantin/search.py.
+"""
+
+import re
+from urllib.parse import urlsplit
+
+from markupsafe import Markup
+from pelican import signals
+
+from bantin.vietnamese import strip_accents
+
+WORDS_WITH_D = re.compile(r"\w*[đĐ]\w*")
+
+
+def search_folded_words(html: str) -> str:
+    """The accent-free forms of the words with đ/Đ in `html`, once each, in order."""
+    text = Markup(html).striptags()
+    return " ".join(dict.fromkeys(strip_accents(word).lower() for word in WORDS_WITH_D.findall(text)))
+
+
+def site_path(url: str) -> str:
+    """The path of a URL: result photos load from the site being searched (CSP img-src 'self')."""
+    return urlsplit(url).path
+
+
+def add_filters(generator) -> None:
+    generator.env.filters["search_folded_words"] = search_folded_words
+    generator.env.filters["site_path"] = site_path
+
+
+def register() -> None:
+    signals.generator_init.connect(add_filters)
