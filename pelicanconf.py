@@ -180,6 +180,7 @@ PLUGINS = [
     "plugins.photos",
     "plugins.assets",
     "plugins.search",
+    "plugins.sitemap",
 ]
 
 # --- Photos (plugins/photos) -----------------------------------------------------------------------

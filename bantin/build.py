@@ -23,6 +23,7 @@ from bantin.precompress import precompress
 from bantin.search import index_search
 from bantin.sitemap import write_sitemap
 from plugins.editions import edition_overrides
+from plugins.sitemap import ENTRIES as SITEMAP_ENTRIES
 
 logger = logging.getLogger(__name__)
 
@@ -116,6 +117,7 @@ def run_pelican(
     """Run Pelican once per edition (EDITIONS) into `staging`, the default edition at its root
     and the others in their folders; warnings and errors become findings, each reported once."""
     recorder = _Recorder()
+    SITEMAP_ENTRIES.clear()  # gathered afresh from this build's pages
     root_logger = logging.getLogger()
     root_logger.addHandler(recorder)
     try:

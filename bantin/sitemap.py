@@ -1,36 +1,24 @@
 """sitemap.xml and robots.txt, a post-build step.
 
-Every public HTML page of every edition is listed with its absolute URL and `lastmod`. A page that
-exists in several languages carries all its versions as `xhtml:link` hreflang alternates, plus
-x-default (the default edition's version). The versions are gathered from the
-`<link rel="alternate" hreflang>` tags of every page, so all versions list the same set, each
-itself included: reciprocal by construction.
+Every public HTML page of every edition is listed with its absolute URL and `lastmod`, from the
+entries plugins/sitemap gathered while the pages were written. A page that exists in several
+languages carries all its versions as `xhtml:link` hreflang alternates, plus x-default (the
+default edition's version); versions are grouped across all pages, so every version lists the
+same set, itself included: reciprocal by construction.
 """
 
 from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
-from bs4 import BeautifulSoup
-
 from bantin.errors import Finding
-
-NOT_FOUND_PAGE = "404.html"
+from plugins.sitemap import ENTRIES
 
 
 def write_sitemap(output: Path, settings: dict) -> list[Finding]:
     """Write `<output>/sitemap.xml` and `<output>/robots.txt`."""
     output = Path(output)
     site_url = settings["SITEURL"].rstrip("/")
-    drafts = {  # drafts are previews for editors, in every edition's own folder name
-        edition.get("DRAFT_URL", settings["DRAFT_URL"]).split("{", 1)[0]
-        for edition in [settings, *settings.get("EDITION_SETTINGS", {}).values()]
-    }
-    pages = {}
-    for path in sorted(output.rglob("*.html")):
-        relative = path.relative_to(output).as_posix()
-        if path.name == NOT_FOUND_PAGE or any(f"/{draft}" in f"/{relative}" for draft in drafts):
-            continue
-        pages[f"{site_url}/{relative.removesuffix('index.html')}"] = read_page(path)
+    pages = dict(sorted(ENTRIES.items()))
     newest = max((page["lastmod"] for page in pages.values() if page["lastmod"]), default=None)
     versions = language_versions(pages, settings["EDITIONS"][0])
     entries = "".join(
@@ -47,28 +35,6 @@ def write_sitemap(output: Path, settings: dict) -> list[Finding]:
         f"User-agent: *\nAllow: /\n\nSitemap: {site_url}/sitemap.xml\n", encoding="utf-8"
     )
     return []
-
-
-def read_page(path: Path) -> dict:
-    """A page's language, its last change and the language versions it links to."""
-    soup = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
-    alternates = {
-        link["hreflang"]: link["href"]
-        for link in soup.find_all("link", rel="alternate", hreflang=True, href=True)
-        if link["hreflang"] != "x-default"
-    }
-    return {"lang": soup.html.get("lang"), "lastmod": last_modified(soup), "alternates": alternates}
-
-
-def last_modified(soup: BeautifulSoup) -> str | None:
-    """An article's modified (or published) time; for a list, its newest dated item."""
-    for name in ("article:modified_time", "article:published_time"):
-        meta = soup.find("meta", property=name)
-        if meta and meta.get("content"):
-            return meta["content"]
-    main = soup.find("main") or soup
-    dates = [time["datetime"] for time in main.find_all("time", datetime=True)]
-    return max(dates) if dates else None
 
 
 def language_versions(pages: dict[str, dict], default_lang: str) -> dict[str, dict[str, str]]:

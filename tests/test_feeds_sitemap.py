@@ -3,6 +3,7 @@ SITEURL), each checked against the pages actually built."""
 
 import json
 import re
+import shutil
 from pathlib import Path
 from urllib.parse import urlsplit
 from xml.etree import ElementTree
@@ -195,23 +196,21 @@ def test_articles_carry_news_article_json_ld_open_graph_and_twitter_card(site, l
 
 
 def test_sitemap_leaves_out_drafts_and_not_found_pages(tmp_path):
-    from bantin.sitemap import write_sitemap
-
-    def page(path: str, lang: str = "vi", head: str = "") -> None:
-        target = tmp_path / path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(f'<html lang="{lang}"><head>{head}</head><body><main>'
-                          '<time datetime="2024-01-02T10:00:00+07:00">x</time></main></body></html>')
-
-    page("index.html")
-    page("404.html")
-    page("nhap/bai-nhap/index.html")
-    page("en/drafts/draft/index.html", "en")
-    page("en/404.html", "en")
-    settings = {"SITEURL": SITEURL, "DRAFT_URL": "nhap/{slug}/", "EDITIONS": ["vi", "en"],
-                "EDITION_SETTINGS": {"en": {"DRAFT_URL": "drafts/{slug}/"}}}
-    assert write_sitemap(tmp_path, settings) == []
-    assert set(sitemap_entries(tmp_path)) == {f"{SITEURL}/"}
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content" / "pages", content / "pages")
+    for slug, status in (("bai-dang", ""), ("bai-nhap", "Status: draft\n")):
+        folder = content / "articles" / "2024" / slug
+        folder.mkdir(parents=True)
+        (folder / "index.md").write_text(
+            f"Title: {slug}\nDate: 2024-01-02 10:00\nCategory: Công đoàn\n{status}\nNội dung.\n",
+            encoding="utf-8")
+    output = tmp_path / "output"
+    build(ROOT / "pelicanconf.py", output=output, strict=True,
+          overrides={"SITEURL": SITEURL, "PATH": str(content)})
+    assert (output / "nhap" / "bai-nhap" / "index.html").is_file()
+    entries = sitemap_entries(output)
+    assert f"{SITEURL}/tin/2024/bai-dang/" in entries
+    assert not any("bai-nhap" in url or url.endswith("404.html") for url in entries)
 
 
 def test_feed_content_srcset_and_src_become_absolute():

@@ -139,7 +139,7 @@ def _content_url(content, urls: dict) -> str:
     return urls["SITEURL"] + "/" + urls[f"{kind}_URL"].format(**content.url_format)
 
 
-def _equivalents(context) -> dict[str, str]:
+def equivalents(context) -> dict[str, str]:
     """lang -> address of the page being rendered in that edition, where it has one."""
     editions = context["EDITION_URLS"]
     content = context.get("article") or context.get("page")
@@ -169,16 +169,16 @@ def language_links(context) -> list[dict]:
     urls = context["EDITION_URLS"]
     if len(urls) < 2:
         return []
-    equivalents = _equivalents(context)
+    equivalents_here = equivalents(context)
     links = []
     for lang, own in urls.items():
-        equivalent = lang in equivalents
+        equivalent = lang in equivalents_here
         links.append({
             "lang": lang,
             "name": language_name(lang),
-            "url": equivalents[lang] if equivalent else own["SITEURL"] + "/" + own["INDEX_URL"],
+            "url": equivalents_here[lang] if equivalent else own["SITEURL"] + "/" + own["INDEX_URL"],
             "current": lang == context["DEFAULT_LANG"],
-            "equivalent": equivalent and len(equivalents) > 1,
+            "equivalent": equivalent and len(equivalents_here) > 1,
         })
     return links
 
