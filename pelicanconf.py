@@ -154,8 +154,12 @@ MARKDOWN = {
     },
     "output_format": "html5",
 }
+# Typography by typogrify: curly quotes, dashes, no widowed last word. plugins/reader applies it
+# (READER_TYPOGRIFY) so that it is cached with the rest of the conversion; Pelican's own step,
+# which would run on every article at every build, stays off.
+TYPOGRIFY = False
+READER_TYPOGRIFY = True
 # typogrify's `caps` only knows ASCII capitals and would style "HĐND" unlike "UBND".
-TYPOGRIFY = True
 TYPOGRIFY_IGNORE_TAGS = ["pre", "code"]
 TYPOGRIFY_OMIT_FILTERS = ["caps"]
 
@@ -204,6 +208,8 @@ PHOTO_CACHE_PATH = str(ROOT / "cache" / "photos")
 OUTPUT_PATH = str(ROOT / "output")
 CACHE_PATH = str(ROOT / "cache" / "pelican")
 DELETE_OUTPUT_DIRECTORY = False  # the build writes to a fresh staging folder and swaps it in
+# Precompressed .gz/.br copies of text files, for static hosting: publishing makes them.
+PRECOMPRESS = False
 # Strict mode: any warning or error fails the build and output/ keeps the last good site.
 STRICT = False
 # A figure's image has an empty alt on purpose when its caption already describes it

@@ -11,3 +11,4 @@ from pelicanconf import *  # noqa: E402,F401,F403
 SITEURL = os.environ.get("BANTIN_SITEURL", "https://doankhoi-hanam.github.io")
 RELATIVE_URLS = False
 STRICT = True
+PRECOMPRESS = True

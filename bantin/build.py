@@ -27,8 +27,9 @@ from plugins.sitemap import ENTRIES as SITEMAP_ENTRIES
 
 logger = logging.getLogger(__name__)
 
-# Run in order on the staging folder once Pelican is done; precompression last, on final files.
-POST_BUILD_STEPS = (index_search, absolutise_feeds, write_sitemap, write_headers, precompress)
+# Run in order on the staging folder once Pelican is done. Precompression, for static hosting,
+# comes last, on the final files, when the settings ask for it (publishing does).
+POST_BUILD_STEPS = (index_search, absolutise_feeds, write_sitemap, write_headers)
 
 
 @dataclass
@@ -82,7 +83,7 @@ def build(
     shutil.rmtree(staging, ignore_errors=True)
     try:
         findings += run_pelican(settings_file, overrides, staging, excluded)
-        for step in POST_BUILD_STEPS:
+        for step in POST_BUILD_STEPS + ((precompress,) if settings["PRECOMPRESS"] else ()):
             findings += step(staging, settings)
         if strict and findings:
             raise BuildFailed(findings)

@@ -11,6 +11,7 @@
 """
 
 import logging
+import os
 import shutil
 from pathlib import Path
 
@@ -91,8 +92,18 @@ def line_of(source: Path, src: str) -> int | None:
     return next((number for number, line in enumerate(lines, 1) if src in line), None)
 
 
+def place(source: Path, target: Path) -> None:
+    """Publish `source` at `target` as a hard link (no bytes copied: cache entries are never
+    written in place), or as a copy where the two folders are on different file systems."""
+    target.unlink(missing_ok=True)
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copyfile(source, target)
+
+
 def publish(path: str, context: dict) -> None:
-    """Copy the photos of the page just written at `path` beside it, from the cache."""
+    """Publish the photos of the page just written at `path` beside it, from the cache."""
     content = context.get("article") or context.get("page")
     if content is None:
         return
@@ -105,7 +116,7 @@ def publish(path: str, context: dict) -> None:
         for variant in photo.derived.variants:
             target = folder / photo.file_name(variant)
             target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(library.cache.file(photo.key, variant), target)
+            place(library.cache.file(photo.key, variant), target)
         if content.settings["PHOTO_PUBLISH_ORIGINALS"]:
             shutil.copyfile(photo.source, folder / photo.src)
 

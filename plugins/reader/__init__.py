@@ -3,26 +3,47 @@
 It decodes strictly as UTF-8 (the lint explains other encodings to the editor), normalises the
 text to NFC so that search, slugs and typography see one spelling of each letter, and builds each
 file's Markdown instance with the project's extensions: figures, links between articles by plain
-relative path, and photos (which need the file's own folder).
+relative path, and photos (which need the file's own folder). Typography (typogrify) is applied
+here too rather than by Pelican, so that the whole conversion is cached (cache.py): an unchanged
+article costs a file read and an unpickle, in every edition and every later build.
 """
+
+import logging
 
 from markdown import Markdown
 from pelican import signals
-from pelican.readers import MarkdownReader
+from pelican.readers import DUPLICATES_DEFINITIONS_ALLOWED, MarkdownReader
 
 from bantin.vietnamese import nfc
 from plugins.figures import FiguresExtension
 from plugins.photos.markdown import PhotosExtension
+from plugins.reader.cache import ReaderCache
 from plugins.reader.links import ArticleLinksExtension
+from plugins.reader.typography import typography
+
+logger = logging.getLogger(__name__)
 
 
 class ArticleReader(MarkdownReader):
-    """Pelican's Markdown reader with NFC text and the project's per-file extensions."""
+    """Pelican's Markdown reader with NFC text, the project's extensions, and a cache."""
 
     def read(self, source_path: str):
         self._source_path = source_path
+        cache = ReaderCache(self.settings)
+        key = cache.key(source_path)
+        converted = cache.load(key)
+        if converted is None:
+            converted = self.convert(source_path)
+            cache.store(key, converted)
+        content, meta, formatted, photos = converted
+        metadata = self.metadata(meta, formatted)
+        metadata["photos"] = photos
+        return content, metadata
+
+    def convert(self, source_path: str) -> tuple[str, dict, dict, list]:
+        """Markdown to HTML: (content, raw metadata, formatted fields as HTML, photos)."""
         config = self.settings["MARKDOWN"]
-        self._md = Markdown(
+        md = Markdown(
             extensions=[
                 *config["extensions"],
                 FiguresExtension(),
@@ -33,11 +54,35 @@ class ArticleReader(MarkdownReader):
             output_format=config.get("output_format", "html5"),
         )
         with open(source_path, encoding="utf-8-sig") as source:
-            content = self._md.convert(nfc(source.read()))
-        photos = list(self._md.photos)  # before the summary, a formatted field, is converted
-        metadata = self._parse_metadata(self._md.Meta) if hasattr(self._md, "Meta") else {}
-        metadata["photos"] = photos
-        return content, metadata
+            content = md.convert(nfc(source.read()))
+        photos = list(md.photos)  # before the formatted fields are converted
+        meta = {name.lower(): values for name, values in getattr(md, "Meta", {}).items()}
+        md.preprocessors.deregister("meta")  # no metadata inside a formatted field
+        formatted = {}
+        for name in self.settings["FORMATTED_FIELDS"]:
+            if name in meta:
+                md.reset()
+                formatted[name] = typography(md.convert("\n".join(meta[name])), self.settings)
+        if "title" in meta:
+            meta["title"] = [typography(value, self.settings) for value in meta["title"]]
+        return typography(content, self.settings), meta, formatted, photos
+
+    def metadata(self, meta: dict[str, list[str]], formatted: dict[str, str]) -> dict:
+        """Pelican's metadata objects from the raw values (as MarkdownReader._parse_metadata)."""
+        output = {}
+        for name, values in meta.items():
+            if name in formatted:
+                output[name] = self.process_metadata(name, formatted[name])
+            elif not DUPLICATES_DEFINITIONS_ALLOWED.get(name, True):
+                if len(values) > 1:
+                    logger.warning("Duplicate definition of `%s` for %s. Using first one.",
+                                   name, self._source_path)
+                output[name] = self.process_metadata(name, values[0])
+            elif len(values) > 1:
+                output[name] = self.process_metadata(name, values)
+            else:
+                output[name] = self.process_metadata(name, values[0])
+        return output
 
 
 def add_reader(readers) -> None:

@@ -1,0 +1,73 @@
+"""The reader's output kept between builds, so an unchanged article is not converted again.
+
+An entry is keyed by everything the conversion depends on: the source's bytes; the name, size and
+modification time of every file beside it (its photos: a replaced photo changes the markup); the
+settings that shape the conversion; and the code that does it (the project's own modules and the
+versions of the libraries). Each edition's build and every later build share the entries.
+"""
+
+import hashlib
+import os
+import pickle
+from functools import lru_cache
+from importlib.metadata import version
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+# Settings the conversion reads (photos settings are every PHOTO_* key).
+CONVERSION_SETTINGS = (
+    "MARKDOWN", "READER_TYPOGRIFY", "TYPOGRIFY_IGNORE_TAGS", "TYPOGRIFY_OMIT_FILTERS",
+    "TYPOGRIFY_DASHES", "FORMATTED_FIELDS",
+)
+LIBRARIES = ("pelican", "markdown", "typogrify", "smartypants", "pillow")
+
+
+@lru_cache(maxsize=1)
+def code_fingerprint() -> str:
+    """Hash of the project's Python code and the libraries' versions."""
+    digest = hashlib.blake2b(digest_size=16)
+    for path in sorted([*ROOT.glob("plugins/**/*.py"), *ROOT.glob("bantin/**/*.py")]):
+        digest.update(path.relative_to(ROOT).as_posix().encode())
+        digest.update(path.read_bytes())
+    digest.update(repr([version(name) for name in LIBRARIES]).encode())
+    return digest.hexdigest()
+
+
+def settings_fingerprint(settings: dict) -> str:
+    chosen = {key: settings.get(key) for key in CONVERSION_SETTINGS}
+    chosen.update((key, value) for key, value in settings.items() if key.startswith("PHOTO_"))
+    digest = hashlib.blake2b(repr(sorted(chosen.items())).encode(), digest_size=16)
+    digest.update(code_fingerprint().encode())
+    return digest.hexdigest()
+
+
+class ReaderCache:
+    def __init__(self, settings: dict):
+        self.root = Path(settings["CACHE_PATH"]) / "reader" / settings_fingerprint(settings)
+
+    def key(self, source_path: str) -> str:
+        source = Path(source_path)
+        digest = hashlib.blake2b(source.read_bytes(), digest_size=20)
+        digest.update(str(source).encode())
+        with os.scandir(source.parent) as entries:
+            for entry in sorted(entries, key=lambda entry: entry.name):
+                if entry.is_file() and entry.path != str(source):
+                    stat = entry.stat()
+                    digest.update(f"\0{entry.name}\0{stat.st_size}\0{stat.st_mtime_ns}".encode())
+        return digest.hexdigest()
+
+    def load(self, key: str):
+        try:
+            with open(self.root / key[:2] / key, "rb") as entry:
+                return pickle.load(entry)
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+            return None
+
+    def store(self, key: str, value) -> None:
+        """Write the entry whole or not at all (a concurrent or interrupted build is harmless)."""
+        entry = self.root / key[:2] / key
+        entry.parent.mkdir(parents=True, exist_ok=True)
+        partial = entry.with_name(f"{key}.tmp-{os.getpid()}")
+        with open(partial, "wb") as file:
+            pickle.dump(value, file, protocol=pickle.HIGHEST_PROTOCOL)
+        partial.replace(entry)
