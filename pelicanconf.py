@@ -138,6 +138,7 @@ SLUGIFY_SOURCE = "title"
 # the entries get absolute URLs after the build (bantin/feeds.py). FEED_ATOM, not FEED_ALL_ATOM:
 # Pelican adds every translation to the latter, so an edition's feed would mix languages.
 FEED_ATOM = "feeds/all.atom.xml"
+FEED_MAX_ITEMS = 30  # the newest; the archive pages hold the rest
 FEED_ALL_ATOM = None
 CATEGORY_FEED_ATOM = "feeds/{slug}.atom.xml"
 FEED_ALL_RSS = None
@@ -185,6 +186,7 @@ PLUGINS = [
     "plugins.assets",
     "plugins.search",
     "plugins.sitemap",
+    "plugins.incremental",
 ]
 
 # --- Photos (plugins/photos) -----------------------------------------------------------------------

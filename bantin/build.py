@@ -23,6 +23,8 @@ from bantin.precompress import precompress
 from bantin.search import index_search
 from bantin.sitemap import write_sitemap
 from plugins.editions import edition_overrides
+from plugins.incremental import WRITTEN as RENDERED_PAGES
+from plugins.incremental import save_manifest
 from plugins.sitemap import ENTRIES as SITEMAP_ENTRIES
 
 logger = logging.getLogger(__name__)
@@ -82,12 +84,13 @@ def build(
     staging = output.with_name(f"{output.name}.staging-{os.getpid()}")
     shutil.rmtree(staging, ignore_errors=True)
     try:
-        findings += run_pelican(settings_file, overrides, staging, excluded)
+        findings += run_pelican(settings_file, overrides, staging, excluded, previous=output)
         for step in POST_BUILD_STEPS + ((precompress,) if settings["PRECOMPRESS"] else ()):
             findings += step(staging, settings)
         if strict and findings:
             raise BuildFailed(findings)
         replace_atomically(staging, output)
+        save_manifest(settings["CACHE_PATH"], output)  # what the next build may reuse
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return BuildResult(output, findings, skipped)
@@ -113,19 +116,23 @@ def excluded_sources(findings: list[Finding], settings: dict) -> dict[str, list[
 
 
 def run_pelican(
-    settings_file: str | Path, overrides: dict | None, staging: Path, excluded: dict
+    settings_file: str | Path, overrides: dict | None, staging: Path, excluded: dict,
+    previous: Path,
 ) -> list[Finding]:
     """Run Pelican once per edition (EDITIONS) into `staging`, the default edition at its root
-    and the others in their folders; warnings and errors become findings, each reported once."""
+    and the others in their folders, reusing unchanged pages of the `previous` output
+    (plugins/incremental); warnings and errors become findings, each reported once."""
     recorder = _Recorder()
     SITEMAP_ENTRIES.clear()  # gathered afresh from this build's pages
+    RENDERED_PAGES.clear()
     root_logger = logging.getLogger()
     root_logger.addHandler(recorder)
     try:
-        base = load_settings(settings_file, {**(overrides or {}), **excluded})
+        common = {**(overrides or {}), **excluded, "PREVIOUS_OUTPUT_PATH": str(previous)}
+        base = load_settings(settings_file, common)
         for lang in base["EDITIONS"]:
             edition = edition_overrides(base, lang, staging)
-            Pelican(load_settings(settings_file, {**(overrides or {}), **excluded, **edition})).run()
+            Pelican(load_settings(settings_file, {**common, **edition})).run()
     except Exception as error:  # a template or plugin failure: one line, never a traceback
         if os.environ.get("BANTIN_DEBUG"):
             traceback.print_exc()

@@ -62,8 +62,6 @@ def edition_overrides(settings: dict, lang: str, output: Path) -> dict:
         OUTPUT_PATH=str(output / folder),
         EDITION_URLS=urls,
     )
-    if folder:  # Pelican's content cache, if enabled, holds objects of one edition only
-        overrides["CACHE_PATH"] = str(Path(settings["CACHE_PATH"]) / folder)
     return overrides
 
 

@@ -73,6 +73,16 @@ class PhotoLibrary:
         self.cache = PhotoCache(Path(settings["PHOTO_CACHE_PATH"]))
         self._photos: dict[tuple[Path, str], Photo] = {}
 
+    def key(self, source: Path) -> str:
+        """The photo's cache key, hashed once per process for each version of the file (as git
+        trusts its index: same path, size, modification time and inode, same bytes), so the
+        editions and the preview's rebuilds do not read every photo again."""
+        stat = source.stat()
+        identity = (source, stat.st_size, stat.st_mtime_ns, stat.st_ino, self.settings)
+        if identity not in _KEYS:
+            _KEYS[identity] = cache_key(source, self.settings)
+        return _KEYS[identity]
+
     def photo(self, article_dir: Path, src: str) -> Photo:
         """The photo `src` used by the article in `article_dir`, derived now if need be."""
         known = self._photos.get((article_dir, src))
@@ -82,7 +92,7 @@ class PhotoLibrary:
         if not source.is_file():
             error = PhotoError("photo-missing", f"Không tìm thấy ảnh “{src}” trong thư mục bài viết")
             return self._remember(article_dir, Photo(source, src, None, None, error))
-        key = cache_key(source, self.settings)
+        key = self.key(source)
         result = self.cache.lookup(key)
         if result is None:
             derive_into_cache(source, key, self.settings, self.cache.root)
@@ -99,13 +109,14 @@ class PhotoLibrary:
         """Derive, on every core, the photos the Markdown under `content_roots` appears to use."""
         jobs: dict[str, Path] = {}
         for source in referenced_photos(content_roots):
-            key = cache_key(source, self.settings)
+            key = self.key(source)
             if key not in jobs and self.cache.lookup(key) is None:
                 jobs[key] = source
         derive_missing(jobs, self.settings, self.cache)
 
 
 _current: tuple[dict, PhotoLibrary] | None = None
+_KEYS: dict[tuple, str] = {}
 
 
 def library_for(settings: dict) -> PhotoLibrary:

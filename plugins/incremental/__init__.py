@@ -1,0 +1,227 @@
+"""Incremental rendering: a page whose inputs are unchanged since the last build is not rendered
+again; its previous bytes are reused. This is what makes a rebuild after one edit fast.
+
+A page's fingerprint has two parts:
+- the build's: settings, the theme's files, the project's code and library versions, and every
+  article's and page's *listing* (address, title, dates, summary, field, tags, authors, language,
+  status, card photo, translations), since any page may list or link any of them;
+- the page's own: every value the writer hands this template beyond the global context (the
+  article with its full content, the field, the page of a list...).
+Editing an article's text changes only the pages that show that text; editing a title or a date
+changes the listings, and every page is rendered again (safe rather than clever).
+
+Fingerprints of the pages of the last successful build are kept per output folder in
+CACHE_PATH/render/. A page is reused only if the previous output file is still the very file that
+build wrote (same size and modification time), and only if rendering it raised no warning (a
+reused page would not repeat it, and a strict build must see it). The build (bantin/build.py)
+passes PREVIOUS_OUTPUT_PATH, the site's current output folder, and saves the new manifest only
+after it has put the new site in place. Templates show the content (not only the listing) of the
+page's own article or page only.
+"""
+
+import hashlib
+import json
+import logging
+import os
+from datetime import date, datetime
+from pathlib import Path
+
+from pelican import signals
+from pelican.contents import Content
+from pelican.paginator import Page, Paginator
+from pelican.urlwrappers import URLWrapper
+from pelican.writers import Writer
+
+from plugins.editions import edition_folder
+from plugins.reader.cache import code_fingerprint
+
+# Settings that name places of this build rather than what it produces.
+PLACE_SETTINGS = {"OUTPUT_PATH", "CACHE_PATH", "PREVIOUS_OUTPUT_PATH", "PHOTO_CACHE_PATH"}
+# Pages written by the current build: path in the site -> fingerprint, until the build saves them.
+WRITTEN: dict[str, str] = {}
+
+
+def manifest_path(cache_path: str | Path, output: str | Path) -> Path:
+    place = hashlib.blake2b(str(Path(output).resolve()).encode(), digest_size=12).hexdigest()
+    return Path(cache_path) / "render" / f"{place}.json"
+
+
+def load_manifest(cache_path: str | Path, output: str | Path) -> dict[str, list]:
+    try:
+        return json.loads(manifest_path(cache_path, output).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def save_manifest(cache_path: str | Path, output: Path) -> None:
+    """Record the fingerprint, size and time of every page of WRITTEN now in `output` (call it
+    after the new site is in place)."""
+    manifest = {}
+    for relative, fingerprint in WRITTEN.items():
+        try:
+            stat = (output / relative).stat()
+        except OSError:
+            continue
+        manifest[relative] = [fingerprint, stat.st_size, stat.st_mtime_ns]
+    path = manifest_path(cache_path, output)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(f"{path.name}.tmp-{os.getpid()}")
+    partial.write_text(json.dumps(manifest), encoding="utf-8")
+    partial.replace(path)
+
+
+def stable(value, listing) -> object:
+    """A representation of `value` that is equal across builds exactly when the value is."""
+    if isinstance(value, Content):
+        return listing(value)
+    if isinstance(value, URLWrapper):
+        return (type(value).__name__, value.name, value.slug)
+    if isinstance(value, Page):
+        return ("page", value.number, [stable(item, listing) for item in value.object_list])
+    if isinstance(value, Paginator):
+        return ("paginator", value.name, value.url, value.count, value.num_pages)
+    if isinstance(value, dict):
+        return sorted((str(key), stable(item, listing)) for key, item in value.items())
+    if isinstance(value, (list, tuple, set, frozenset)):
+        items = [stable(item, listing) for item in value]
+        return sorted(items, key=repr) if isinstance(value, (set, frozenset)) else items
+    if isinstance(value, (str, int, float, bool, type(None), date, datetime, Path)):
+        return repr(value)
+    if callable(value):
+        return f"{getattr(value, '__module__', '')}.{getattr(value, '__qualname__', type(value))}"
+    return f"{type(value).__name__}:{value!r}"
+
+
+class Fingerprints:
+    """Fingerprints of one edition's pages."""
+
+    def __init__(self, settings: dict, context: dict):
+        self._listings: dict[int, str] = {}
+        self._contents: dict[int, str] = {}
+        digest = hashlib.blake2b(digest_size=20)
+        settings_part = {k: v for k, v in settings.items() if k not in PLACE_SETTINGS}
+        digest.update(repr(stable(settings_part, self.listing)).encode())
+        digest.update(theme_fingerprint(settings["THEME"]).encode())
+        digest.update(code_fingerprint().encode())
+        everything = [item for key in ("articles", "hidden_articles", "drafts", "pages",
+                                       "hidden_pages", "draft_pages")
+                      for item in context.get(key) or []]
+        digest.update(repr([self.listing(item) for item in everything]).encode())
+        digest.update(repr(sorted(context.get("static_content", {}))).encode())
+        self.build = digest.hexdigest()
+
+    def listing(self, content: Content) -> str:
+        """A digest of what other pages may show of `content`."""
+        key = id(content)
+        if key not in self._listings:
+            shown = (
+                content.url, content.title, repr(getattr(content, "date", None)),
+                repr(getattr(content, "modified", None)), getattr(content, "summary", ""),
+                str(getattr(content, "category", "")), [str(tag) for tag in getattr(content, "tags", [])],
+                [str(author) for author in getattr(content, "authors", [])], content.lang,
+                content.status, repr(getattr(content, "card_image", None)),
+                [other.url for other in getattr(content, "translations", [])],
+            )
+            self._listings[key] = hashlib.blake2b(repr(shown).encode(), digest_size=16).hexdigest()
+        return self._listings[key]
+
+    def content(self, content: Content) -> str:
+        key = id(content)
+        if key not in self._contents:
+            self._contents[key] = hashlib.blake2b(
+                content._content.encode(), digest_size=20).hexdigest()
+        return self._contents[key]
+
+    def page(self, localcontext: dict, own_keys: set[str]) -> str:
+        """The fingerprint of the page rendered from `localcontext`, whose values beyond the
+        global context are under `own_keys`."""
+        digest = hashlib.blake2b(self.build.encode(), digest_size=20)
+        for key in sorted(own_keys & localcontext.keys()):
+            value = localcontext[key]
+            digest.update(f"\0{key}\0{stable(value, self.listing)!r}".encode())
+            if isinstance(value, Content):
+                digest.update(self.content(value).encode())
+        return digest.hexdigest()
+
+
+def theme_fingerprint(theme: str) -> str:
+    digest = hashlib.blake2b(digest_size=16)
+    for path in sorted(Path(theme).rglob("*")):
+        if path.is_file():
+            digest.update(str(path.relative_to(theme)).encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+class _WarningCounter(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.count = 0
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.count += 1
+
+
+# What Writer.write_file adds to the global context besides its keyword arguments, for
+# `articles`/`dates` when it paginates them.
+WRITER_KEYS = {"output_file", "localsiteurl"}
+PAGINATION_SUFFIXES = ("_paginator", "_page", "_previous_page", "_next_page")
+
+
+class _ReusingTemplate:
+    """Stands for a Jinja template in Writer.write_file: renders only when the page changed."""
+
+    def __init__(self, template, writer: "IncrementalWriter", context: dict, own_keys: set[str]):
+        self.template, self.writer, self.context = template, writer, context
+        self.own_keys = own_keys
+
+    def render(self, localcontext: dict) -> str:
+        writer = self.writer
+        if writer.fingerprints is None:  # the global context is complete once writing starts
+            writer.fingerprints = Fingerprints(writer.settings, self.context)
+        in_site = os.path.join(writer.folder, localcontext["output_file"])
+        fingerprint = writer.fingerprints.page(localcontext, self.own_keys)
+        previous = writer.previous.get(in_site)
+        if previous and previous[0] == fingerprint:
+            path = Path(writer.settings["PREVIOUS_OUTPUT_PATH"]) / in_site
+            try:
+                stat = path.stat()
+                if [stat.st_size, stat.st_mtime_ns] == previous[1:]:
+                    WRITTEN[in_site] = fingerprint
+                    return path.read_text(encoding="utf-8")
+            except OSError:
+                pass
+        counter = _WarningCounter()
+        logging.getLogger().addHandler(counter)
+        try:
+            html = self.template.render(localcontext)
+        finally:
+            logging.getLogger().removeHandler(counter)
+        if not counter.count:
+            WRITTEN[in_site] = fingerprint
+        return html
+
+
+class IncrementalWriter(Writer):
+    def __init__(self, output_path, settings=None):
+        super().__init__(output_path, settings=settings)
+        self.folder = edition_folder(settings, settings["DEFAULT_LANG"])
+        self.previous = load_manifest(settings["CACHE_PATH"], settings["PREVIOUS_OUTPUT_PATH"])
+        self.fingerprints = None
+
+    def write_file(self, name, template, context, relative_urls=False, paginated=None,
+                   template_name=None, override_output=False, url=None, **kwargs):
+        paged = paginated if paginated is not None else {"articles", "dates"} & kwargs.keys()
+        own_keys = WRITER_KEYS | kwargs.keys() | {
+            key + suffix for key in paged for suffix in PAGINATION_SUFFIXES}
+        return super().write_file(
+            name, _ReusingTemplate(template, self, context, own_keys), context, relative_urls,
+            paginated, template_name, override_output, url, **kwargs)
+
+
+def writer_class(pelican):
+    return IncrementalWriter if pelican.settings.get("PREVIOUS_OUTPUT_PATH") else None
+
+
+def register() -> None:
+    signals.get_writer.connect(writer_class)
