@@ -1,22 +1,24 @@
 """Absolute photo URLs in the Atom feeds, a post-build step.
 
-Articles refer to their photos by paths relative to the article's page (`IMG_5751.800.jpg`), which
+Articles refer to their photos by paths relative to the article's page (`IMG_5751-800.jpg`), which
 a news reader cannot resolve: each entry's content is rewritten with its `src`, `srcset` and
-`href` made absolute against the entry's own link.
+`href` made absolute against the entry's own link. The content is the project's own Markdown
+output, whose attributes are always double-quoted, so the attributes are found by pattern rather
+than by parsing every entry.
 """
 
 import re
+from html import escape, unescape
 from pathlib import Path
 from urllib.parse import urljoin
 from xml.etree import ElementTree
-
-from bs4 import BeautifulSoup
 
 from bantin.errors import Finding
 
 ATOM = "http://www.w3.org/2005/Atom"
 FEED_GLOB = "**/*.atom.xml"
 SRCSET_ENTRY = re.compile(r"\s*([^\s,]+)(\s+[^,]*)?")
+URL_ATTRIBUTE = re.compile(r'(\s(?:src|href|srcset)=")([^"]*)(")')
 
 
 def absolutise_feeds(output: Path, settings: dict) -> list[Finding]:
@@ -35,14 +37,16 @@ def absolutise_feeds(output: Path, settings: dict) -> list[Finding]:
 
 def absolute_html(html: str, base: str) -> str:
     """`html` with relative src, srcset and href resolved against `base`."""
-    soup = BeautifulSoup(html, "html.parser")
-    for element in soup.find_all(src=True):
-        element["src"] = urljoin(base, element["src"])
-    for element in soup.find_all(href=True):
-        element["href"] = urljoin(base, element["href"])
-    for element in soup.find_all(srcset=True):
-        element["srcset"] = ", ".join(
-            urljoin(base, url) + (descriptor or "").rstrip()
-            for url, descriptor in SRCSET_ENTRY.findall(element["srcset"])
-        )
-    return str(soup)
+
+    def absolute(match: re.Match) -> str:
+        before, value, after = match.groups()
+        if before.endswith('srcset="'):
+            value = ", ".join(
+                urljoin(base, url) + (descriptor or "").rstrip()
+                for url, descriptor in SRCSET_ENTRY.findall(unescape(value))
+            )
+        else:
+            value = urljoin(base, unescape(value))
+        return before + escape(value, quote=True) + after
+
+    return URL_ATTRIBUTE.sub(absolute, html)

@@ -18,6 +18,9 @@ from .derive import Derived, PhotoError, PhotoSettings, Variant
 # Part of every key: raise it when a change of code changes the published pixels.
 PIPELINE_VERSION = 4
 MANIFEST = "photo.json"
+# File version (path, size, modification time, inode, settings) -> key, so unchanged photos are
+# not read again to be hashed.
+KNOWN_KEYS = "keys.json"
 
 
 def cache_key(source: Path, settings: PhotoSettings) -> str:
@@ -39,6 +42,19 @@ class PhotoCache:
 
     def file(self, key: str, variant: Variant) -> Path:
         return self.entry(key) / f"{variant.width}.{variant.extension}"
+
+    def known_keys(self) -> dict[str, str]:
+        try:
+            return json.loads((self.root / KNOWN_KEYS).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+
+    def remember_keys(self, keys: dict[str, str]) -> None:
+        """Write the known keys whole (a concurrent build's copy is as good)."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        partial = self.root / f"{KNOWN_KEYS}.tmp-{os.getpid()}"
+        partial.write_text(json.dumps(keys), encoding="utf-8")
+        partial.replace(self.root / KNOWN_KEYS)
 
     def lookup(self, key: str) -> Derived | PhotoError | None:
         """The cached result for `key`, or None when the photo still has to be derived."""

@@ -72,16 +72,21 @@ class PhotoLibrary:
         self.settings = photo_settings(settings)
         self.cache = PhotoCache(Path(settings["PHOTO_CACHE_PATH"]))
         self._photos: dict[tuple[Path, str], Photo] = {}
+        self._known_keys: dict[str, str] | None = None
+        self._new_keys = False
 
     def key(self, source: Path) -> str:
-        """The photo's cache key, hashed once per process for each version of the file (as git
-        trusts its index: same path, size, modification time and inode, same bytes), so the
-        editions and the preview's rebuilds do not read every photo again."""
+        """The photo's cache key, hashed once for each version of the file (as git trusts its
+        index: same path, size, modification time and inode, same bytes), so that the editions
+        and later builds do not read every photo again. The keys known are kept in the cache."""
+        if self._known_keys is None:
+            self._known_keys = self.cache.known_keys()
         stat = source.stat()
-        identity = (source, stat.st_size, stat.st_mtime_ns, stat.st_ino, self.settings)
-        if identity not in _KEYS:
-            _KEYS[identity] = cache_key(source, self.settings)
-        return _KEYS[identity]
+        identity = f"{source}|{stat.st_size}|{stat.st_mtime_ns}|{stat.st_ino}|{self.settings}"
+        if identity not in self._known_keys:
+            self._known_keys[identity] = cache_key(source, self.settings)
+            self._new_keys = True
+        return self._known_keys[identity]
 
     def photo(self, article_dir: Path, src: str) -> Photo:
         """The photo `src` used by the article in `article_dir`, derived now if need be."""
@@ -113,10 +118,11 @@ class PhotoLibrary:
             if key not in jobs and self.cache.lookup(key) is None:
                 jobs[key] = source
         derive_missing(jobs, self.settings, self.cache)
+        if self._new_keys:
+            self.cache.remember_keys(self._known_keys)
 
 
 _current: tuple[dict, PhotoLibrary] | None = None
-_KEYS: dict[tuple, str] = {}
 
 
 def library_for(settings: dict) -> PhotoLibrary:
