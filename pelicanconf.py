@@ -246,3 +246,7 @@ CONTENT_SECURITY_POLICY = (
     "font-src 'self'; "
     "connect-src 'self'; manifest-src 'self'; form-action 'self'; base-uri 'none'"
 )
+# The preview (invoke livereload) adds one inline script that reloads the page on save.
+LIVERELOAD_CONTENT_SECURITY_POLICY = CONTENT_SECURITY_POLICY.replace(
+    "script-src 'self'", "script-src 'self' 'unsafe-inline'"
+)

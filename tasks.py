@@ -42,10 +42,15 @@ TEST_APT_PACKAGES = {
 }
 
 
-def _build(settings_file: Path, strict: bool | None) -> Path:
+def shown(path: Path) -> str:
+    """A path as the person at the terminal knows it: relative to the project when inside it."""
+    return str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path)
+
+
+def _build(settings_file: Path, strict: bool | None, overrides: dict | None = None) -> Path:
     """Build, print the findings, and stop with exit code 1 when the build failed."""
     try:
-        result = build_site(settings_file, strict=strict)
+        result = build_site(settings_file, strict=strict, overrides=overrides)
     except BuildFailed as failure:
         print(describe(failure.findings), file=sys.stderr)
         raise Exit("Dựng trang thất bại; trang cũ trong output/ được giữ nguyên.", code=1)
@@ -54,7 +59,7 @@ def _build(settings_file: Path, strict: bool | None) -> Path:
     for source in result.skipped:
         print(f"Bỏ qua (có lỗi): {source}", file=sys.stderr)
     pages = sum(1 for _ in result.output.rglob("*.html"))
-    print(f"Đã dựng trang: {result.output.relative_to(ROOT)}/ ({pages} trang HTML)")
+    print(f"Đã dựng trang: {shown(result.output)}/ ({pages} trang HTML)")
     return result.output
 
 
@@ -77,22 +82,26 @@ def serve(c, port=8000):
         print("Đã dừng.")
 
 
-@task(help={"port": "port on 127.0.0.1 (default 8000)"})
-def livereload(c, port=8000):
+@task(help={"port": "port on 127.0.0.1 (default 8000)", "settings": "settings file"})
+def livereload(c, port=8000, settings=str(DEV_SETTINGS)):
     """Preview: rebuild when content, theme or plugins change and reload the browser."""
     from livereload import Server
 
-    output = _build(DEV_SETTINGS, None)
+    settings_file = Path(settings)
+    settings = load_settings(settings_file)
+    preview = {"CONTENT_SECURITY_POLICY": settings["LIVERELOAD_CONTENT_SECURITY_POLICY"]}
+    output = _build(settings_file, None, preview)
 
-    def rebuild():
+    def rebuild():  # incremental: only the pages an edit changes are rendered again
         try:
-            _build(DEV_SETTINGS, None)
+            _build(settings_file, None, preview)
         except Exit as failure:
             print(failure.message, file=sys.stderr)
 
     server = Server()
-    for watched in ("content", "theme", "plugins", "bantin", "pelicanconf.py"):
-        server.watch(str(ROOT / watched), rebuild)
+    for watched in (settings["PATH"], settings["THEME"], ROOT / "plugins", ROOT / "bantin",
+                    settings_file):
+        server.watch(str(watched), rebuild)
     print(f"Xem trước tại http://127.0.0.1:{port}/ — trang tự tải lại khi bạn lưu tệp")
     server.serve(host="127.0.0.1", port=int(port), root=str(output))
 
@@ -164,7 +173,7 @@ def clean(c):
     for path in [ROOT / "output", ROOT / "cache", *ROOT.glob("output.*")]:
         if path.exists():
             shutil.rmtree(path)
-            print(f"Đã xóa {path.relative_to(ROOT)}")
+            print(f"Đã xóa {shown(path)}")
 
 
 def _install_test_system_packages() -> None:
@@ -193,7 +202,7 @@ def i18n(c, settings=str(DEV_SETTINGS)):
     """Extract the theme's interface strings (Babel), update each language's catalog, check them."""
     written, findings = update_catalogs(load_settings(settings))
     for path in written:
-        print(f"Đã cập nhật {Path(path).relative_to(ROOT)}")
+        print(f"Đã cập nhật {shown(Path(path))}")
     if findings:
         print(describe(findings), file=sys.stderr)
         raise Exit(f"Còn {len(findings)} chuỗi giao diện cần dịch hoặc sửa trong danh mục.", code=1)
