@@ -6,6 +6,9 @@ Messages are Vietnamese, for editors; the code in brackets is a stable English n
 """
 
 import difflib
+import hashlib
+import os
+import pickle
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -17,6 +20,7 @@ from bantin.errors import Finding
 from bantin.legacy_encodings import convert_legacy, find_legacy_encoding
 from bantin.vietnamese import nfc, slugify, strip_accents
 from plugins.photos.markdown import is_local_photo
+from plugins.reader.cache import code_fingerprint
 from plugins.reader.links import is_source_link
 
 KNOWN_METADATA = {
@@ -52,21 +56,57 @@ def source_files(settings: dict) -> list[tuple[Path, str]]:
     return found
 
 
+class TextChecks:
+    """The checks that read every line (NFC, TCVN3/VNI), remembered by the text they read: the
+    legacy-encoding check is the slowest part of the lint, and most texts have not changed since
+    the last build. Kept in CACHE_PATH/lint/, one file per version of the code."""
+
+    def __init__(self, settings: dict | None):
+        self.path = (Path(settings["CACHE_PATH"]) / "lint" / f"text-{code_fingerprint()}.pickle"
+                     if settings and "CACHE_PATH" in settings else None)
+        self.known: dict[str, list[tuple]] = {}
+        self.changed = False
+        if self.path:
+            try:
+                self.known = pickle.loads(self.path.read_bytes())
+            except (OSError, pickle.UnpicklingError, EOFError, ValueError):
+                self.known = {}
+
+    def findings(self, text: str, shown: str) -> list[Finding]:
+        key = hashlib.blake2b(text.encode(), digest_size=20).hexdigest()
+        if key not in self.known:
+            found = check_normalisation(text, shown) + check_legacy_encodings(text, shown)
+            self.known[key] = [(f.line, f.code, f.message, f.severity) for f in found]
+            self.changed = True
+        return [Finding(shown, line, code, message, severity)
+                for line, code, message, severity in self.known[key]]
+
+    def save(self) -> None:
+        if self.path and self.changed:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            partial = self.path.with_name(f"{self.path.name}.tmp-{os.getpid()}")
+            partial.write_bytes(pickle.dumps(self.known))
+            partial.replace(self.path)
+
+
 def lint(settings: dict, today: datetime | None = None) -> list[Finding]:
     """All findings for the site's content, sorted by file and line."""
     findings: list[Finding] = []
     sources = []
+    text_checks = TextChecks(settings)
     for path, kind in source_files(settings):
-        source, file_findings = lint_file(path, kind, settings, today)
+        source, file_findings = lint_file(path, kind, settings, today, text_checks)
         findings += file_findings
         if source is not None:
             sources.append(source)
+    text_checks.save()
     findings += duplicate_slugs(sources, settings)
     return sorted(findings, key=lambda finding: (str(finding.path), finding.line or 0))
 
 
 def lint_file(
-    path: Path, kind: str, settings: dict, today: datetime | None = None
+    path: Path, kind: str, settings: dict, today: datetime | None = None,
+    text_checks: TextChecks | None = None,
 ) -> tuple[SourceFile | None, list[Finding]]:
     """Check one file. Returns what was understood of it (None if unreadable) and the findings."""
     shown = display_path(path, settings)
@@ -86,8 +126,7 @@ def lint_file(
     findings = read_metadata(text, source, shown)
     findings += check_metadata(source, shown, settings, today)
     findings += check_body(text, path, shown)
-    findings += check_normalisation(text, shown)
-    findings += check_legacy_encodings(text, shown)
+    findings += (text_checks or TextChecks(None)).findings(text, shown)
     return source, findings
 
 

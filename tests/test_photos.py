@@ -283,9 +283,10 @@ def test_damaged_cache_entry_is_derived_again(tmp_path):
     derive_missing({key: photo}, SETTINGS, cache, progress=False)
     derived = cache.lookup(key)
     cache.file(key, derived.variants[0]).unlink()
-    assert cache.lookup(key) is None
-    derive_missing({key: photo}, SETTINGS, cache, progress=False)
-    assert cache.lookup(key) == derived
+    next_build = PhotoCache(tmp_path / "cache")
+    assert next_build.lookup(key) is None
+    derive_missing({key: photo}, SETTINGS, next_build, progress=False)
+    assert next_build.lookup(key) == derived
 
 
 def test_a_decoder_failing_in_an_unforeseen_way_is_still_one_sentence(tmp_path, monkeypatch):

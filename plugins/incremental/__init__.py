@@ -82,6 +82,8 @@ def stable(value, listing) -> object:
         return ("paginator", value.name, value.url, value.count, value.num_pages)
     if isinstance(value, dict):
         return sorted((str(key), stable(item, listing)) for key, item in value.items())
+    if isinstance(value, (list, tuple)) and value and all(isinstance(item, Content) for item in value):
+        return "".join(map(listing, value))  # lists of articles: the common, long case
     if isinstance(value, (list, tuple, set, frozenset)):
         items = [stable(item, listing) for item in value]
         return sorted(items, key=repr) if isinstance(value, (set, frozenset)) else items

@@ -36,6 +36,7 @@ def cache_key(source: Path, settings: PhotoSettings) -> str:
 class PhotoCache:
     def __init__(self, root: Path):
         self.root = Path(root)
+        self._found: dict[str, Derived | PhotoError] = {}
 
     def entry(self, key: str) -> Path:
         return self.root / key[:2] / key
@@ -57,7 +58,16 @@ class PhotoCache:
         partial.replace(self.root / KNOWN_KEYS)
 
     def lookup(self, key: str) -> Derived | PhotoError | None:
-        """The cached result for `key`, or None when the photo still has to be derived."""
+        """The cached result for `key`, or None when the photo still has to be derived. A found
+        entry is remembered by this cache object, which lives for one Pelican run."""
+        if key not in self._found:
+            result = self._read(key)
+            if result is None:
+                return None
+            self._found[key] = result
+        return self._found[key]
+
+    def _read(self, key: str) -> Derived | PhotoError | None:
         try:
             manifest = json.loads((self.entry(key) / MANIFEST).read_text(encoding="utf-8"))
         except (OSError, ValueError):
