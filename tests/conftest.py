@@ -45,3 +45,12 @@ def resolve(site: Path, page_url: str, href: str) -> Path:
     else:
         path = site / page_url.strip("/") / target
     return path / "index.html" if target.endswith("/") or path.is_dir() else path
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    """Every file of a folder with its bytes, to prove that a failure changed nothing."""
+    return {
+        path.relative_to(folder).as_posix(): path.read_bytes()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+    }

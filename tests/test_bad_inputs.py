@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from conftest import snapshot
+
 ROOT = Path(__file__).resolve().parent.parent
 ARTICLE = "content/articles/2021/bai-thu/index.md"
 PHOTO = "content/articles/2021/bai-thu/anh.jpg"
@@ -59,14 +61,6 @@ CASES = [
     ("10 MB paragraph", {ARTICLE: article(body="Đoàn viên tình nguyện " * 450_000)},
      ARTICLE, "file-too-large", None),
 ]
-
-
-def snapshot(folder: Path) -> dict[str, bytes]:
-    return {
-        path.relative_to(folder).as_posix(): path.read_bytes()
-        for path in sorted(folder.rglob("*"))
-        if path.is_file()
-    }
 
 
 @pytest.fixture

@@ -10,19 +10,11 @@ from pathlib import Path
 import pytest
 
 from bantin.publish import DeployTarget, PublishFailed, publish, rsync_command
+from conftest import snapshot
 
 ROOT = Path(__file__).resolve().parent.parent
 PUBLISH_SETTINGS = ROOT / "publishconf.py"
 CONFERENCE_REPORT = "tin/2021/hoi-nghi-so-ket-6-thang-dau-nam-2021/index.html"
-
-
-def snapshot(folder: Path) -> dict[str, bytes]:
-    """Every file of a folder with its bytes, to prove a failure changed nothing."""
-    return {
-        path.relative_to(folder).as_posix(): path.read_bytes()
-        for path in sorted(folder.rglob("*"))
-        if path.is_file()
-    }
 
 
 @pytest.fixture
