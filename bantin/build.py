@@ -66,8 +66,11 @@ def build(
     output: str | Path | None = None,
     strict: bool | None = None,
     overrides: dict | None = None,
+    previous: str | Path | None = None,
 ) -> BuildResult:
-    """Build the site into `output` (default: the settings' OUTPUT_PATH).
+    """Build the site into `output` (default: the settings' OUTPUT_PATH), reusing the unchanged
+    pages of `previous` (default: `output` itself). A caller that builds elsewhere and moves the
+    site into `previous` afterwards records the pages with plugins.incremental.save_manifest.
 
     Raises BuildFailed, leaving `output` untouched, when strict and anything is wrong, or when
     Pelican itself fails. In preview mode broken sources are reported and left out.
@@ -84,13 +87,15 @@ def build(
     staging = output.with_name(f"{output.name}.staging-{os.getpid()}")
     shutil.rmtree(staging, ignore_errors=True)
     try:
-        findings += run_pelican(settings_file, overrides, staging, excluded, previous=output)
+        previous = Path(previous).resolve() if previous else output
+        findings += run_pelican(settings_file, overrides, staging, excluded, previous)
         for step in POST_BUILD_STEPS + ((precompress,) if settings["PRECOMPRESS"] else ()):
             findings += step(staging, settings)
         if strict and findings:
             raise BuildFailed(findings)
         replace_atomically(staging, output)
-        save_manifest(settings["CACHE_PATH"], output)  # what the next build may reuse
+        if previous == output:
+            save_manifest(settings["CACHE_PATH"], output)  # what the next build may reuse
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return BuildResult(output, findings, skipped)

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bantin.build import build, load_settings, replace_atomically
+from plugins.incremental import save_manifest
 from bantin.errors import BuildFailed, Finding
 from bantin.site_checks import check_site
 
@@ -95,7 +96,7 @@ def publish(settings_file: Path | str = "publishconf.py", overrides: dict | None
     try:
         site = workspace / "site"
         try:
-            build(settings_file, site, strict=True, overrides=overrides)
+            build(settings_file, site, strict=True, overrides=overrides, previous=output)
         except BuildFailed as failure:
             raise PublishFailed("dựng trang", failure.findings) from None
         findings = [finding for finding in check_site(site, settings) if finding.is_error]
@@ -103,6 +104,7 @@ def publish(settings_file: Path | str = "publishconf.py", overrides: dict | None
             raise PublishFailed("kiểm tra trang", findings)
         deploy(site, target, workspace)
         replace_atomically(site, output)
+        save_manifest(settings["CACHE_PATH"], output)  # its pages, for the next build to reuse
     finally:
         shutil.rmtree(workspace, ignore_errors=True)
     return target

@@ -135,3 +135,22 @@ def test_the_task_prints_what_failed_and_exits_1_without_a_traceback():
     assert "BANTIN_DEPLOY: BANTIN_DEPLOY phải là rsync hoặc github-pages" in result.stderr
     assert "Không xuất bản: bước cấu hình thất bại" in result.stderr
     assert "Traceback" not in result.stderr + result.stdout
+
+
+def test_a_second_publish_reuses_the_pages_the_first_one_put_in_output(workplace, monkeypatch):
+    settings = {**overrides(workplace), "CACHE_PATH": str(workplace / "cache")}
+    publish(PUBLISH_SETTINGS, settings)
+    output = workplace / "output"
+    reused = []
+    original_read_text = Path.read_text
+
+    def spy(self, *args, **kwargs):  # a reused page is read back from the current output/
+        if self.suffix == ".html" and output in self.parents:
+            reused.append(self)
+        return original_read_text(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "read_text", spy)
+    publish(PUBLISH_SETTINGS, settings)
+    monkeypatch.undo()
+    assert output / CONFERENCE_REPORT in reused
+    assert len(reused) == len(list(output.rglob("*.html")))
