@@ -70,15 +70,15 @@ def card_image(content, use: PhotoUse) -> dict:
 
 
 def report_errors(content, uses: list[PhotoUse]) -> None:
-    source = Path(content.source_path)
-    shown = Path(content.settings["PATH"]).parent
-    path = source.relative_to(shown) if shown in source.parents else source
     reported = set()
     for use in uses:
         error = use.photo.error
         if error is None or use.photo.src in reported:
             continue
         reported.add(use.photo.src)
+        source = Path(content.source_path)
+        shown = Path(content.settings["PATH"]).parent
+        path = source.relative_to(shown) if shown in source.parents else source
         finding = Finding(path, line_of(source, use.photo.src), error.code, error.message)
         logger.error(str(finding), extra={"finding": finding})
 
@@ -92,12 +92,14 @@ def line_of(source: Path, src: str) -> int | None:
     return next((number for number, line in enumerate(lines, 1) if src in line), None)
 
 
-def place(source: Path, target: Path) -> None:
+def place(source: Path, target: str) -> None:
     """Publish `source` at `target` as a hard link (no bytes copied: cache entries are never
     written in place), or as a copy where the two folders are on different file systems."""
-    target.unlink(missing_ok=True)
     try:
         os.link(source, target)
+    except FileExistsError:
+        os.unlink(target)
+        place(source, target)
     except OSError:
         shutil.copyfile(source, target)
 
@@ -107,18 +109,19 @@ def publish(path: str, context: dict) -> None:
     content = context.get("article") or context.get("page")
     if content is None:
         return
-    folder = Path(path).parent
+    folder = os.path.dirname(path)
     library = library_for(content.settings)
     for use in getattr(content, "photos", None) or []:
         photo = use.photo
         if photo.derived is None:
             continue
         for variant in photo.derived.variants:
-            target = folder / photo.file_name(variant)
-            target.parent.mkdir(parents=True, exist_ok=True)
+            target = os.path.join(folder, photo.file_name(variant))
+            if "/" in photo.src:  # a photo in a subfolder of the article's folder
+                os.makedirs(os.path.dirname(target), exist_ok=True)
             place(library.cache.file(photo.key, variant), target)
         if content.settings["PHOTO_PUBLISH_ORIGINALS"]:
-            shutil.copyfile(photo.source, folder / photo.src)
+            shutil.copyfile(photo.source, os.path.join(folder, photo.src))
 
 
 def register() -> None:
