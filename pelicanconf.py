@@ -132,6 +132,15 @@ PAGINATION_PATTERNS = (
     (2, "{base_name}/trang/{number}/", "{base_name}/trang/{number}/index.html"),
 )
 DEFAULT_PAGINATION = 10
+
+
+def newest_first(article):
+    """Newest first; articles dated the same minute by slug, so that every build lists them in
+    the same order (Pelican reads the sources in no fixed order)."""
+    return (-article.date.timestamp(), article.slug)
+
+
+ARTICLE_ORDER_BY = newest_first
 SLUGIFY_SOURCE = "title"
 
 # Atom feeds: the whole edition and each field (autodiscovery in partials/meta.html). Photos in

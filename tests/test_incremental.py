@@ -115,3 +115,22 @@ def test_a_previous_page_changed_by_hand_is_rendered_again(workplace):
     os.utime(page, ns=(1, 1))
     output = run()
     assert "Hội nghị sơ kết" in page.read_text(encoding="utf-8")
+
+
+def test_articles_of_the_same_minute_are_listed_in_one_fixed_order(tmp_path):
+    """Pelican reads sources in no fixed order; equal dates must not make two builds differ."""
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content" / "pages", content / "pages")
+    slugs = ["bai-f", "bai-c", "bai-a", "bai-e", "bai-b", "bai-d"]
+    for slug in slugs:
+        folder = content / "articles" / "2024" / slug
+        folder.mkdir(parents=True)
+        (folder / "index.md").write_text(
+            f"Title: Tin {slug}\nDate: 2024-05-01 08:00\nCategory: Công đoàn\n\nNội dung.\n",
+            encoding="utf-8")
+    output = tmp_path / "output"
+    build(SETTINGS_FILE, output=output, strict=True,
+          overrides={"PATH": str(content), "CACHE_PATH": str(tmp_path / "cache")})
+    home = (output / "index.html").read_text(encoding="utf-8")
+    positions = [home.index(f"tin/2024/tin-{slug}/") for slug in sorted(slugs)]
+    assert positions == sorted(positions)
