@@ -19,8 +19,8 @@ from zoneinfo import ZoneInfo
 from bantin.errors import Finding
 from bantin.legacy_encodings import convert_legacy, find_legacy_encoding
 from bantin.vietnamese import nfc, slugify, strip_accents
-from plugins.photos.markdown import is_local_photo
-from plugins.reader.cache import code_fingerprint
+from plugins.photos.library import is_local_photo
+from bantin.fingerprint import code_fingerprint
 from plugins.reader.links import is_source_link
 
 KNOWN_METADATA = {

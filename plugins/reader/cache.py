@@ -9,28 +9,15 @@ versions of the libraries). Each edition's build and every later build share the
 import hashlib
 import os
 import pickle
-from functools import lru_cache
-from importlib.metadata import version
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+from bantin.fingerprint import code_fingerprint
+
 # Settings the conversion reads (photos settings are every PHOTO_* key).
 CONVERSION_SETTINGS = (
     "MARKDOWN", "READER_TYPOGRIFY", "TYPOGRIFY_IGNORE_TAGS", "TYPOGRIFY_OMIT_FILTERS",
     "TYPOGRIFY_DASHES", "FORMATTED_FIELDS",
 )
-LIBRARIES = ("pelican", "markdown", "typogrify", "smartypants", "pillow")
-
-
-@lru_cache(maxsize=1)
-def code_fingerprint() -> str:
-    """Hash of the project's Python code and the libraries' versions."""
-    digest = hashlib.blake2b(digest_size=16)
-    for path in sorted([*ROOT.glob("plugins/**/*.py"), *ROOT.glob("bantin/**/*.py")]):
-        digest.update(path.relative_to(ROOT).as_posix().encode())
-        digest.update(path.read_bytes())
-    digest.update(repr([version(name) for name in LIBRARIES]).encode())
-    return digest.hexdigest()
 
 
 def settings_fingerprint(settings: dict) -> str:

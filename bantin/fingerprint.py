@@ -1,0 +1,23 @@
+"""The code part of every cache key: a cache filled by other code must not be trusted.
+
+Used by the reader's cache, the lint's text checks and the incremental pages' fingerprints.
+"""
+
+import hashlib
+from functools import lru_cache
+from importlib.metadata import version
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+LIBRARIES = ("pelican", "markdown", "typogrify", "smartypants", "pillow")
+
+
+@lru_cache(maxsize=1)
+def code_fingerprint() -> str:
+    """Hash of the project's Python code and the libraries' versions."""
+    digest = hashlib.blake2b(digest_size=16)
+    for path in sorted([*ROOT.glob("plugins/**/*.py"), *ROOT.glob("bantin/**/*.py")]):
+        digest.update(path.relative_to(ROOT).as_posix().encode())
+        digest.update(path.read_bytes())
+    digest.update(repr([version(name) for name in LIBRARIES]).encode())
+    return digest.hexdigest()
