@@ -41,7 +41,7 @@ class BuildResult:
     skipped: list[str] = field(default_factory=list)  # sources left out of a preview build
 
 
-class _Recorder(logging.Handler):
+class FindingsRecorder(logging.Handler):
     """Collects Pelican's warnings and errors as findings while it runs."""
 
     def __init__(self) -> None:
@@ -84,7 +84,7 @@ def build(
     excluded = excluded_sources(findings, settings)
     skipped = sorted({str(finding.path) for finding in findings if finding.is_error})
 
-    staging = output.with_name(f"{output.name}.staging-{os.getpid()}")
+    staging = staging_path(output)
     shutil.rmtree(staging, ignore_errors=True)
     try:
         previous = Path(previous).resolve() if previous else output
@@ -99,6 +99,12 @@ def build(
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return BuildResult(output, findings, skipped)
+
+
+def staging_path(output: Path) -> Path:
+    """Where this process builds the site before it replaces `output`: beside it, so that the
+    final renames stay on one file system."""
+    return output.with_name(f"{output.name}.staging-{os.getpid()}")
 
 
 def excluded_sources(findings: list[Finding], settings: dict) -> dict[str, list[str]]:
@@ -127,7 +133,7 @@ def run_pelican(
     """Run Pelican once per edition (EDITIONS) into `staging`, the default edition at its root
     and the others in their folders, reusing unchanged pages of the `previous` output
     (plugins/incremental); warnings and errors become findings, each reported once."""
-    recorder = _Recorder()
+    recorder = FindingsRecorder()
     SITEMAP_ENTRIES.clear()  # gathered afresh from this build's pages
     RENDERED_PAGES.clear()
     root_logger = logging.getLogger()

@@ -7,6 +7,7 @@ result shows (field, date, summary, card photo) and the accent-free words that m
 published pages are indexed as they are, with no copy to prepare.
 """
 
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -22,17 +23,26 @@ UNUSED_BUNDLE_FILES = ("pagefind-ui.*", "pagefind-component-ui.*", "pagefind-mod
 
 
 def index_search(output: Path, settings: dict) -> list[Finding]:
-    """Write the search index of every edition into `<output>/pagefind/`."""
+    """Write the search index of every edition into `<output>/pagefind/`. The new index is
+    written beside the old one and takes its place only once complete, so that a preview that
+    re-indexes a live site (bantin/preview.py) keeps a working search meanwhile."""
     bundle = Path(output) / BUNDLE_DIR
-    shutil.rmtree(bundle, ignore_errors=True)
-    command = [str(get_executable()), "--site", str(output), "--output-path", str(bundle),
+    fresh = Path(output) / f"{BUNDLE_DIR}.new-{os.getpid()}"
+    shutil.rmtree(fresh, ignore_errors=True)
+    command = [str(get_executable()), "--site", str(output), "--output-path", str(fresh),
                "--silent"]
     result = subprocess.run(command, capture_output=True, text=True)
-    if result.returncode != 0 or not (bundle / "pagefind.js").exists():
+    if result.returncode != 0 or not (fresh / "pagefind.js").exists():
+        shutil.rmtree(fresh, ignore_errors=True)
         detail = " ".join((result.stderr or result.stdout).split())[:300]
         return [Finding("pagefind", None, "search-index-failed",
                         f"không tạo được chỉ mục tìm kiếm: {detail}")]
     for pattern in UNUSED_BUNDLE_FILES:
-        for unused in bundle.glob(pattern):
+        for unused in fresh.glob(pattern):
             unused.unlink()
+    replaced = Path(output) / f"{BUNDLE_DIR}.old-{os.getpid()}"
+    if bundle.exists():
+        bundle.rename(replaced)
+    fresh.rename(bundle)
+    shutil.rmtree(replaced, ignore_errors=True)
     return []

@@ -3,10 +3,12 @@
 One run on one generated corpus measures (a) this project's full build from a clean output with
 the photo cache warm, (b) bare Pelican (`simple` theme, no plugins, its own Markdown reader) on
 the same Markdown, (c) this project's rebuild after one article's text changes and (d) after one
-photo changes, and (e) the peak memory of each build process. Every build runs in a child
-process, so its wall time includes start-up, as an editor or CI waits for it, and its peak RSS
-is its own. Each rebuild's output is compared, file by file (SHA-256), with a clean build of the
-same content: a rebuild that reuses anything stale shows up as a difference.
+photo changes, and (e) the peak memory of each. The rebuilds are measured twice: in the preview
+session an editor keeps open (`invoke livereload`, bantin/preview.py), the figure the targets
+are about, and as a new build process after the edit (`invoke build`, CI). Every build runs in a
+child process, so its wall time includes start-up, and its peak RSS is its own. Each rebuild's
+output is compared, file by file (SHA-256), with a clean build of the same content: a rebuild
+that reuses anything stale shows up as a difference.
 
 The corpus lives in benchmarks/work/ (git-ignored); results go to benchmarks/results/ as JSON.
 Exit status 1 when the rebuilt output differs from the clean build or a build fails.
@@ -171,6 +173,24 @@ PROJECT_BUILD = textwrap.dedent("""
         sys.exit(describe(errors))
 """)
 
+# The preview session of `invoke livereload` in a child process: one ordinary build (untimed),
+# then one update per line read; each update's figures as one line of JSON.
+PREVIEW_SESSION = textwrap.dedent("""
+    import json, sys
+    sys.path.insert(0, {root!r})
+    from bantin.preview import PreviewSession
+    answers, sys.stdout = sys.stdout, sys.stderr  # Pelican prints its summary on stdout
+    session = PreviewSession({settings!r}, json.loads({overrides!r}))
+    session.build()
+    print("ready", file=answers, flush=True)
+    for line in sys.stdin:
+        update = session.update()
+        print(json.dumps({{"kind": update.kind, "seconds": update.seconds,
+                          "pages_seconds": update.pages_seconds,
+                          "errors": [str(f) for f in update.findings if f.is_error]}}),
+              file=answers, flush=True)
+""")
+
 BARE_SETTINGS = textwrap.dedent("""
     PATH = {content!r}
     OUTPUT_PATH = {output!r}
@@ -201,12 +221,56 @@ def run_child(command: list[str]) -> dict:
     return {"seconds": seconds, "peak_rss_mb": usage.ru_maxrss / 1024}
 
 
+def project_overrides(root: Path, cache: Path) -> dict:
+    return {"PATH": str(root / "content"), "CACHE_PATH": str(cache),
+            "PHOTO_CACHE_PATH": str(root / "photo-cache")}
+
+
 def project_build(root: Path, output: Path, cache: Path) -> dict:
-    overrides = {"PATH": str(root / "content"), "CACHE_PATH": str(cache),
-                 "PHOTO_CACHE_PATH": str(root / "photo-cache")}
     script = PROJECT_BUILD.format(root=str(ROOT), settings=str(ROOT / "pelicanconf.py"),
-                                  output=str(output), overrides=json.dumps(overrides))
+                                  output=str(output),
+                                  overrides=json.dumps(project_overrides(root, cache)))
     return run_child([sys.executable, "-c", script])
+
+
+class PreviewChild:
+    """A preview session (bantin/preview.py) in a child process, as `invoke livereload` keeps
+    one: `update()` after each edit returns the session's own figures for it."""
+
+    def __init__(self, root: Path, output: Path):
+        overrides = {**project_overrides(root, root / "pelican-cache"), "OUTPUT_PATH": str(output)}
+        script = PREVIEW_SESSION.format(root=str(ROOT), settings=str(ROOT / "pelicanconf.py"),
+                                        overrides=json.dumps(overrides))
+        self.log = tempfile.TemporaryFile()
+        self.process = subprocess.Popen([sys.executable, "-c", script], cwd=ROOT, text=True,
+                                        stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                        stderr=self.log)
+        if self.process.stdout.readline().strip() != "ready":
+            self.fail()
+
+    def update(self) -> dict:
+        self.process.stdin.write("update\n")
+        self.process.stdin.flush()
+        line = self.process.stdout.readline()
+        if not line:
+            self.fail()
+        figures = json.loads(line)
+        if figures["errors"]:
+            raise RuntimeError("a preview update failed:\n" + "\n".join(figures["errors"]))
+        return figures
+
+    def close(self) -> float:
+        """End the session; its peak RSS in MB (its first build included)."""
+        self.process.stdin.close()
+        _, _, usage = os.wait4(self.process.pid, 0)
+        self.log.close()
+        return usage.ru_maxrss / 1024
+
+    def fail(self):
+        self.process.kill()
+        self.log.seek(0)
+        raise RuntimeError("the preview session failed:\n" +
+                           self.log.read().decode("utf-8", "replace")[-4000:])
 
 
 def bare_pelican_build(root: Path, output: Path) -> dict:
@@ -259,9 +323,8 @@ def replace_photo(folder: Path, run: int) -> None:
     make_placeholder(photo, f"lần {run + 1}", PHOTO_SIZE, seed=1000 + run)
 
 
-def rebuild_checked(root: Path, output: Path, label: str) -> tuple[dict, list[str]]:
-    """Rebuild with every cache in place, then compare with a clean build of the same content."""
-    measured = project_build(root, output, root / "pelican-cache")
+def differences_from_clean(root: Path, output: Path, label: str) -> list[str]:
+    """Build the same content from nothing and compare it with `output`, file by file."""
     reference = root / f"output-clean-{label}"
     shutil.rmtree(reference, ignore_errors=True)
     reference_cache = root / f"pelican-cache-{label}"
@@ -270,18 +333,32 @@ def rebuild_checked(root: Path, output: Path, label: str) -> tuple[dict, list[st
     differences = compare_trees(output, reference)
     shutil.rmtree(reference, ignore_errors=True)
     shutil.rmtree(reference_cache, ignore_errors=True)
-    return measured, differences
+    return differences
 
 
 def one_run(root: Path, folders: list[Path], run: int) -> dict:
+    """Full builds, then two edits rebuilt by a new build process (as `invoke build` and CI), then
+    two more in a preview session (as `invoke livereload`); every rebuild checked."""
     output, bare_output = root / "output", root / "output-bare"
     figures = {"full": clean_project_build(root, output), "bare": bare_pelican_build(root, bare_output)}
     edited = folders[len(folders) // 2]
-    edit_article(edited, run)
-    figures["article_edit"], article_diff = rebuild_checked(root, output, "article")
-    replace_photo(edited, run)
-    figures["photo_edit"], photo_diff = rebuild_checked(root, output, "photo")
-    figures["identical"] = {"article_edit": article_diff[:20], "photo_edit": photo_diff[:20]}
+    cache = root / "pelican-cache"
+    differences = {}
+    edit_article(edited, 2 * run)
+    figures["article_edit_build"] = project_build(root, output, cache)
+    differences["article_edit_build"] = differences_from_clean(root, output, "article")
+    replace_photo(edited, 2 * run)
+    figures["photo_edit_build"] = project_build(root, output, cache)
+    differences["photo_edit_build"] = differences_from_clean(root, output, "photo")
+    session = PreviewChild(root, output)
+    for kind, edit in (("article_edit", edit_article), ("photo_edit", replace_photo)):
+        edit(edited, 2 * run + 1)
+        figures[kind] = session.update()
+        differences[kind] = differences_from_clean(root, output, kind)
+    session_peak = session.close()
+    for kind in ("article_edit", "photo_edit"):
+        figures[kind]["peak_rss_mb"] = session_peak
+    figures["identical"] = {kind: paths[:20] for kind, paths in differences.items()}
     return figures
 
 
@@ -292,34 +369,52 @@ def machine() -> dict:
     return {"cores": os.cpu_count(), "cpu": model, "python": platform.python_version()}
 
 
+KINDS = {
+    "full": "full build (this project)",
+    "bare": "full build (bare Pelican)",
+    "article_edit": "one article edited, preview",
+    "photo_edit": "one photo replaced, preview",
+    "article_edit_build": "one article edited, new build",
+    "photo_edit_build": "one photo replaced, new build",
+}
+
+
 def summarise(runs: list[dict]) -> dict:
-    kinds = ("full", "bare", "article_edit", "photo_edit")
-    seconds = {kind: statistics.median(run[kind]["seconds"] for run in runs) for kind in kinds}
-    memory = {kind: max(run[kind]["peak_rss_mb"] for run in runs) for kind in kinds}
-    ratios = {kind: seconds[kind] / seconds["bare"] for kind in TARGETS}
+    seconds = {kind: statistics.median(run[kind]["seconds"] for run in runs) for kind in KINDS}
+    memory = {kind: max(run[kind]["peak_rss_mb"] for run in runs) for kind in KINDS}
+    ratios = {kind: seconds[kind] / seconds["bare"] for kind in KINDS if kind != "bare"}
+    visible = statistics.median(run["article_edit"]["pages_seconds"] for run in runs)
     identical = all(not diff for run in runs for diff in run["identical"].values())
     return {"seconds": seconds, "peak_rss_mb": memory, "ratios": ratios,
+            "article_page_visible_seconds": visible,
+            "preview_updates": sorted({run[kind]["kind"] for run in runs
+                                       for kind in ("article_edit", "photo_edit")}),
             "targets": {kind: {"target": TARGETS[kind], "met": ratios[kind] <= TARGETS[kind]}
                         for kind in TARGETS},
             "identical": identical}
 
 
 def report(summary: dict, count: int, runs: list[dict]) -> str:
-    names = {"full": "full build (this project)", "bare": "full build (bare Pelican)",
-             "article_edit": "rebuild, one article edited", "photo_edit": "rebuild, one photo replaced"}
     lines = [f"{count} articles, median of {len(runs)} run(s):"]
-    for kind, name in names.items():
-        line = (f"  {name:30} {summary['seconds'][kind]:8.2f} s   "
+    for kind, name in KINDS.items():
+        line = (f"  {name:32} {summary['seconds'][kind]:8.2f} s   "
                 f"peak {summary['peak_rss_mb'][kind]:6.0f} MB")
+        if kind in summary["ratios"]:
+            line += f"   {summary['ratios'][kind]:5.2f}x bare"
         if kind in TARGETS:
             target = summary["targets"][kind]
-            line += (f"   {summary['ratios'][kind]:5.2f}x bare (target <= {target['target']}x: "
-                     f"{'met' if target['met'] else 'MISSED'})")
+            line += f" (target <= {target['target']}x: {'met' if target['met'] else 'MISSED'})"
         lines.append(line)
+    visible = summary["article_page_visible_seconds"]
+    lines.append(f"  preview: the edited article's page was in place after {visible:.2f} s "
+                 f"({visible / summary['seconds']['bare']:.2f}x bare), the rest of the time is "
+                 "the search index")
+    lines.append(f"  preview updates: {', '.join(summary['preview_updates'])} "
+                 "(pages: only the pages showing the edit; build: an ordinary build)")
     if summary["identical"]:
-        lines.append("  rebuilt output byte-identical to a clean build: yes")
+        lines.append("  every rebuilt output byte-identical to a clean build: yes")
     else:
-        lines.append("  rebuilt output byte-identical to a clean build: NO, differences:")
+        lines.append("  every rebuilt output byte-identical to a clean build: NO, differences:")
         for run in runs:
             for kind, paths in run["identical"].items():
                 lines += [f"    {kind}: {path}" for path in paths]

@@ -94,6 +94,20 @@ def stable(value, listing) -> object:
     return f"{type(value).__name__}:{value!r}"
 
 
+def listing(content: Content) -> tuple:
+    """What pages other than its own may show of an article or page (lists, neighbours, cards,
+    language links): two versions with equal listings look the same everywhere but on their own
+    page and in the feeds."""
+    return (
+        content.url, content.title, repr(getattr(content, "date", None)),
+        repr(getattr(content, "modified", None)), getattr(content, "summary", ""),
+        str(getattr(content, "category", "")), [str(tag) for tag in getattr(content, "tags", [])],
+        [str(author) for author in getattr(content, "authors", [])], content.lang,
+        content.status, repr(getattr(content, "card_image", None)),
+        [other.url for other in getattr(content, "translations", [])],
+    )
+
+
 class Fingerprints:
     """Fingerprints of one edition's pages."""
 
@@ -116,15 +130,8 @@ class Fingerprints:
         """A digest of what other pages may show of `content`."""
         key = id(content)
         if key not in self._listings:
-            shown = (
-                content.url, content.title, repr(getattr(content, "date", None)),
-                repr(getattr(content, "modified", None)), getattr(content, "summary", ""),
-                str(getattr(content, "category", "")), [str(tag) for tag in getattr(content, "tags", [])],
-                [str(author) for author in getattr(content, "authors", [])], content.lang,
-                content.status, repr(getattr(content, "card_image", None)),
-                [other.url for other in getattr(content, "translations", [])],
-            )
-            self._listings[key] = hashlib.blake2b(repr(shown).encode(), digest_size=16).hexdigest()
+            shown = repr(listing(content)).encode()
+            self._listings[key] = hashlib.blake2b(shown, digest_size=16).hexdigest()
         return self._listings[key]
 
     def content(self, content: Content) -> str:

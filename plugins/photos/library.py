@@ -106,6 +106,12 @@ class PhotoLibrary:
             return self._remember(article_dir, Photo(source, src, key, None, result))
         return self._remember(article_dir, Photo(source, src, key, result, None))
 
+    def forget(self, article_dir: Path) -> None:
+        """Look the photos of `article_dir` up again (one of them was replaced or added)."""
+        for folder, src in list(self._photos):
+            if folder == article_dir:
+                del self._photos[(folder, src)]
+
     def _remember(self, article_dir: Path, photo: Photo) -> Photo:
         self._photos[(article_dir, photo.src)] = photo
         return photo

@@ -1,0 +1,330 @@
+"""The preview session: the built site stays in memory between edits, so that saving an article
+re-renders its page instead of rebuilding the site.
+
+`invoke livereload` keeps one session. Its first build is the ordinary one (bantin/build.py),
+and the session keeps what Pelican made of each edition: its generators, with every article,
+page, list and template. On each `update()` it compares the project's files with what that build
+read:
+- when only the text of existing articles or pages changed, or photos beside them, and what
+  other pages show of them (their listing, plugins/incremental: address, title, dates, summary,
+  field, card photo...) is the same, each is read again and its objects take the new text; only
+  the pages and feeds showing that text are rendered, into a folder of their own, then moved
+  into output/ file by file, and the search index is rebuilt if a page changed;
+- anything else (a file added, removed or renamed, a changed title or date, an article with an
+  error, the theme, the settings, the code) takes an ordinary build, which reuses unchanged pages.
+Nothing of output/ is touched before every changed page has been rendered: a failure on the way
+leaves the site as it was and hands the update to an ordinary build.
+"""
+
+import logging
+import os
+import shutil
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pelican import signals
+from pelican.contents import Article, Content, Page
+from pelican.generators import ArticlesGenerator, PagesGenerator
+
+from bantin.build import FindingsRecorder, build, load_settings, staging_path
+from bantin.errors import BuildFailed, Finding
+from bantin.feeds import absolutise_feeds
+from bantin.lint import lint_file
+from bantin.search import index_search
+from plugins.incremental import WRITTEN, IncrementalWriter, listing, save_manifest
+from plugins.photos.library import library_for
+
+logger = logging.getLogger(__name__)
+
+PROJECT = Path(__file__).resolve().parent.parent
+CODE_FOLDERS = (PROJECT / "bantin", PROJECT / "plugins")
+MARKDOWN_SUFFIXES = (".md", ".markdown")
+# Lists of the generators that hold an edition's articles and pages (translations included).
+CONTENT_LISTS = ("articles", "translations", "hidden_articles", "hidden_translations", "drafts",
+                 "drafts_translations", "pages", "hidden_pages", "draft_pages", "draft_translations")
+
+
+@dataclass
+class Update:
+    """What an update did: `kind` is "none", "pages" (only the pages showing changed text) or
+    "build" (an ordinary build); `pages_seconds` is when the pages were in place, `seconds` when
+    everything was (the search index included, unless it is being rebuilt in the background)."""
+
+    kind: str
+    findings: list[Finding] = field(default_factory=list)
+    written: list[str] = field(default_factory=list)
+    pages_seconds: float = 0.0
+    seconds: float = 0.0
+
+
+class PreviewSession:
+    def __init__(self, settings_file: str | Path, overrides: dict | None = None):
+        self.settings_file = Path(settings_file)
+        self.overrides = overrides or {}
+        self.settings = load_settings(self.settings_file, self.overrides)
+        self.output = Path(self.settings["OUTPUT_PATH"]).resolve()
+        self.editions: list[list] = []  # each edition's generators, from the last ordinary build
+        self.files: dict[str, tuple] = {}  # what the last build read: path -> (size, mtime, inode)
+        self.sources: dict[str, list[tuple]] = {}  # source path -> [(generator, content)]
+        self._search: threading.Thread | None = None
+        self._search_findings: list[Finding] = []
+
+    # --- Ordinary builds ---------------------------------------------------------------------
+    def build(self) -> Update:
+        """An ordinary build, keeping each edition's generators for the updates after it."""
+        started = time.perf_counter()
+        self.wait_for_search()
+        self.editions, self.sources = [], {}
+        self.files = self.snapshot()
+        forget_rendered_text()  # Pelican's memo of every page's text would grow with each build
+        keep = self.editions.append
+        signals.all_generators_finalized.connect(keep, weak=False)
+        try:
+            result = build(self.settings_file, strict=False, overrides=self.overrides)
+        except BuildFailed as failure:
+            self.editions = []
+            return Update("build", failure.findings, seconds=time.perf_counter() - started)
+        finally:
+            signals.all_generators_finalized.disconnect(keep)
+        for generators in self.editions:
+            for generator in generators:
+                for content in edition_contents(generator):
+                    self.sources.setdefault(content.source_path, []).append((generator, content))
+        seconds = time.perf_counter() - started
+        return Update("build", result.findings, pages_seconds=seconds, seconds=seconds)
+
+    # --- Updates -----------------------------------------------------------------------------
+    def update(self, background_search: bool = False) -> Update:
+        """Bring output/ up to date with the project's files: the pages showing changed text
+        only when that is all that changed, an ordinary build otherwise."""
+        started = time.perf_counter()
+        self.wait_for_search()
+        now = self.snapshot()
+        changed = {path for path in now.keys() | self.files.keys()
+                   if now.get(path) != self.files.get(path)}
+        if not changed:
+            return Update("none")
+        sources = self.changed_sources(changed) if self.editions else None
+        if sources is None:
+            return self.build()
+        self.files = now
+        try:
+            update = self.render(sources)
+        except Exception as error:  # whatever went wrong, an ordinary build says it properly
+            logger.debug("preview update handed to an ordinary build: %r", error)
+            update = None
+        if update is None:
+            return self.build()
+        update.pages_seconds = time.perf_counter() - started
+        if any(path.endswith(".html") for path in update.written):
+            if background_search:
+                self._search = threading.Thread(target=self._index_search, daemon=True)
+                self._search.start()
+            else:
+                update.findings += index_search(self.output, self.settings)
+        update.seconds = time.perf_counter() - started
+        return update
+
+    def wait_for_search(self) -> list[Finding]:
+        """Wait for a search index being rebuilt in the background; its findings."""
+        if self._search is not None:
+            self._search.join()
+            self._search = None
+        findings, self._search_findings = self._search_findings, []
+        return findings
+
+    def _index_search(self) -> None:
+        self._search_findings = index_search(self.output, self.settings)
+
+    def snapshot(self) -> dict[str, tuple]:
+        """Size, modification time and inode of every file the build depends on."""
+        roots = [Path(self.settings["PATH"]), Path(self.settings["THEME"]), *CODE_FOLDERS]
+        files = {}
+        for settings_file in {self.settings_file.resolve(), PROJECT / "pelicanconf.py"}:
+            files[str(settings_file)] = stamp(settings_file)
+        for root in roots:
+            for path in walk_files(root):
+                files[path] = stamp(path)
+        return files
+
+    def changed_sources(self, changed: set[str]) -> set[str] | None:
+        """The Markdown sources to read again for `changed` files, or None when the change is
+        more than text and photos of known sources (an ordinary build is needed)."""
+        sources = set()
+        for path in changed:
+            if path in self.sources:
+                if path not in self.files or not os.path.exists(path):
+                    return None
+                sources.add(path)
+                continue
+            if path.endswith(MARKDOWN_SUFFIXES):
+                return None  # a new or left-out article, or one no edition shows
+            beside = [source for source in self.sources if Path(source).parent in Path(path).parents]
+            if not beside:
+                return None  # theme, settings, code, static files
+            nearest = max(len(Path(source).parent.parts) for source in beside)
+            sources.update(s for s in beside if len(Path(s).parent.parts) == nearest)
+        return sources
+
+    def render(self, sources: set[str]) -> Update | None:
+        """Read `sources` again and render the pages and feeds that show their text into the
+        staging folder, then move them into output/. None when an ordinary build is needed."""
+        findings = []
+        for source in sorted(sources):
+            kind = "article" if isinstance(self.sources[source][0][1], Article) else "page"
+            _, found = lint_file(Path(source), kind, self.settings)
+            if any(finding.is_error for finding in found):
+                return None  # the ordinary build leaves the article out and says why
+            findings += found
+        staging = staging_path(self.output)
+        shutil.rmtree(staging, ignore_errors=True)
+        recorder = FindingsRecorder()
+        logging.getLogger().addHandler(recorder)
+        try:
+            replaced = []
+            for source in sorted(sources):
+                for generator, content in self.sources[source]:
+                    library_for(generator.settings).forget(Path(source).parent)
+                    fresh = read_again(generator, content)
+                    if fresh is None:
+                        return None
+                    replaced.append((content, fresh))
+            if recorder.findings:
+                return None  # a problem met while reading: the ordinary build reports it
+            for content, fresh in replaced:
+                take_text(content, fresh)
+            shown = {id(content) for content, _ in replaced}
+            for generators in self.editions:
+                write_pages_showing(generators, shown)
+            absolutise_feeds(staging, self.settings)
+            if recorder.findings:
+                return None
+        finally:
+            logging.getLogger().removeHandler(recorder)
+        written = move_into(staging, self.output)
+        save_manifest(self.settings["CACHE_PATH"], self.output)
+        return Update("pages", findings, written)
+
+
+# --- Helpers ---------------------------------------------------------------------------------
+def walk_files(root: Path):
+    """Every file under `root` (or `root` itself), but Python's bytecode caches."""
+    if root.is_file():
+        yield str(root)
+        return
+    for folder, subfolders, names in os.walk(root):
+        subfolders[:] = [name for name in subfolders if name != "__pycache__"]
+        for name in names:
+            yield os.path.join(folder, name)
+
+
+def stamp(path) -> tuple | None:
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return None
+    return (stat.st_size, stat.st_mtime_ns, stat.st_ino)
+
+
+def edition_contents(generator) -> list[Content]:
+    """The articles and pages a generator holds, with the other languages' versions of them."""
+    if not isinstance(generator, (ArticlesGenerator, PagesGenerator)):
+        return []
+    held = {}
+    for name in CONTENT_LISTS:
+        for content in getattr(generator, name, None) or []:
+            for version in (content, *getattr(content, "translations", [])):
+                held[id(version)] = version
+    return list(held.values())
+
+
+def read_again(generator, content: Content) -> Content | None:
+    """`content`'s source read as its generator read it; None when what other pages show of
+    it (its listing, its metadata) changed."""
+    if isinstance(generator, ArticlesGenerator):
+        kind, preread, context = Article, signals.article_generator_preread, signals.article_generator_context
+    else:
+        kind, preread, context = Page, signals.page_generator_preread, signals.page_generator_context
+    fresh = generator.readers.read_file(
+        base_path=generator.path, path=os.path.relpath(content.source_path, generator.path),
+        content_class=kind, context=generator.context, preread_signal=preread,
+        preread_sender=generator, context_signal=context, context_sender=generator)
+    if type(fresh) is not type(content):
+        return None
+    fresh.translations = getattr(content, "translations", [])
+    described = {key: value for key, value in fresh.metadata.items() if key != "photos"}
+    if listing(fresh) != listing(content) or described != {
+            key: value for key, value in content.metadata.items() if key != "photos"}:
+        return None
+    return fresh
+
+
+def take_text(content: Content, fresh: Content) -> None:
+    """Give `content`, which every list, neighbour and translation of the edition refers to, the
+    text and photos of `fresh`; Pelican's memo of its old text is forgotten."""
+    for name, value in vars(fresh).items():
+        if name != "translations":
+            setattr(content, name, value)
+    for memo in (Content.get_content.cache, Content.get_summary.cache):
+        for key in [key for key in memo if key and key[0] is content]:
+            del memo[key]
+
+
+def forget_rendered_text() -> None:
+    Content.get_content.cache.clear()
+    Content.get_summary.cache.clear()
+
+
+class _PagesShowing:
+    """Stands for the writer in a generator's output step: writes only the pages whose own
+    article or page is in `shown` (ids), and the feeds listing one of them."""
+
+    def __init__(self, writer: IncrementalWriter, shown: set[int]):
+        self.writer, self.shown = writer, shown
+
+    def write_file(self, name, template, context, *args, **kwargs):
+        if id(kwargs.get("article") or kwargs.get("page")) in self.shown:
+            return self.writer.write_file(name, template, context, *args, **kwargs)
+        return None
+
+    def write_feed(self, elements, context, *args, **kwargs):
+        if any(id(item) in self.shown for item in elements[: self.writer.settings["FEED_MAX_ITEMS"]]):
+            return self.writer.write_feed(elements, context, *args, **kwargs)
+        return None
+
+
+def write_pages_showing(generators: list, shown: set[int]) -> None:
+    """Run the edition's article and page output steps with a writer that writes only the pages
+    and feeds showing the contents in `shown`: Pelican's own code decides every page's template,
+    context and address, as in the ordinary build."""
+    for generator in generators:
+        if isinstance(generator, (ArticlesGenerator, PagesGenerator)):
+            writer = IncrementalWriter(generator.output_path, settings=generator.settings)
+            generator.generate_output(_PagesShowing(writer, shown))
+
+
+def move_into(staging: Path, output: Path) -> list[str]:
+    """Move every file of `staging` to the same place in `output`, each with one rename; the
+    paths (relative, POSIX) of those whose bytes changed."""
+    changed = []
+    for path in sorted(staging.rglob("*")):
+        if not path.is_file():
+            continue
+        relative = path.relative_to(staging).as_posix()
+        target = output / relative
+        if not (target.is_file() and same_bytes(path, target)):
+            changed.append(relative)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(path, target)
+    shutil.rmtree(staging, ignore_errors=True)
+    return changed
+
+
+def same_bytes(first: Path, second: Path) -> bool:
+    if os.path.samefile(first, second):
+        return True
+    if first.stat().st_size != second.stat().st_size:
+        return False
+    return first.read_bytes() == second.read_bytes()
