@@ -25,6 +25,7 @@ from bantin.build import describe, load_settings  # noqa: E402
 from bantin.errors import BuildFailed  # noqa: E402
 from bantin.legacy_import import format_report, has_errors, import_pages  # noqa: E402
 from bantin.lint import fix_text, lint  # noqa: E402
+from bantin.preview import PreviewSession  # noqa: E402
 from bantin.publish import PublishFailed  # noqa: E402
 from bantin.publish import publish as publish_site  # noqa: E402
 from bantin.site_checks import check_site as run_site_checks  # noqa: E402
@@ -90,20 +91,34 @@ def livereload(c, port=8000, settings=str(DEV_SETTINGS)):
     settings_file = Path(settings)
     settings = load_settings(settings_file)
     preview = {"CONTENT_SECURITY_POLICY": settings["LIVERELOAD_CONTENT_SECURITY_POLICY"]}
-    output = _build(settings_file, None, preview)
+    session = PreviewSession(settings_file, preview)  # the site stays in memory between edits
+    first = session.build()
+    if not _report_update(first):
+        raise Exit("Dựng trang thất bại.", code=1)
 
-    def rebuild():  # incremental: only the pages an edit changes are rendered again
-        try:
-            _build(settings_file, None, preview)
-        except Exit as failure:
-            print(failure.message, file=sys.stderr)
+    def rebuild():  # only the pages an edit changes are rendered again; search catches up after
+        _report_update(session.update(background_search=True))
 
     server = Server()
     for watched in (settings["PATH"], settings["THEME"], ROOT / "plugins", ROOT / "bantin",
                     settings_file):
         server.watch(str(watched), rebuild)
     print(f"Xem trước tại http://127.0.0.1:{port}/ — trang tự tải lại khi bạn lưu tệp")
-    server.serve(host="127.0.0.1", port=int(port), root=str(output))
+    server.serve(host="127.0.0.1", port=int(port), root=str(session.output))
+
+
+def _report_update(update) -> bool:
+    """Print a preview update's findings and what it did; False when the build failed."""
+    if update.findings:
+        print(describe(update.findings), file=sys.stderr)
+    if update.kind == "pages":
+        print(f"Đã cập nhật {len(update.written)} tệp trong {update.pages_seconds:.1f} giây")
+    elif update.failed:
+        print("Dựng trang thất bại; trang cũ trong output/ được giữ nguyên.", file=sys.stderr)
+        return False
+    elif update.kind == "build":
+        print(f"Đã dựng lại trang trong {update.seconds:.1f} giây")
+    return True
 
 
 @task(help={"title": "the article's title, in Vietnamese", "field": "its field, e.g. 'Đoàn thanh niên'",

@@ -54,6 +54,7 @@ class Update:
 
     kind: str
     findings: list[Finding] = field(default_factory=list)
+    failed: bool = False  # the build stopped (output/ was left as it was)
     written: list[str] = field(default_factory=list)
     pages_seconds: float = 0.0
     seconds: float = 0.0
@@ -75,7 +76,7 @@ class PreviewSession:
     def build(self) -> Update:
         """An ordinary build, keeping each edition's generators for the updates after it."""
         started = time.perf_counter()
-        self.wait_for_search()
+        earlier = self.wait_for_search()
         self.editions, self.sources = [], {}
         self.files = self.snapshot()
         forget_rendered_text()  # Pelican's memo of every page's text would grow with each build
@@ -85,7 +86,8 @@ class PreviewSession:
             result = build(self.settings_file, strict=False, overrides=self.overrides)
         except BuildFailed as failure:
             self.editions = []
-            return Update("build", failure.findings, seconds=time.perf_counter() - started)
+            return Update("build", earlier + failure.findings, failed=True,
+                          seconds=time.perf_counter() - started)
         finally:
             signals.all_generators_finalized.disconnect(keep)
         for generators in self.editions:
@@ -93,22 +95,22 @@ class PreviewSession:
                 for content in edition_contents(generator):
                     self.sources.setdefault(content.source_path, []).append((generator, content))
         seconds = time.perf_counter() - started
-        return Update("build", result.findings, pages_seconds=seconds, seconds=seconds)
+        return Update("build", earlier + result.findings, pages_seconds=seconds, seconds=seconds)
 
     # --- Updates -----------------------------------------------------------------------------
     def update(self, background_search: bool = False) -> Update:
         """Bring output/ up to date with the project's files: the pages showing changed text
         only when that is all that changed, an ordinary build otherwise."""
         started = time.perf_counter()
-        self.wait_for_search()
+        earlier = self.wait_for_search()
         now = self.snapshot()
         changed = {path for path in now.keys() | self.files.keys()
                    if now.get(path) != self.files.get(path)}
         if not changed:
-            return Update("none")
+            return Update("none", earlier)
         sources = self.changed_sources(changed) if self.editions else None
         if sources is None:
-            return self.build()
+            return self._build_after(earlier)
         self.files = now
         try:
             update = self.render(sources)
@@ -116,7 +118,8 @@ class PreviewSession:
             logger.debug("preview update handed to an ordinary build: %r", error)
             update = None
         if update is None:
-            return self.build()
+            return self._build_after(earlier)
+        update.findings[:0] = earlier
         update.pages_seconds = time.perf_counter() - started
         if any(path.endswith(".html") for path in update.written):
             if background_search:
@@ -125,6 +128,11 @@ class PreviewSession:
             else:
                 update.findings += index_search(self.output, self.settings)
         update.seconds = time.perf_counter() - started
+        return update
+
+    def _build_after(self, earlier: list[Finding]) -> Update:
+        update = self.build()
+        update.findings[:0] = earlier
         return update
 
     def wait_for_search(self) -> list[Finding]:
@@ -205,7 +213,7 @@ class PreviewSession:
             logging.getLogger().removeHandler(recorder)
         written = move_into(staging, self.output)
         save_manifest(self.settings["CACHE_PATH"], self.output)
-        return Update("pages", findings, written)
+        return Update("pages", findings, written=written)
 
 
 # --- Helpers ---------------------------------------------------------------------------------
