@@ -9,6 +9,7 @@ is not a Vietnamese syllable as it stands and becomes one once converted. Genuin
 (foreign names included) gives no such evidence, so it is left alone.
 """
 
+import functools
 import re
 import unicodedata
 
@@ -179,6 +180,7 @@ _FINALS = "ch|ng|nh|[cmnpt]"
 _SYLLABLE = re.compile(rf"(?:{_INITIALS})?(?:{_NUCLEI})(?:{_FINALS})?")
 
 
+@functools.lru_cache(maxsize=1 << 16)  # a language of a few thousand syllables, met again and again
 def is_syllable(word: str) -> bool:
     """Whether `word` is spelt like a Vietnamese syllable: initial, vowels, final, one tone, and
     capitals only as a first letter or throughout ("kÕt" is TCVN3 for "kết", not a word)."""

@@ -15,10 +15,13 @@ def test_harness_runs_on_a_tiny_corpus(tmp_path, capsys):
     (result_file,) = (tmp_path / "results").glob("bench-build-20-*.json")
     result = json.loads(result_file.read_text(encoding="utf-8"))
     summary = result["summary"]
-    assert set(summary["seconds"]) == {"full", "bare", "article_edit", "photo_edit"}
+    assert set(summary["seconds"]) == {"full", "bare", "article_edit", "photo_edit",
+                                       "article_edit_build", "photo_edit_build"}
     assert all(seconds > 0 for seconds in summary["seconds"].values())
     assert all(megabytes > 0 for megabytes in summary["peak_rss_mb"].values())
-    assert "rebuilt output byte-identical to a clean build: yes" in printed
+    assert 0 < summary["article_page_visible_seconds"] <= summary["seconds"]["article_edit"]
+    assert summary["preview_updates"] == ["pages"]  # the preview rendered only what changed
+    assert "every rebuilt output byte-identical to a clean build: yes" in printed
     assert summary["identical"] and status == 0
 
 

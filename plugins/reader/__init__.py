@@ -5,7 +5,8 @@ text to NFC so that search, slugs and typography see one spelling of each letter
 file's Markdown instance with the project's extensions: figures, links between articles by plain
 relative path, and photos (which need the file's own folder). Typography (typogrify) is applied
 here too rather than by Pelican, so that the whole conversion is cached (cache.py): an unchanged
-article costs a file read and an unpickle, in every edition and every later build.
+article costs a file read and an unpickle, in every edition and every later build; the sources
+missing from the cache are converted ahead on every core (ahead.py).
 """
 
 import logging
@@ -17,6 +18,7 @@ from pelican.readers import DUPLICATES_DEFINITIONS_ALLOWED, MarkdownReader
 from bantin.vietnamese import nfc
 from plugins.figures import FiguresExtension
 from plugins.photos.markdown import PhotosExtension
+from plugins.reader.ahead import convert_ahead
 from plugins.reader.cache import ReaderCache
 from plugins.reader.links import ArticleLinksExtension
 from plugins.reader.typography import typography
@@ -88,6 +90,7 @@ class ArticleReader(MarkdownReader):
 def add_reader(readers) -> None:
     for extension in ArticleReader.file_extensions:
         readers.reader_classes[extension] = ArticleReader
+    convert_ahead(ArticleReader, readers.settings)
 
 
 def register() -> None:

@@ -43,6 +43,9 @@ class ReaderCache:
                     digest.update(f"\0{entry.name}\0{stat.st_size}\0{stat.st_mtime_ns}".encode())
         return digest.hexdigest()
 
+    def has(self, key: str) -> bool:
+        return (self.root / key[:2] / key).is_file()
+
     def load(self, key: str):
         try:
             with open(self.root / key[:2] / key, "rb") as entry:

@@ -1,0 +1,88 @@
+"""Conversion ahead, on every core: when Pelican sets up its readers, the sources missing from
+the reader's cache are converted in worker processes and stored there, so that Pelican, which
+reads one source after the other, then finds every conversion ready. On a clean build this is
+most of the reading; on later builds only the edited sources are left to convert.
+
+A conversion that logs anything is not stored, so that Pelican converts it again itself and its
+warning is reported like any other (a strict build must see it).
+"""
+
+import logging
+import os
+from concurrent.futures import ProcessPoolExecutor
+from multiprocessing import get_context
+from pathlib import Path
+
+from plugins.reader.cache import ReaderCache
+
+# Fewer sources than this are converted by Pelican itself: starting workers would cost more.
+MIN_SOURCES = 16
+SOURCE_SUFFIXES = (".md", ".markdown")
+
+_settings_done: set[int] = set()  # the settings dicts (one per Pelican run) already seen
+_worker_reader = None  # the reader the workers inherit
+
+
+def convert_ahead(reader_class, settings: dict) -> None:
+    """Convert, on every core, the sources of this run missing from the reader's cache."""
+    if id(settings) in _settings_done:
+        return
+    _settings_done.add(id(settings))
+    cache = ReaderCache(settings)
+    jobs = []
+    for source in sources(settings):
+        key = cache.key(source)
+        if not cache.has(key):
+            jobs.append((source, key))
+    workers = min(os.cpu_count() or 1, len(jobs) // MIN_SOURCES)
+    if workers < 2:
+        return
+    global _worker_reader
+    _worker_reader = reader_class(settings)
+    try:  # forked workers share the loaded code and the photo library's lookups
+        with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("fork"),
+                                 initializer=_silence) as pool:
+            list(pool.map(_convert, jobs, chunksize=max(1, len(jobs) // (workers * 8))))
+    finally:
+        _worker_reader = None
+
+
+def sources(settings: dict) -> list[str]:
+    """The Markdown sources under the article and page folders (Pelican leaves out the same
+    excluded ones; converting one more than needed is harmless)."""
+    content = Path(settings["PATH"])
+    found = []
+    for folder in settings["ARTICLE_PATHS"] + settings["PAGE_PATHS"]:
+        for root, _, names in os.walk(content / folder):
+            found += [os.path.join(root, name) for name in names if name.endswith(SOURCE_SUFFIXES)]
+    return sorted(found)
+
+
+class _Counter(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.count = 0
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.levelno >= logging.WARNING:
+            self.count += 1
+
+
+def _silence() -> None:
+    """A worker prints nothing: what it would say, Pelican says again when it converts."""
+    logging.getLogger().handlers = []
+
+
+def _convert(job: tuple[str, str]) -> None:
+    source, key = job
+    counter = _Counter()
+    root = logging.getLogger()
+    root.addHandler(counter)
+    try:
+        converted = _worker_reader.convert(source)
+    except Exception:  # Pelican meets the same source and reports the problem properly
+        return
+    finally:
+        root.removeHandler(counter)
+    if not counter.count:
+        ReaderCache(_worker_reader.settings).store(key, converted)
