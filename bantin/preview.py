@@ -259,14 +259,20 @@ def read_again(generator, content: Content) -> Content | None:
         base_path=generator.path, path=os.path.relpath(content.source_path, generator.path),
         content_class=kind, context=generator.context, preread_signal=preread,
         preread_sender=generator, context_signal=context, context_sender=generator)
-    if type(fresh) is not type(content):
-        return None
+    if type(fresh) is not type(content) or published_photos(content) - published_photos(fresh):
+        return None  # a photo file of the old version would stay in output/: a build drops it
     fresh.translations = getattr(content, "translations", [])
     described = {key: value for key, value in fresh.metadata.items() if key != "photos"}
     if listing(fresh) != listing(content) or described != {
             key: value for key, value in content.metadata.items() if key != "photos"}:
         return None
     return fresh
+
+
+def published_photos(content: Content) -> set[str]:
+    """The photo files published beside `content`'s page."""
+    return {use.photo.file_name(variant) for use in getattr(content, "photos", None) or []
+            if use.photo.derived is not None for variant in use.photo.derived.variants}
 
 
 def take_text(content: Content, fresh: Content) -> None:

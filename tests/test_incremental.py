@@ -10,6 +10,7 @@ import pytest
 from bantin.build import build
 from conftest import ROOT, SETTINGS_FILE, site_digest
 from plugins.incremental import load_manifest
+from plugins.reader import ArticleReader
 
 REPORT = "content/articles/2021/hoi-nghi-so-ket-6-thang-dau-nam-2021/index.md"
 REPORT_PAGE = "tin/2021/hoi-nghi-so-ket-6-thang-dau-nam-2021/index.html"
@@ -120,3 +121,45 @@ def test_articles_of_the_same_minute_are_listed_in_one_fixed_order(tmp_path):
     home = (output / "index.html").read_text(encoding="utf-8")
     positions = [home.index(f"tin/2024/tin-{slug}/") for slug in sorted(slugs)]
     assert positions == sorted(positions)
+
+
+def test_sources_converted_ahead_on_every_core_give_the_same_site(tmp_path, monkeypatch):
+    """On a clean build the workers convert every source (Pelican then converts none itself), and
+    the site is the one Pelican gives converting each source itself."""
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content)
+    for number in range(40):  # enough sources for the workers to start
+        folder = content / "articles" / "2024" / f"tin-{number}"
+        folder.mkdir(parents=True)
+        (folder / "index.md").write_text(
+            f"Title: Tin số {number}\nDate: 2024-05-01 08:{number:02d}\nCategory: Công đoàn\n\n"
+            f"Nội dung “số” {number} của Đoàn.\n", encoding="utf-8")
+    converted_here = []
+    convert = ArticleReader.convert
+
+    def counting(self, source_path):  # counts in this process only: workers have their own list
+        converted_here.append(source_path)
+        return convert(self, source_path)
+
+    monkeypatch.setattr(ArticleReader, "convert", counting)
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    overrides = {"PATH": str(content)}
+
+    ahead = build(SETTINGS_FILE, output=tmp_path / "ahead", strict=True,
+                  overrides={**overrides, "CACHE_PATH": str(tmp_path / "cache-ahead")}).output
+    assert converted_here == []
+
+    def no_workers(*args, **kwargs):
+        raise AssertionError("workers started although every conversion is in the cache")
+
+    with monkeypatch.context() as patched:  # the next build finds every conversion ready
+        patched.setattr("plugins.reader.ahead.ProcessPoolExecutor", no_workers)
+        build(SETTINGS_FILE, output=tmp_path / "ahead", strict=True,
+              overrides={**overrides, "CACHE_PATH": str(tmp_path / "cache-ahead")})
+    assert converted_here == []
+
+    monkeypatch.setattr("plugins.reader.ahead.MIN_SOURCES", 10**6)
+    one_by_one = build(SETTINGS_FILE, output=tmp_path / "one-by-one", strict=True,
+                       overrides={**overrides, "CACHE_PATH": str(tmp_path / "cache-one")}).output
+    assert len(set(converted_here)) == len(list(content.rglob("*.md")))
+    assert site_digest(ahead) == site_digest(one_by_one)

@@ -150,3 +150,17 @@ def test_a_failure_while_rendering_leaves_the_site_to_an_ordinary_build(workplac
 
     assert update.kind == "build"
     assert site_digest(session.output) == site_digest(clean_build())
+
+
+def test_a_photo_taken_out_of_the_text_is_taken_out_of_the_site(workplace):
+    tmp_path, session, clean_build = workplace
+    report = tmp_path / REPORT
+    text = report.read_text(encoding="utf-8")
+    line = next(line for line in text.splitlines() if "IMG_5764.jpg" in line)
+    report.write_text(text.replace(line + "\n", ""), encoding="utf-8")
+
+    session.update()
+
+    published = session.output / Path(REPORT_PAGE).parent
+    assert not list(published.glob("IMG_5764-*"))
+    assert site_digest(session.output) == site_digest(clean_build())

@@ -49,7 +49,15 @@ def asset_url(settings: dict, name: str) -> str:
 
 def add_template_global(generator) -> None:
     settings = generator.settings
-    generator.env.globals["asset_url"] = lambda name: asset_url(settings, name)
+    urls: dict[str, str] = {}  # every page asks for the same few files; the theme does not
+                               # change while a generator lives
+
+    def cached_asset_url(name: str) -> str:
+        if name not in urls:
+            urls[name] = asset_url(settings, name)
+        return urls[name]
+
+    generator.env.globals["asset_url"] = cached_asset_url
 
 
 def write_hashed_copies(pelican) -> None:

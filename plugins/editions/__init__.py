@@ -12,6 +12,7 @@ Addresses in other editions come from `EDITION_URLS` (every edition's SITEURL an
 patterns), which the build computes once from the settings and hands to every run.
 """
 
+import functools
 import os
 from collections import defaultdict
 from pathlib import Path
@@ -65,6 +66,7 @@ def edition_overrides(settings: dict, lang: str, output: Path) -> dict:
     return overrides
 
 
+@functools.lru_cache(maxsize=None)  # a handful of languages, named on every page
 def language_name(lang: str) -> str:
     """A language named in itself: 'Tiếng Việt', 'English', 'Français'."""
     name = Locale.parse(lang).get_display_name(lang)

@@ -19,16 +19,18 @@ from plugins.reader.cache import ReaderCache
 MIN_SOURCES = 16
 SOURCE_SUFFIXES = (".md", ".markdown")
 
-_settings_done: set[int] = set()  # the settings dicts (one per Pelican run) already seen
+_last_settings: dict | None = None  # the settings of the Pelican run last seen (one per run)
 _worker_reader = None  # the reader the workers inherit
 
 
 def convert_ahead(reader_class, settings: dict) -> None:
     """Convert, on every core, the sources of this run missing from the reader's cache."""
-    if id(settings) in _settings_done:
+    global _last_settings, _worker_reader
+    if settings is _last_settings:  # the run's other generators
         return
-    _settings_done.add(id(settings))
-    cache = ReaderCache(settings)
+    _last_settings = settings
+    reader = reader_class(settings)  # first: Pelican's Markdown reader completes the MARKDOWN
+    cache = ReaderCache(settings)    # setting as it starts, and the cache's key depends on it
     jobs = []
     for source in sources(settings):
         key = cache.key(source)
@@ -37,8 +39,7 @@ def convert_ahead(reader_class, settings: dict) -> None:
     workers = min(os.cpu_count() or 1, len(jobs) // MIN_SOURCES)
     if workers < 2:
         return
-    global _worker_reader
-    _worker_reader = reader_class(settings)
+    _worker_reader = reader
     try:  # forked workers share the loaded code and the photo library's lookups
         with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("fork"),
                                  initializer=_silence) as pool:
