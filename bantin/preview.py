@@ -21,6 +21,7 @@ import os
 import shutil
 import threading
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -312,11 +313,37 @@ class _PagesShowing:
 def write_pages_showing(generators: list, shown: set[int]) -> None:
     """Run the edition's article and page output steps with a writer that writes only the pages
     and feeds showing the contents in `shown`: Pelican's own code decides every page's template,
-    context and address, as in the ordinary build."""
+    context and address, as in the ordinary build. The feeds see every article; the pages'
+    steps see only the contents in `shown`, so that they do not work out the address of every
+    other article on the way (the lists behind listing pages are not these, and those pages
+    are not written)."""
     for generator in generators:
-        if isinstance(generator, (ArticlesGenerator, PagesGenerator)):
-            writer = IncrementalWriter(generator.output_path, settings=generator.settings)
-            generator.generate_output(_PagesShowing(writer, shown))
+        if not isinstance(generator, (ArticlesGenerator, PagesGenerator)):
+            continue
+        writer = _PagesShowing(IncrementalWriter(generator.output_path, settings=generator.settings),
+                               shown)
+        if isinstance(generator, ArticlesGenerator):
+            generator.generate_feeds(writer)
+        with only_contents(generator, shown):
+            if isinstance(generator, ArticlesGenerator):
+                generator.generate_pages(writer)
+            else:
+                generator.generate_output(writer)
+
+
+@contextmanager
+def only_contents(generator, shown: set[int]):
+    """The generator's lists of articles and pages narrowed to the contents in `shown` for the
+    time of the `with` block."""
+    kept = {name: getattr(generator, name) for name in CONTENT_LISTS
+            if isinstance(getattr(generator, name, None), list)}
+    try:
+        for name, contents in kept.items():
+            setattr(generator, name, [content for content in contents if id(content) in shown])
+        yield
+    finally:
+        for name, contents in kept.items():
+            setattr(generator, name, contents)
 
 
 def move_into(staging: Path, output: Path) -> list[str]:
