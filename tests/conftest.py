@@ -70,3 +70,15 @@ def site_digest(folder: Path) -> dict[str, str]:
         for path in sorted(folder.rglob("*")) if path.is_file()
         and not path.relative_to(folder).as_posix().startswith(PAGEFIND_UNORDERED)
     }
+
+
+def add_article(content: Path, slug: str, title: str, date: str, metadata: str = "",
+                body: str = "Nội dung.") -> Path:
+    """A small article filed under Công đoàn at content/articles/<year>/<slug>/index.md;
+    `metadata` adds lines such as "Status: draft\n"."""
+    folder = content / "articles" / date[:4] / slug
+    folder.mkdir(parents=True)
+    source = folder / "index.md"
+    source.write_text(f"Title: {title}\nDate: {date}\nCategory: Công đoàn\n{metadata}\n{body}\n",
+                      encoding="utf-8")
+    return source

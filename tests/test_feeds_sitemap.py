@@ -12,8 +12,8 @@ import pytest
 from bs4 import BeautifulSoup
 
 from bantin.build import build
+from conftest import ROOT, add_article
 
-ROOT = Path(__file__).resolve().parent.parent
 SITEURL = "https://bantin.example.org"
 ATOM = "{http://www.w3.org/2005/Atom}"
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
@@ -199,11 +199,7 @@ def test_sitemap_leaves_out_drafts_and_not_found_pages(tmp_path):
     content = tmp_path / "content"
     shutil.copytree(ROOT / "content" / "pages", content / "pages")
     for slug, status in (("bai-dang", ""), ("bai-nhap", "Status: draft\n")):
-        folder = content / "articles" / "2024" / slug
-        folder.mkdir(parents=True)
-        (folder / "index.md").write_text(
-            f"Title: {slug}\nDate: 2024-01-02 10:00\nCategory: Công đoàn\n{status}\nNội dung.\n",
-            encoding="utf-8")
+        add_article(content, slug, slug, "2024-01-02 10:00", status)
     output = tmp_path / "output"
     build(ROOT / "pelicanconf.py", output=output, strict=True,
           overrides={"SITEURL": SITEURL, "PATH": str(content)})

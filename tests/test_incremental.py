@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from bantin.build import build
-from conftest import ROOT, SETTINGS_FILE, site_digest
+from conftest import ROOT, SETTINGS_FILE, add_article, site_digest
 from plugins.incremental import load_manifest
 from plugins.reader import ArticleReader
 
@@ -110,11 +110,7 @@ def test_articles_of_the_same_minute_are_listed_in_one_fixed_order(tmp_path):
     shutil.copytree(ROOT / "content" / "pages", content / "pages")
     slugs = ["bai-f", "bai-c", "bai-a", "bai-e", "bai-b", "bai-d"]
     for slug in slugs:
-        folder = content / "articles" / "2024" / slug
-        folder.mkdir(parents=True)
-        (folder / "index.md").write_text(
-            f"Title: Tin {slug}\nDate: 2024-05-01 08:00\nCategory: Công đoàn\n\nNội dung.\n",
-            encoding="utf-8")
+        add_article(content, slug, f"Tin {slug}", "2024-05-01 08:00")
     output = tmp_path / "output"
     build(SETTINGS_FILE, output=output, strict=True,
           overrides={"PATH": str(content), "CACHE_PATH": str(tmp_path / "cache")})
@@ -129,11 +125,8 @@ def test_sources_converted_ahead_on_every_core_give_the_same_site(tmp_path, monk
     content = tmp_path / "content"
     shutil.copytree(ROOT / "content", content)
     for number in range(40):  # enough sources for the workers to start
-        folder = content / "articles" / "2024" / f"tin-{number}"
-        folder.mkdir(parents=True)
-        (folder / "index.md").write_text(
-            f"Title: Tin số {number}\nDate: 2024-05-01 08:{number:02d}\nCategory: Công đoàn\n\n"
-            f"Nội dung “số” {number} của Đoàn.\n", encoding="utf-8")
+        add_article(content, f"tin-{number}", f"Tin số {number}", f"2024-05-01 08:{number:02d}",
+                    body=f"Nội dung “số” {number} của Đoàn.")
     converted_here = []
     convert = ArticleReader.convert
 

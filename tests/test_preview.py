@@ -12,7 +12,7 @@ from PIL import Image
 from bantin.build import build
 from bantin.placeholder import make_placeholder
 from bantin.preview import PreviewSession
-from conftest import ROOT, SETTINGS_FILE, site_digest
+from conftest import ROOT, SETTINGS_FILE, add_article, site_digest
 
 REPORT_FOLDER = "content/articles/2021/hoi-nghi-so-ket-6-thang-dau-nam-2021"
 REPORT = f"{REPORT_FOLDER}/index.md"
@@ -105,11 +105,7 @@ def test_other_changes_take_an_ordinary_build(workplace, change):
         report.write_text(report.read_text(encoding="utf-8").replace(
             "Title: Hội nghị sơ kết", "Title: Hội nghị toàn thể sơ kết"), encoding="utf-8")
     elif change == "new article":
-        folder = tmp_path / "content/articles/2025/tin-moi"
-        folder.mkdir(parents=True)
-        (folder / "index.md").write_text(
-            "Title: Tin mới\nDate: 2025-03-01 08:00\nCategory: Công đoàn\n\nNội dung.\n",
-            encoding="utf-8")
+        add_article(tmp_path / "content", "tin-moi", "Tin mới", "2025-03-01 08:00")
     elif change == "removed article":
         shutil.rmtree(tmp_path / REPORT_FOLDER)
     else:  # a template of the project's theme: the session watches the theme it builds with
