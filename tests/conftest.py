@@ -1,12 +1,12 @@
 """Shared fixtures: the sample site, built once per test session in strict mode."""
 
-import hashlib
 from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
 
 from bantin.build import build, load_settings
+from benchmarks.bench_build import tree_digest
 
 ROOT = Path(__file__).resolve().parent.parent
 SETTINGS_FILE = ROOT / "pelicanconf.py"
@@ -57,19 +57,9 @@ def snapshot(folder: Path) -> dict[str, bytes]:
     }
 
 
-# Pagefind writes its filter and metadata indexes in a different order on every run, even for
-# the same input (Pagefind/pagefind#638); its page fragments and word index are reproducible.
-PAGEFIND_UNORDERED = ("pagefind/pagefind-entry.json", "pagefind/filter/", "pagefind/pagefind.")
-
-
-def site_digest(folder: Path) -> dict[str, str]:
-    """SHA-256 of every file of a built site but Pagefind's unordered indexes, to compare a
-    rebuilt site with a clean build of the same content."""
-    return {
-        path.relative_to(folder).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
-        for path in sorted(folder.rglob("*")) if path.is_file()
-        and not path.relative_to(folder).as_posix().startswith(PAGEFIND_UNORDERED)
-    }
+# SHA-256 of every file of a built site but Pagefind's unordered indexes, to compare a rebuilt
+# site with a clean build of the same content: the benchmark's own comparison.
+site_digest = tree_digest
 
 
 def add_article(content: Path, slug: str, title: str, date: str, metadata: str = "",
