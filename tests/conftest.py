@@ -10,7 +10,7 @@ from benchmarks.bench_build import tree_digest
 
 ROOT = Path(__file__).resolve().parent.parent
 SETTINGS_FILE = ROOT / "pelicanconf.py"
-SEED = ROOT.parent / "shared" / "seed" / "conference-report.txt"
+SEED = ROOT / "tests" / "fixtures" / "seed" / "conference-report.txt"  # the old portal's page as saved
 CONFERENCE_REPORT_URL = "tin/2021/hoi-nghi-so-ket-6-thang-dau-nam-2021/"
 
 

@@ -19,7 +19,7 @@ from bantin.legacy_import.dates import find_date
 from bantin.legacy_import.markdown import escape
 
 ROOT = Path(__file__).resolve().parent.parent
-SEED = ROOT.parent / "shared" / "seed" / "conference-report.txt"
+from conftest import SEED  # noqa: E402
 FIXTURES = ROOT / "tests" / "fixtures" / "sharepoint"
 SEED_FIGURES = [
     ("IMG_5760.jpg", "Toàn cảnh hội nghị"),
