@@ -26,6 +26,25 @@ def is_local_photo(src: str) -> bool:
     return bool(src) and "://" not in src and not src.startswith(("/", "{", "data:", "#"))
 
 
+def photo_inside(folder: Path, src: str) -> Path | None:
+    """The file `src` names inside the article's `folder`, or None when it would leave the
+    folder: a `..` step (even one that comes back: published names must stay beside the page
+    too), an absolute path, or a symlink (at any step) to somewhere else. Photos are untrusted
+    input: the build reads no file an article's folder does not hold. The file need not exist
+    (the caller says "missing"); only where it would be is judged."""
+    if not src or src.startswith("/") or ".." in src.split("/"):
+        return None
+    try:
+        base = Path(folder).resolve()
+        candidate = Path(folder) / src
+        inside = candidate.resolve()
+    except (OSError, RuntimeError, ValueError):  # a symlink loop, a name the system refuses
+        return None
+    if inside == base or base not in inside.parents:
+        return None
+    return candidate
+
+
 @dataclass(frozen=True)
 class Photo:
     """One photo as an article uses it: where it comes from and what gets published."""
