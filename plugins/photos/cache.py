@@ -63,11 +63,15 @@ class PhotoCache:
         return keys
 
     def remember_keys(self, keys: dict[str, str]) -> None:
-        """Write the known keys whole (a concurrent build's copy is as good)."""
-        self.root.mkdir(parents=True, exist_ok=True)
-        partial = self.root / f"{KNOWN_KEYS}.tmp-{os.getpid()}"
-        partial.write_text(json.dumps(keys), encoding="utf-8")
-        partial.replace(self.root / KNOWN_KEYS)
+        """Write the known keys whole (a concurrent build's copy is as good; a cache that cannot
+        be written only costs the hashing again, and its photos are reported when used)."""
+        try:
+            self.root.mkdir(parents=True, exist_ok=True)
+            partial = self.root / f"{KNOWN_KEYS}.tmp-{os.getpid()}"
+            partial.write_text(json.dumps(keys), encoding="utf-8")
+            partial.replace(self.root / KNOWN_KEYS)
+        except OSError:
+            pass
 
     def lookup(self, key: str) -> Derived | PhotoError | None:
         """The cached result for `key`, or None when the photo still has to be derived (also when

@@ -23,8 +23,9 @@ MARKDOWN_SUFFIXES = (".md", ".markdown")
 
 
 def is_local_photo(src: str) -> bool:
-    """True for a plain relative path such as `IMG_5760.jpg` or `anh/IMG_5760.jpg`."""
-    return bool(src) and "://" not in src and not src.startswith(("/", "{", "data:", "#"))
+    """True for a file path such as `IMG_5760.jpg` or `anh/IMG_5760.jpg` (an absolute path too,
+    which photo_inside then refuses), rather than a web address (`https://`, `//host/`)."""
+    return bool(src) and "://" not in src and not src.startswith(("//", "{", "data:", "#"))
 
 
 def photo_inside(folder: Path, src: str) -> Path | None:
@@ -174,7 +175,10 @@ class PhotoLibrary:
             result = self.cache.lookup(key)
             if result is not None:
                 return result
-            derive_into_cache(source, key, self.settings, self.cache.root)
+            try:
+                derive_into_cache(source, key, self.settings, self.cache.root)
+            except OSError:
+                break
         return self.cache.lookup(key) or PhotoError(
             "photo-cache",
             f"Không lưu được ảnh “{source.name}” vào thư mục {self.cache.root}: hãy kiểm tra ổ "
