@@ -183,6 +183,17 @@ def truncate_manifests(tmp: Path) -> None:
         manifest.write_bytes(manifest.read_bytes()[:20])
 
 
+def truncate_manifests_then_edit(tmp: Path) -> None:
+    """The reader's cache no longer has the article: its photos are looked up again."""
+    truncate_manifests(tmp)
+    edit_articles(tmp)
+
+
+def edit_articles(tmp: Path) -> None:
+    for source in (tmp / "content").rglob("index.md"):
+        source.write_text(source.read_text("utf-8") + "\nThêm một câu.\n", encoding="utf-8")
+
+
 def truncate_one_image(tmp: Path) -> None:
     image = next(entries(tmp)[0].parent.glob("800.jpg"))
     image.write_bytes(image.read_bytes()[:500])
@@ -203,7 +214,7 @@ def delete_the_photo_cache(tmp: Path) -> None:  # the reader's cache still has t
     shutil.rmtree(tmp / "cache" / "photos")
 
 
-DAMAGE = [truncate_manifests, truncate_one_image, rewrite_one_image, delete_one_entry,
+DAMAGE = [truncate_manifests, truncate_manifests_then_edit, truncate_one_image, rewrite_one_image, delete_one_entry,
           delete_the_photo_cache]
 
 
@@ -246,11 +257,11 @@ def test_two_builds_racing_on_a_damaged_cache_both_publish_every_photo(site):
         camera_jpeg(folder / f"IMG_{slug}.jpg", orientation=day)
     build(SETTINGS_FILE, output=tmp / "clean", strict=True, overrides=overrides)
     clean = published_photos(tmp / "clean")
-    truncate_manifests(tmp)
+    truncate_manifests_then_edit(tmp)
     outputs = [tmp / "a", tmp / "b"]
     runs = [subprocess.Popen(
         [sys.executable, "-c",
-         "import sys; from bantin.build import build; "
+         "from bantin.build import build; "
          f"build({str(SETTINGS_FILE)!r}, output={str(output)!r}, strict=True, "
          f"overrides={overrides!r})"],
         cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for output in outputs]
