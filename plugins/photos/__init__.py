@@ -14,6 +14,7 @@
 """
 
 import logging
+import os
 from pathlib import Path
 
 from pelican import signals
@@ -119,17 +120,19 @@ def line_of(source: Path, src: str) -> int | None:
 def write_published(data: bytes, target: Path, output: Path) -> bool:
     """Write one published photo file: the only place photos are written to the site. Refuses
     (False) any target outside `output`, the build's output or staging folder, whatever the
-    names it was made from; replaces a file already there rather than writing through it."""
-    root = output.resolve()
+    names it was made from (symlinks resolved); replaces a file already there rather than
+    writing through it."""
+    root = os.path.realpath(output)
+    name = os.path.basename(target)
     try:
-        inside = target.parent.resolve() / target.name
-    except (OSError, RuntimeError, ValueError):
+        inside = os.path.join(os.path.realpath(os.path.dirname(target)), name)
+    except (OSError, ValueError):
         return False
-    if root not in inside.parents or target.name in ("", ".", ".."):
+    if name in ("", ".", "..") or not inside.startswith(root + os.sep):
         return False
-    inside.parent.mkdir(parents=True, exist_ok=True)
-    if inside.is_symlink() or inside.exists():
-        inside.unlink()
+    os.makedirs(os.path.dirname(inside), exist_ok=True)
+    if os.path.lexists(inside):
+        os.unlink(inside)
     with open(inside, "xb") as file:
         file.write(data)
     return True
