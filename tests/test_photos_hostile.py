@@ -17,6 +17,7 @@ from test_photos_site import write_article
 
 from bantin.build import build, run_pelican
 from bantin.errors import BuildFailed
+from plugins.photos import write_published
 from plugins.photos.library import photo_inside
 
 BODY_LINE = 8  # the first body line of test_photos_site.write_article's article
@@ -347,3 +348,18 @@ def test_the_preview_shows_a_labelled_box_for_a_photo_it_cannot_decode(site):
     with pytest.raises(BuildFailed) as failed:
         build(SETTINGS_FILE, output=tmp / "strict", strict=True, overrides=overrides)
     assert [f.code for f in failed.value.findings] == ["photo-corrupt"]
+
+
+def test_the_one_writer_of_published_photos_refuses_any_path_outside_the_output(tmp_path):
+    output, foreign = tmp_path / "output", tmp_path / "foreign"
+    (output / "tin" / "bai").mkdir(parents=True)
+    foreign.mkdir()
+    (output / "tin" / "bai" / "anh").symlink_to(foreign, target_is_directory=True)
+    (output / "tin" / "bai" / "lien-ket.jpg").symlink_to(foreign / "x.jpg")
+    page = output / "tin" / "bai"
+    for name in ("../../../foreign/evil-480.jpg", "anh/evil-480.jpg", "lien-ket.jpg",
+                 str(foreign / "evil-480.jpg")):
+        assert write_published(b"data", page / name, output) is False
+    assert list(foreign.iterdir()) == []
+    assert write_published(b"data", page / "con" / "IMG_1-480.jpg", output) is True
+    assert (page / "con" / "IMG_1-480.jpg").read_bytes() == b"data"

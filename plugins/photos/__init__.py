@@ -120,18 +120,19 @@ def line_of(source: Path, src: str) -> int | None:
 def write_published(data: bytes, target: Path, output: Path) -> bool:
     """Write one published photo file: the only place photos are written to the site. Refuses
     (False) any target outside `output`, the build's output or staging folder, whatever the
-    names it was made from (symlinks resolved); replaces a file already there rather than
-    writing through it."""
-    root = os.path.realpath(output)
-    name = os.path.basename(target)
-    try:
-        inside = os.path.join(os.path.realpath(os.path.dirname(target)), name)
-    except (OSError, ValueError):
+    names it was made from: `..` steps, or a symlink on the way below `output`. Replaces a file
+    already there rather than writing through it."""
+    root = os.path.abspath(output)
+    inside = os.path.normpath(os.path.join(root, target))
+    if not inside.startswith(root + os.sep):
         return False
-    if name in ("", ".", "..") or not inside.startswith(root + os.sep):
-        return False
+    step = root
+    for part in os.path.relpath(inside, root).split(os.sep):
+        step = os.path.join(step, part)
+        if os.path.islink(step):
+            return False
     os.makedirs(os.path.dirname(inside), exist_ok=True)
-    if os.path.lexists(inside):
+    if os.path.exists(inside):
         os.unlink(inside)
     with open(inside, "xb") as file:
         file.write(data)
