@@ -227,6 +227,8 @@ def test_a_damaged_photo_cache_never_reaches_the_site_and_is_repaired(site, dama
     clean = published_photos(output)
     assert len(clean) == 8  # 480, 800, 1200 and 1600, WebP and JPEG
 
+    cached = {path.stat().st_ino for path in (tmp / "cache" / "photos").rglob("*.*")}
+    assert not cached & {(output / name).stat().st_ino for name in clean}  # no links into it
     damage(tmp)
     assert published_photos(output) == clean  # copies: damage to the cache stops there
 

@@ -8,7 +8,8 @@
   and Open Graph, and a bad photo becomes one finding naming the article and the file.
 - When a page is written, its photos' files are copied beside it from the cache, each checked
   against the digest the cache recorded (copies, not links: damage to the cache later cannot
-  reach a published file). Originals are published only when PHOTO_PUBLISH_ORIGINALS is set.
+  reach a published file); the same file published again in the same build (the other
+  edition, another article using the same photo) is a hard link to that first copy. Originals are published only when PHOTO_PUBLISH_ORIGINALS is set.
 - Photos are untrusted: a reference that leaves the article's folder is never read
   (library.photo_inside), and `write_published` writes nothing outside the output folder.
 """
@@ -117,11 +118,12 @@ def line_of(source: Path, src: str) -> int | None:
     return next((number for number, line in enumerate(lines, 1) if src in line), None)
 
 
-def write_published(data: bytes, target: Path, output: Path) -> bool:
+def write_published(data: bytes | Path, target: Path, output: Path) -> bool:
     """Write one published photo file: the only place photos are written to the site. Refuses
     (False) any target outside `output`, the build's output or staging folder, whatever the
     names it was made from: `..` steps, or a symlink on the way below `output`. Replaces a file
-    already there rather than writing through it."""
+    already there rather than writing through it. `data` is the bytes, or a file this build
+    already published with those bytes, linked rather than copied again."""
     root = os.path.abspath(output)
     inside = os.path.normpath(os.path.join(root, target))
     if not inside.startswith(root + os.sep):
@@ -134,6 +136,9 @@ def write_published(data: bytes, target: Path, output: Path) -> bool:
     os.makedirs(os.path.dirname(inside), exist_ok=True)
     if os.path.exists(inside):
         os.unlink(inside)
+    if isinstance(data, Path):
+        os.link(data, inside)
+        return True
     with open(inside, "xb") as file:
         file.write(data)
     return True
@@ -153,6 +158,14 @@ def publish(path: str, context: dict) -> None:
         if photo.derived is None:
             continue
         for variant in photo.derived.variants:
+            target = folder / photo.file_name(variant)
+            earlier = library.earlier_copy(photo, variant)
+            if earlier is not None:
+                try:
+                    if write_published(earlier, target, output):
+                        continue
+                except OSError:
+                    pass  # linking failed: a copy from the cache, below, says why if it fails too
             data = library.published_bytes(photo, variant)
             if data is None:
                 report(content, photo.src, "photo-cache",
@@ -160,7 +173,7 @@ def publish(path: str, context: dict) -> None:
                        "và không làm lại được; hãy dựng lại trang")
                 break
             try:
-                written = write_published(data, folder / photo.file_name(variant), output)
+                written = write_published(data, target, output)
             except OSError as error:
                 report(content, photo.src, "photo-write",
                        f"Không ghi được ảnh “{photo.src}” vào thư mục trang web: {error.strerror}")
@@ -168,6 +181,7 @@ def publish(path: str, context: dict) -> None:
             if not written:
                 report(content, photo.src, "photo-outside", outside(photo.src))
                 break
+            library.remember_copy(photo, variant, target)
         if content.settings["PHOTO_PUBLISH_ORIGINALS"]:
             source = source_inside(photo)
             if source is None or not write_published(source.read_bytes(), folder / photo.src,

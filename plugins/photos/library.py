@@ -127,6 +127,8 @@ class PhotoLibrary:
         self.cache = PhotoCache(Path(settings["PHOTO_CACHE_PATH"]))
         self._photos: dict[tuple[Path, str], Photo] = {}
         self._listings: dict[Path, set[str]] = {}
+        # (key, variant) -> the first published copy of this build: path, inode, size, time
+        self._copies: dict[tuple[str, Variant], tuple[Path, int, int, int]] = {}
         self._known_keys: dict[str, str] | None = None
         self._new_keys = False
 
@@ -203,6 +205,24 @@ class PhotoLibrary:
                 return None
             self._derived(photo.source, photo.key)
         return None
+
+    def remember_copy(self, photo: Photo, variant: Variant, target: Path) -> None:
+        """`target` now holds the verified bytes of `variant`: later pages may link to it."""
+        stat = target.stat()
+        self._copies[(photo.key, variant)] = (target, stat.st_ino, stat.st_size, stat.st_mtime_ns)
+
+    def earlier_copy(self, photo: Photo, variant: Variant) -> Path | None:
+        """A file this build published with `variant`'s bytes, if it is still that very file
+        (the preview moves published files away; a name may be written again for another photo)."""
+        known = self._copies.get((photo.key, variant))
+        if known is None:
+            return None
+        path, inode, size, mtime = known
+        try:
+            stat = path.stat()
+        except OSError:
+            return None
+        return path if (stat.st_ino, stat.st_size, stat.st_mtime_ns) == (inode, size, mtime) else None
 
     def _names(self, folder: Path) -> set[str]:
         """The file names of a photo's folder (remembered for the run)."""
