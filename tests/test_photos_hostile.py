@@ -15,10 +15,10 @@ from PIL import Image
 from test_photos import BLUE, RED, camera_jpeg, close, colour_at, truncated_jpeg, two_halves
 from test_photos_site import write_article
 
-from bantin.build import build, run_pelican
+from bantin.build import build, load_settings, run_pelican
 from bantin.errors import BuildFailed
 from plugins.photos import write_published
-from plugins.photos.library import photo_inside
+from plugins.photos.library import PhotoLibrary, photo_inside
 
 BODY_LINE = 8  # the first body line of test_photos_site.write_article's article
 META_LINE = 6  # its `extra` metadata line
@@ -365,3 +365,40 @@ def test_the_one_writer_of_published_photos_refuses_any_path_outside_the_output(
     assert list(foreign.iterdir()) == []
     assert write_published(b"data", page / "con" / "IMG_1-480.jpg", output) is True
     assert (page / "con" / "IMG_1-480.jpg").read_bytes() == b"data"
+
+
+PATH_PIECES = ["..", ".", "", "anh", "evil.png", "IMG_1.jpg", "lien-ket", "/", "\\", "%2e%2e",
+               "~", "x" * 260, "ảnh", "\x00", "C:", "foreign"]
+
+
+@hypothesis_settings(max_examples=200, deadline=None,
+                     suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(src=st.lists(st.sampled_from(PATH_PIECES), min_size=1, max_size=6).map("/".join))
+def test_path_like_photo_names_never_read_or_write_outside(tmp_path_factory, src):
+    """The build's photo steps on any path-like name: a finding or a photo inside the folder,
+    never an exception, never a file written outside the output folder."""
+    tmp = tmp_path_factory.mktemp("paths")
+    folder, foreign, output = tmp / "bai", tmp / "foreign", tmp / "output"
+    (folder / "anh").mkdir(parents=True)
+    foreign.mkdir()
+    output.mkdir()
+    two_halves((500, 300)).save(foreign / "evil.png")
+    two_halves((500, 300)).save(folder / "IMG_1.jpg")
+    (folder / "lien-ket").symlink_to(foreign, target_is_directory=True)
+    (folder / "evil.png").symlink_to(foreign / "evil.png")
+    settings = load_settings(SETTINGS_FILE, {"PHOTO_CACHE_PATH": str(tmp / "cache")})
+    library = PhotoLibrary(settings)
+
+    photo = library.photo(folder, src)
+
+    if photo.derived is None:
+        assert photo.error.code in {"photo-outside", "photo-missing", "photo-not-image",
+                                    "photo-unreadable"}
+    else:
+        assert folder.resolve() in photo.source.resolve().parents
+        for variant in photo.derived.variants:
+            data = library.published_bytes(photo, variant)
+            write_published(data, output / "tin" / photo.file_name(variant), output)
+    assert sorted(path.name for path in foreign.iterdir()) == ["evil.png"]
+    assert sorted(path.name for path in tmp.iterdir()) == ["bai", "cache", "foreign", "output"] \
+        or sorted(path.name for path in tmp.iterdir()) == ["bai", "foreign", "output"]

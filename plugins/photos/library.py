@@ -158,7 +158,13 @@ class PhotoLibrary:
                 "rồi chỉ ghi tên tệp, ví dụ ![Mô tả](IMG_5760.jpg)")
             return self._remember(article_dir, Photo(article_dir, src, None, None, error))
         stem = published_stem(src, self._names(source.parent))
-        if not source.is_file():
+        try:
+            found = source.is_file()
+        except OSError:  # a name the file system refuses (over 255 bytes...)
+            error = PhotoError("photo-unreadable",
+                               f"Tên ảnh “{src}” quá dài hoặc không hợp lệ: hãy đặt tên ngắn hơn")
+            return self._remember(article_dir, Photo(source, src, None, None, error, stem))
+        if not found:
             error = PhotoError("photo-missing", f"Không tìm thấy ảnh “{src}” trong thư mục bài viết")
             return self._remember(article_dir, Photo(source, src, None, None, error, stem))
         try:
@@ -280,6 +286,9 @@ def referenced_photos(content_roots: list[Path]) -> list[Path]:
             names = IMAGE_REFERENCE.findall(text) + IMAGE_METADATA.findall(text)
             for name in names:
                 source = photo_inside(markdown.parent, name) if is_local_photo(name) else None
-                if source is not None and source.is_file():
-                    found[source] = None
+                try:
+                    if source is not None and source.is_file():
+                        found[source] = None
+                except OSError:
+                    pass  # reported when the article is read
     return list(found)
