@@ -402,3 +402,19 @@ def test_path_like_photo_names_never_read_or_write_outside(tmp_path_factory, src
     assert sorted(path.name for path in foreign.iterdir()) == ["evil.png"]
     assert sorted(path.name for path in tmp.iterdir()) == ["bai", "cache", "foreign", "output"] \
         or sorted(path.name for path in tmp.iterdir()) == ["bai", "foreign", "output"]
+
+
+def test_a_build_removes_what_killed_builds_left_in_the_photo_cache(site):
+    content, _, overrides, tmp = site
+    build(SETTINGS_FILE, output=tmp / "output", strict=True, overrides=overrides)
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True).stdout.strip()
+    shelf = tmp / "cache" / "photos" / "ab"
+    leftovers = [shelf / f"ab12.tmp-{gone}-0a1b", shelf / "ab34.damaged-5c6d"]
+    running = shelf / f"ab56.tmp-{os.getpid()}-7e8f"  # a build still writing it
+    for folder in [*leftovers, running]:
+        folder.mkdir(parents=True)
+        (folder / "800.webp").write_bytes(b"half")
+    build(SETTINGS_FILE, output=tmp / "output", strict=True, overrides=overrides)
+    assert [path for path in leftovers if path.exists()] == []
+    assert running.exists()

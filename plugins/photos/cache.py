@@ -37,6 +37,16 @@ def cache_key(source: Path, settings: PhotoSettings) -> str:
     return digest.hexdigest()
 
 
+def process_alive(pid: str) -> bool:
+    try:
+        os.kill(int(pid), 0)
+    except (ValueError, ProcessLookupError):
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 def file_digest(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=20).hexdigest()
 
@@ -72,6 +82,15 @@ class PhotoCache:
             partial.replace(self.root / KNOWN_KEYS)
         except OSError:
             pass
+
+    def remove_leftovers(self) -> None:
+        """Delete what killed builds left: entries half written by a process that is gone, and
+        damaged entries set aside but not yet deleted."""
+        for leftover in self.root.glob("*/*.*-*"):
+            _, _, rest = leftover.name.partition(".")
+            kind, _, owner = rest.partition("-")
+            if kind == "damaged" or (kind == "tmp" and not process_alive(owner.split("-")[0])):
+                shutil.rmtree(leftover, ignore_errors=True)
 
     def lookup(self, key: str) -> Derived | PhotoError | None:
         """The cached result for `key`, or None when the photo still has to be derived (also when

@@ -254,6 +254,7 @@ class PhotoLibrary:
 
     def prefetch(self, content_roots: list[Path]) -> None:
         """Derive, on every core, the photos the Markdown under `content_roots` appears to use."""
+        self.cache.remove_leftovers()
         jobs: dict[str, Path] = {}
         for source in referenced_photos(content_roots):
             key = self.key(source)
