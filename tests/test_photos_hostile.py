@@ -215,7 +215,8 @@ def delete_the_photo_cache(tmp: Path) -> None:  # the reader's cache still has t
     shutil.rmtree(tmp / "cache" / "photos")
 
 
-DAMAGE = [truncate_manifests, truncate_manifests_then_edit, truncate_one_image, rewrite_one_image, delete_one_entry,
+DAMAGE = [truncate_manifests, truncate_manifests_then_edit, truncate_one_image, rewrite_one_image,
+          delete_one_entry,
           delete_the_photo_cache]
 
 

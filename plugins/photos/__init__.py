@@ -9,7 +9,8 @@
 - When a page is written, its photos' files are copied beside it from the cache, each checked
   against the digest the cache recorded (copies, not links: damage to the cache later cannot
   reach a published file); the same file published again in the same build (the other
-  edition, another article using the same photo) is a hard link to that first copy. Originals are published only when PHOTO_PUBLISH_ORIGINALS is set.
+  edition, another article using the same photo) is a hard link to that first copy. Originals
+  are published only when PHOTO_PUBLISH_ORIGINALS is set.
 - Photos are untrusted: a reference that leaves the article's folder is never read
   (library.photo_inside), and `write_published` writes nothing outside the output folder.
 """
@@ -45,7 +46,7 @@ def enrich(content) -> None:
     named = getattr(content, "image", None)
     if named:
         photo = library_for(content.settings).photo(article_dir, str(named).strip())
-        card = next((use for use in uses if use.photo is photo), None)
+        card = next((use for use in uses if use.photo.src == photo.src), None)
         if card is None:  # a photo shown only on cards: published all the same
             card = PhotoUse(photo, "")
             uses.append(card)
@@ -94,7 +95,8 @@ def report(content, src: str, code: str, message: str) -> None:
 
 def report_clashes(content, uses: list[PhotoUse]) -> None:
     """Two sources that would publish under one name (left after published_stem's rule only by
-    names made to collide, such as `gps.png` beside `gps-png.jpg`): one would overwrite the other."""
+    names made to collide, such as `gps.png` beside `gps-png.jpg`): one would overwrite the
+    other."""
     owners: dict[str, str] = {}
     for use in uses:
         photo = use.photo

@@ -165,12 +165,14 @@ class PhotoLibrary:
                                f"Tên ảnh “{src}” quá dài hoặc không hợp lệ: hãy đặt tên ngắn hơn")
             return self._remember(article_dir, Photo(source, src, None, None, error, stem))
         if not found:
-            error = PhotoError("photo-missing", f"Không tìm thấy ảnh “{src}” trong thư mục bài viết")
+            error = PhotoError("photo-missing",
+                               f"Không tìm thấy ảnh “{src}” trong thư mục bài viết")
             return self._remember(article_dir, Photo(source, src, None, None, error, stem))
         try:
             key = self.key(source)
         except OSError as error:
-            problem = PhotoError("photo-unreadable", f"Không đọc được ảnh “{src}”: {error.strerror}")
+            problem = PhotoError("photo-unreadable",
+                                 f"Không đọc được ảnh “{src}”: {error.strerror}")
             return self._remember(article_dir, Photo(source, src, None, None, problem, stem))
         result = self._derived(source, key)
         if isinstance(result, PhotoError):
@@ -228,7 +230,8 @@ class PhotoLibrary:
             stat = path.stat()
         except OSError:
             return None
-        return path if (stat.st_ino, stat.st_size, stat.st_mtime_ns) == (inode, size, mtime) else None
+        same = (stat.st_ino, stat.st_size, stat.st_mtime_ns) == (inode, size, mtime)
+        return path if same else None
 
     def _names(self, folder: Path) -> set[str]:
         """The file names of a photo's folder (remembered for the run)."""
