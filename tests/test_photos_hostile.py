@@ -419,3 +419,20 @@ def test_a_build_removes_what_killed_builds_left_in_the_photo_cache(site):
     build(SETTINGS_FILE, output=tmp / "output", strict=True, overrides=overrides)
     assert [path for path in leftovers if path.exists()] == []
     assert running.exists()
+
+
+def test_a_photo_the_cache_can_no_longer_give_fails_a_strict_build_after_a_good_one(site):
+    """The reader's cache still has the article's markup, the photo cache is gone and cannot be
+    made again: the page is not published without its photo."""
+    content, _, overrides, tmp = site
+    output = tmp / "output"
+    build(SETTINGS_FILE, output=output, strict=True, overrides=overrides)
+    before = snapshot(output)
+    shutil.rmtree(tmp / "cache" / "photos")
+    (tmp / "cache" / "photos").write_text("")
+    with pytest.raises(BuildFailed) as failed:
+        build(SETTINGS_FILE, output=output, strict=True, overrides=overrides)
+    [finding] = failed.value.findings
+    assert (finding.code, finding.line) == ("photo-cache", BODY_LINE)
+    assert "IMG_0001.jpg" in finding.message
+    assert snapshot(output) == before
