@@ -77,7 +77,7 @@ def neighbour(folder: Path, foreign: Path) -> None:
 # case -> (Markdown body or `Image:` line, preparation, line of the finding)
 HOSTILE = {
     "parent-folders": ("![x](../../../../foreign/evil.png)", None, BODY_LINE),
-    "absolute-path": ("![x]({foreign}/evil.png)", None, BODY_LINE),
+    "windows-path": ("![x](C:\\Users\\evil.png)", None, BODY_LINE),
     "symlinked-photo": ("![x](evil.png)", link_file, BODY_LINE),
     "symlinked-folder": ("![x](anh/evil.png)", link_folder, BODY_LINE),
     "other-article": ("![x](../bai-tot/IMG_0009.jpg)", neighbour, BODY_LINE),
@@ -154,6 +154,20 @@ def test_photo_inside_never_answers_a_path_outside_the_folder(tmp_path, src):
     if inside is not None:
         assert folder.resolve() in inside.resolve().parents
         assert ".." not in Path(src).parts and not src.startswith("/")
+
+
+def test_an_absolute_path_is_a_site_address_never_read_as_a_photo(site):
+    """`/images/logo.svg` is an address of the site (the lint judges it); a file-system path
+    written the same way is never opened, derived or written beside."""
+    content, foreign, overrides, tmp = site
+    write_article(content, "bai-doc", 2, f"![x]({foreign}/evil.png)")
+    foreign_before = snapshot(foreign)
+    findings = run_pelican(SETTINGS_FILE, overrides, tmp / "out", {}, tmp / "previous")
+    assert [f for f in findings if "bai-doc" in str(f.path) and f.code.startswith("photo")] == []
+    assert page(tmp / "out", "bai-doc").find("article").find("img")["src"] == f"{foreign}/evil.png"
+    assert len(entries(tmp)) == 1  # the good article's photo only: evil.png was not derived
+    assert snapshot(foreign) == foreign_before
+    assert not list((tmp / "out").rglob("*evil*"))
 
 
 # --- Damaged caches --------------------------------------------------------------------------

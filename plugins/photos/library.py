@@ -23,19 +23,20 @@ MARKDOWN_SUFFIXES = (".md", ".markdown")
 
 
 def is_local_photo(src: str) -> bool:
-    """True for a file path such as `IMG_5760.jpg` or `anh/IMG_5760.jpg` (an absolute path too,
-    which photo_inside then refuses), rather than a web address (`https://`, `//host/`)."""
-    return bool(src) and "://" not in src and not src.startswith(("//", "{", "data:", "#"))
+    """True for a plain relative path such as `IMG_5760.jpg` or `anh/IMG_5760.jpg`. An absolute
+    path is a site address (`/images/logo.svg`), never read as a photo (the lint judges it)."""
+    return bool(src) and "://" not in src and not src.startswith(("/", "{", "data:", "#"))
 
 
 def photo_inside(folder: Path, src: str) -> Path | None:
     """The file `src` names inside the article's `folder`, or None when it would leave the
     folder: a `..` step (even one that comes back: published names must stay beside the page
-    too), an absolute path, or a symlink (at any step) to somewhere else. Photos are untrusted
+    too), an absolute or Windows path, or a symlink (at any step) to somewhere else. Photos are untrusted
     input: the build reads no file an article's folder does not hold. The file need not exist
     (the caller says "missing"); only where it would be is judged."""
     parts = [part for part in src.split("/") if part not in ("", ".")]
-    if not parts or "\0" in src or src.startswith("/") or ".." in parts:
+    if not parts or "\0" in src or src.startswith("/") or ".." in parts \
+            or re.match(r"[A-Za-z]:[\\/]", src):  # a Windows path: C:\Users\...
         return None
     candidate = Path(folder) / src
     step = str(folder)
