@@ -52,16 +52,16 @@ def main() -> None:
                             target / edition / photo.file_name(variant))
 
         def verified_copy(target: Path) -> None:
-            library._copies.clear()  # a new build
+            build = PhotoLibrary(settings)  # as a new build: entries are read and checked again
             for edition in editions:
                 (target / edition).mkdir()
                 for photo, variant in files:
                     published = target / edition / photo.file_name(variant)
-                    earlier = library.earlier_copy(photo, variant)
+                    earlier = build.earlier_copy(photo, variant)
                     if earlier is None:
-                        data = library.published_bytes(photo, variant)
+                        data = build.published_bytes(photo, variant)
                         write_published(data, published, target)
-                        library.remember_copy(photo, variant, published)
+                        build.remember_copy(photo, variant, published)
                     else:
                         write_published(earlier, published, target)
 
