@@ -98,7 +98,7 @@ def test_a_photo_outside_the_article_folder_is_refused_and_nothing_is_written_ou
     folder = write_article(content, "bai-doc", 2, body, extra=extra)
     if prepare:
         prepare(folder, foreign)
-    foreign_before = snapshot(foreign)
+    foreign_before, content_before = snapshot(foreign), snapshot(content)
 
     run = strict_build_command(tmp, overrides, output)
 
@@ -110,6 +110,7 @@ def test_a_photo_outside_the_article_folder_is_refused_and_nothing_is_written_ou
                          for text in named)
     assert snapshot(output) == before  # output/ byte-identical after the failed strict build
     assert snapshot(foreign) == foreign_before  # no evil-480.jpg beside the foreign photo
+    assert snapshot(content) == content_before
     assert sorted(path.name for path in tmp.iterdir()) == around + ["settings.py"]
 
     preview = build(SETTINGS_FILE, output=tmp / "preview", strict=False, overrides=overrides)
