@@ -26,6 +26,20 @@ def is_local_photo(src: str) -> bool:
     return bool(src) and "://" not in src and not src.startswith(("/", "{", "data:", "#"))
 
 
+def photo_in_folder(article_dir: Path, src: str) -> Path | None:
+    """The file `src` names inside `article_dir`, or None when the name leads out of it (an
+    absolute path, `..`, a symbolic link pointing elsewhere): photos are read only from the
+    article's own folder. The caller decodes `%2e%2e` forms first, as the Markdown side does."""
+    if not src or "\x00" in src or Path(src).is_absolute() or re.match(r"^[A-Za-z]:[\\/]", src):
+        return None
+    candidate = article_dir / src
+    try:
+        inside = candidate.resolve().relative_to(article_dir.resolve())
+    except (OSError, RuntimeError, ValueError):  # outside, a symlink loop, an unusable name
+        return None
+    return candidate if inside.parts else None
+
+
 @dataclass(frozen=True)
 class Photo:
     """One photo as an article uses it: where it comes from and what gets published."""
@@ -105,6 +119,12 @@ class PhotoLibrary:
         if isinstance(result, PhotoError):
             return self._remember(article_dir, Photo(source, src, key, None, result))
         return self._remember(article_dir, Photo(source, src, key, result, None))
+
+    def save_keys(self) -> None:
+        """Keep the keys hashed by this library for later builds and checks."""
+        if self._new_keys:
+            self.cache.remember_keys(self._known_keys)
+            self._new_keys = False
 
     def forget(self, article_dir: Path) -> None:
         """Look the photos of `article_dir` up again (one of them was replaced or added)."""
