@@ -28,7 +28,7 @@ from bs4 import BeautifulSoup
 
 from bantin.errors import Finding
 from bantin.legacy_encodings import convert_legacy, find_legacy_encoding
-from bantin.site_checks import inline_code, refused_url, unsafe_content
+from bantin.site_checks import inline_code, local_address, refused_url, unsafe_content
 from bantin.vietnamese import nfc, slugify, strip_accents
 from plugins.photos.library import PhotoLibrary, is_local_photo, photo_in_folder
 from plugins.photos.pipeline import derive_missing
@@ -505,7 +505,8 @@ def check_markup(text: str, shown: str, settings: dict) -> list[Finding]:
     findings = []
     if "<" in visible:
         for element in BeautifulSoup(visible, "html.parser").find_all(True):
-            refused = inline_code(element) or unsafe_content(element, site_host, in_article=True)
+            refused = (inline_code(element) or unsafe_content(element, site_host, in_article=True)
+                       or local_address(str(element.get("href") or element.get("src") or "")))
             if refused:
                 findings.append(Finding(shown, element.sourceline, "unsafe-html",
                                         f"Bài viết có {refused}: trang tin không đăng thứ này vì "
@@ -518,7 +519,7 @@ def check_markup(text: str, shown: str, settings: dict) -> list[Finding]:
         targets += [(match["href"], False) for match in REFERENCE_DEFINITION.finditer(line)]
         for target, is_image in targets:
             url = html.unescape(target.strip("<>"))
-            refused = refused_url(url, is_image, site_host)
+            refused = refused_url(url, is_image, site_host) or local_address(url)
             if refused:
                 findings.append(Finding(shown, number, "unsafe-link",
                                         f"Bài viết có {refused}: trang tin không đăng liên kết "

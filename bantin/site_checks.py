@@ -42,7 +42,7 @@ SRCSET_TAGS = ("img", "source")
 IMAGE_META = {"og:image", "twitter:image"}
 DATA_SCRIPTS = {"application/ld+json", "application/json"}
 # Addresses that run code or carry a document of their own instead of pointing at one.
-REFUSED_SCHEMES = ("javascript:", "vbscript:", "data:", "file:")
+REFUSED_SCHEMES = ("javascript:", "vbscript:", "data:")
 # Elements that embed another document or a plugin: the CSP (default-src 'none') blocks them.
 EMBEDDING_ELEMENTS = {"iframe", "frame", "frameset", "object", "embed", "applet", "portal"}
 URL_ATTRIBUTES = ("href", "src", "action", "formaction", "poster", "data", "srcset", "xlink:href",
@@ -132,14 +132,12 @@ class SiteLinks:
             return "source-link", f"liên kết chưa được chuyển thành địa chỉ trang: {url}"
         try:
             parts = urlsplit(url)
-            host = (parts.hostname or "").lower()
         except ValueError:
             return "bad-url", f"địa chỉ không hợp lệ: {url}"
+        local = local_address(url)
+        if local:
+            return "local-link", local
         scheme = parts.scheme.lower()
-        if scheme == "file":
-            return "local-link", f"liên kết tới tệp trên máy (file:): {url}"
-        if scheme in ("http", "https", "") and (host in LOCAL_HOSTS or parts.netloc in LOCAL_HOSTS):
-            return "local-link", f"liên kết tới máy cục bộ (localhost): {url}"
         if scheme not in ("http", "https", ""):
             return None  # mailto:, tel:, data: ...
         if parts.netloc and parts.netloc.lower() != self.site_host:
@@ -196,6 +194,21 @@ class SiteLinks:
         if reference.is_image:
             return "missing-image", f"ảnh không tồn tại: {url}"
         return "broken-link", f"liên kết tới trang hoặc tệp không tồn tại: {url}"
+
+
+def local_address(url: str) -> str | None:
+    """Why `url` points at the editor's own machine (file:, localhost), or None."""
+    try:
+        parts = urlsplit(url.strip())
+        host = (parts.hostname or "").lower()
+    except ValueError:
+        return None
+    scheme = parts.scheme.lower()
+    if scheme == "file":
+        return f"liên kết tới tệp trên máy (file:): {url}"
+    if scheme in ("http", "https", "") and (host in LOCAL_HOSTS or parts.netloc in LOCAL_HOSTS):
+        return f"liên kết tới máy cục bộ (localhost): {url}"
+    return None
 
 
 def parse_page(path: Path, name: str, site_host: str = "") -> Page:

@@ -43,10 +43,14 @@ BROKEN = [
 ]
 
 
+PHOTO = (ROOT / "content" / "articles" / "2021" / "hoi-nghi-so-ket-6-thang-dau-nam-2021"
+         / "IMG_5760.jpg").read_bytes()
+
+
 def write_article(content: Path, name: str, text: str | bytes) -> Path:
     folder = content / "articles" / "2024" / name
     folder.mkdir(parents=True)
-    (folder / "anh.jpg").write_bytes(b"")
+    (folder / "anh.jpg").write_bytes(PHOTO)
     path = folder / "index.md"
     path.write_bytes(text if isinstance(text, bytes) else text.encode("utf-8"))
     return path
