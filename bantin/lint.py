@@ -328,6 +328,7 @@ def check_date(source: SourceFile, shown: str, settings: dict, today: datetime |
 
 def check_field(source: SourceFile, shown: str, settings: dict) -> list[Finding]:
     line, value = source.metadata["category"]
+    value = nfc(value)  # as the reader sees it; decomposed text has its own finding
     names = [name for entry in settings["FIELDS"] for name in entry.values()]
     if value.casefold() in {name.casefold() for name in names}:
         return []

@@ -45,6 +45,9 @@ DATA_SCRIPTS = {"application/ld+json", "application/json"}
 REFUSED_SCHEMES = ("javascript:", "vbscript:", "data:")
 # Elements that embed another document or a plugin: the CSP (default-src 'none') blocks them.
 EMBEDDING_ELEMENTS = {"iframe", "frame", "frameset", "object", "embed", "applet", "portal"}
+# Elements of a page's head, which only the theme writes: in an article they could redirect the
+# reader (meta refresh), load other sites' code or styles, or change every relative address.
+PAGE_ELEMENTS = {"meta", "link", "base", "style", "title", "head", "html", "body"}
 URL_ATTRIBUTES = ("href", "src", "action", "formaction", "poster", "data", "srcset", "xlink:href",
                   "background", "ping")
 # (element, attribute) pairs that load an image: the CSP (img-src 'self') refuses other sites'.
@@ -273,11 +276,16 @@ def inline_code(element) -> str | None:
 
 def unsafe_content(element, site_host: str, in_article: bool = False) -> str | None:
     """What in `element` publishing refuses besides inline code, in Vietnamese, or None:
-    frames and plugins, addresses that run code (javascript:, data:...), images from another
-    site, and forms (in an article any form; in the theme's pages one sent to another site)."""
+    frames and plugins, addresses that run code (javascript:, data:...), images and scripts from
+    another site, forms sent elsewhere; in an article (`in_article`), any script, form or element
+    of a page's head."""
     name = (element.name or "").lower()
     if name in EMBEDDING_ELEMENTS:
         return f"khung nhúng <{name}>"
+    if name == "script" and (in_article or refused_url(element.get("src", ""), True, site_host)):
+        return "mã <script>"
+    if in_article and name in PAGE_ELEMENTS:
+        return f"thẻ <{name}> của phần đầu trang"
     if name == "form" and (in_article or refused_url(element.get("action", ""), True, site_host)):
         return "biểu mẫu <form>"
     for attribute in URL_ATTRIBUTES:

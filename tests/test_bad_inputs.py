@@ -260,7 +260,18 @@ def test_the_preview_builds_the_rest_of_the_site_around_hostile_sources(workplac
         "folder-named-like-article", "broken-symlink", "too-long", "unknown-template"}
 
 
+# What looks like the hostile cases but is harmless, and must pass both: HTML shown as code,
+# the site's own images, links to other sites, a photo in a subfolder of the article's folder.
+LOOK_ALIKE = article(title="Hướng dẫn chèn mã", extra="Image: anh/IMG_1.jpg\n", body=(
+    "Đừng dán `<script>alert(1)</script>` hay `<iframe>` vào bài.\n\n"
+    "```\n<form action=\"https://example.org/\"><input></form>\n```\n\n"
+    "    <object data=\"x.swf\"></object>\n\n"
+    "![Biểu trưng](/images/logo.svg)\n\n![Hội nghị](anh/IMG_1.jpg)\n\n"
+    "Xem [trang Đoàn](https://doanthanhnien.vn/) hoặc [thư](mailto:bientap@example.org)."))
+
+
 def test_the_same_workplace_publishes_when_nothing_is_wrong(workplace):
+    add_files(workplace, {ARTICLE: LOOK_ALIKE, "content/articles/2021/bai-thu/anh/IMG_1.jpg": REAL_PHOTO})
     checked = run_check(workplace)
     assert (checked.returncode, checked.stdout) == (0, "")
     result = run_publish(workplace)
@@ -268,4 +279,6 @@ def test_the_same_workplace_publishes_when_nothing_is_wrong(workplace):
     assert "Đã xuất bản: rsync tới" in result.stdout
     published = snapshot(workplace / "target")
     assert "tin/2021/hoi-nghi-so-ket-6-thang-dau-nam-2021/index.html" in published
+    shown = published["tin/2021/huong-dan-chen-ma/index.html"].decode()
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in shown and "<script>alert" not in shown
     assert published == snapshot(workplace / "output")
