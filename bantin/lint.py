@@ -185,6 +185,12 @@ def lint_file(
     text, problem = decode(raw, shown)
     if problem:
         return None, [problem]
+    page_budget = settings.get("SIZE_BUDGETS", {}).get("html")
+    if page_budget and len(raw) > page_budget:  # its page, text and layout, would be larger still
+        return None, [Finding(shown, None, "page-too-large",
+                              f"Bài quá dài cho một trang ({len(raw) // 1000} kB chữ, một trang "
+                              f"tối đa {page_budget // 1000} kB để đọc nhanh trên điện thoại): "
+                              "hãy chia thành nhiều bài")]
     if not text.strip():
         return None, [Finding(shown, 1, "empty-file", "Tệp trống: bài viết cần thông tin "
                               "(Title, Date, Category) và nội dung")]

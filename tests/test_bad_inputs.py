@@ -79,6 +79,8 @@ CASES = [
     ("empty file", {ARTICLE: b""}, ARTICLE, "empty-file", None),
     ("10 MB paragraph", {ARTICLE: article(body="Đoàn viên tình nguyện " * 450_000)},
      ARTICLE, "file-too-large", None),
+    ("article longer than a page may be", {ARTICLE: article(body="Đoàn viên tình nguyện. " * 5_000)},
+     ARTICLE, "page-too-large", "kB"),
     ("Image: names a missing photo", {ARTICLE: article(extra="Image: khong-co.jpg\n")},
      f"{ARTICLE}:5", "missing-photo", "khong-co.jpg"),
     ("truncated JPEG", {ARTICLE: article(body="![Toàn cảnh hội nghị](anh.jpg)"),
