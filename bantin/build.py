@@ -88,7 +88,10 @@ def build(
     shutil.rmtree(staging, ignore_errors=True)
     try:
         previous = Path(previous).resolve() if previous else output
-        findings += run_pelican(settings_file, overrides, staging, excluded, previous)
+        said = {(str(finding.path), finding.line, finding.code) for finding in findings}
+        findings += [finding for finding in run_pelican(settings_file, overrides, staging, excluded,
+                                                         previous)
+                     if (str(finding.path), finding.line, finding.code) not in said]  # once each
         for step in POST_BUILD_STEPS + ((precompress,) if settings["PRECOMPRESS"] else ()):
             findings += step(staging, settings)
         if strict and any(finding.blocks_publishing for finding in findings):

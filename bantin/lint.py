@@ -116,7 +116,8 @@ class TextChecks:
 class PhotoChecks:
     """The photos articles name, checked by the photo pipeline itself (plugins/photos): the
     lint's verdict on a photo (not an image, damaged, too many pixels) is the build's, word for
-    word. Results live in the photo cache (PHOTO_CACHE_PATH), keyed by the photo's content, so a
+    word. They are warnings: publishing stops on them, while a preview still shows the article
+    (the build reports the same finding once). Results live in the photo cache (PHOTO_CACHE_PATH), keyed by the photo's content, so a
     photo is decoded once for check and build together, and the photos not yet known are worked
     out on every core at once."""
 
@@ -130,6 +131,8 @@ class PhotoChecks:
     def findings(self) -> list[Finding]:
         jobs: dict[str, Path] = {}
         for folder, src in self.pending:
+            if not safe_is_file(folder / src):
+                continue  # the library says photo-missing, as in the build
             key = self.library.key(folder / src)
             if key not in jobs and self.library.cache.lookup(key) is None:
                 jobs[key] = folder / src
@@ -139,7 +142,8 @@ class PhotoChecks:
         for (folder, src), (shown, line) in self.pending.items():
             error = self.library.photo(folder, src).error
             if error is not None:
-                findings.append(Finding(shown, line, error.code, error.message))
+                hint = case_hint(folder / src) if error.code == "photo-missing" else ""
+                findings.append(Finding(shown, line, error.code, error.message + hint, "warning"))
         self.pending.clear()
         return findings
 
@@ -391,14 +395,16 @@ def check_card_photo(
         return [Finding(shown, line, "photo-outside",
                         f"'Image:' phải là tên một ảnh trong thư mục bài viết, không phải "
                         f"'{value[:80]}'")]
-    return check_photo(path.parent, value, shown, line, settings, photos)
+    return check_photo(path.parent, value, shown, line, settings, photos, must_exist=False)
 
 
 def check_photo(
-    folder: Path, src: str, shown: str, line: int, settings: dict, photos: PhotoChecks
+    folder: Path, src: str, shown: str, line: int, settings: dict, photos: PhotoChecks,
+    must_exist: bool = True,
 ) -> list[Finding]:
-    """One photo the article names: inside its folder, there (a hint when only the letter case
-    differs), with a name that fits; then decodable and within limits (PhotoChecks)."""
+    """One photo the article names: inside its folder, with a name that fits, there (a hint
+    when only the letter case differs); then decodable and within limits (PhotoChecks, which
+    also says `photo-missing` for a card photo, as the build does)."""
     widest = max(settings["PHOTO_WIDTHS"])
     if any(len(part.encode()) > NAME_MAX - len(f"-{widest}.webp") for part in src.split("/")):
         return [Finding(shown, line, "name-too-long",
@@ -408,7 +414,7 @@ def check_photo(
         return [Finding(shown, line, "photo-outside",
                         f"Ảnh '{src[:80]}' không nằm trong thư mục bài viết: hãy chép ảnh vào "
                         "cạnh index.md và chỉ viết tên tệp, ví dụ ![Toàn cảnh hội nghị](IMG_5760.jpg)")]
-    if not inside.is_file():
+    if must_exist and not inside.is_file():
         return [Finding(shown, line, "missing-photo",
                         f"Không tìm thấy ảnh '{src}' trong thư mục bài viết{case_hint(inside)}")]
     photos.add(folder, src, shown, line)

@@ -82,7 +82,7 @@ CASES = [
     ("article longer than a page may be", {ARTICLE: article(body="Đoàn viên tình nguyện. " * 5_000)},
      ARTICLE, "page-too-large", "kB"),
     ("Image: names a missing photo", {ARTICLE: article(extra="Image: khong-co.jpg\n")},
-     f"{ARTICLE}:5", "missing-photo", "khong-co.jpg"),
+     f"{ARTICLE}:5", "photo-missing", "khong-co.jpg"),
     ("truncated JPEG", {ARTICLE: article(body="![Toàn cảnh hội nghị](anh.jpg)"),
                         PHOTO: REAL_PHOTO[:20_000]},
      f"{ARTICLE}:6", "photo-corrupt", "anh.jpg"),

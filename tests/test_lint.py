@@ -43,7 +43,7 @@ BROKEN = [
     ("tcvn3", GOOD.replace("Sáng 10/3, đoàn viên ra quân.", "Héi nghÞ s¬ kÕt c«ng t¸c ®oµn"),
      "legacy-encoding", 8),
     ("card-photo-missing", GOOD.replace("Summary:", "Image: khong-co.jpg\nSummary:"),
-     "missing-photo", 6),
+     "photo-missing", 6),
     ("card-photo-url", GOOD.replace("Summary:", "Image: https://example.org/a.jpg\nSummary:"),
      "photo-outside", 6),
     ("photo-outside", GOOD.replace("(anh.jpg)", "(../good/anh.jpg)"), "photo-outside", 10),
@@ -144,7 +144,8 @@ def test_photos_are_checked_by_the_photo_pipeline(content, data, code):
     path = write_article(content, "photo", GOOD)
     (path.parent / "anh.jpg").write_bytes(data)
     (finding,) = lint_folder(content)
-    assert (finding.code, finding.line, finding.is_error) == (code, 10, True)
+    assert (finding.code, finding.line, finding.severity) == (code, 10, "warning")
+    assert finding.blocks_publishing
     assert "anh.jpg" in finding.message
 
 
