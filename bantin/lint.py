@@ -435,20 +435,16 @@ def case_hint(missing: Path) -> str:
 
 
 def check_body(
-    text: str, path: Path, shown: str, settings: dict | None = None,
-    photos: PhotoChecks | None = None,
+    text: str, path: Path, shown: str, settings: dict, photos: PhotoChecks
 ) -> list[Finding]:
     """Photos that must be in the article's folder, exist, decode and be described; links to
     other articles that must exist."""
     findings = []
     folder = path.parent
-    own = photos is None and settings is not None
-    photos = PhotoChecks(settings) if own else photos
     for number, line in enumerate(text.splitlines(), start=1):
         for image in IMAGE.finditer(line):
             src = image["src"].strip("<>")
-            if settings is not None:
-                findings += check_body_photo(folder, src, shown, number, settings, photos)
+            findings += check_body_photo(folder, src, shown, number, settings, photos)
             if not image["alt"].strip() and not (image["title"] or "").strip():
                 findings.append(Finding(shown, number, "missing-alt",
                                         f"Ảnh '{src}' chưa có mô tả: viết mô tả hoặc chú thích "
@@ -459,8 +455,6 @@ def check_body(
             if is_source_link(href) and not is_source(folder / unquote(target), settings):
                 findings.append(Finding(shown, number, "broken-link",
                                         f"Liên kết tới '{target[:80]}' không dẫn tới bài viết nào"))
-    if own:
-        findings += photos.findings()
     return findings
 
 
@@ -488,12 +482,10 @@ def is_static_file(path: str, settings: dict) -> bool:
             and relative.split("/", 1)[0] in settings["STATIC_PATHS"])
 
 
-def is_source(path: Path, settings: dict | None) -> bool:
+def is_source(path: Path, settings: dict) -> bool:
     """True when a link's target is an existing source inside content/ (where Pelican looks)."""
     if not safe_is_file(path):
         return False
-    if settings is None:
-        return True
     try:
         path.resolve().relative_to(Path(settings["PATH"]).resolve())
     except (OSError, RuntimeError, ValueError):
