@@ -70,14 +70,25 @@ class SourceFile:
 def source_files(settings: dict) -> list[tuple[Path, str]]:
     """Every Markdown source of the site with its kind, in a stable order: every name Pelican's
     reader would take (SOURCE_SUFFIXES), folders and broken links included, so that the lint can
-    say what is wrong with them."""
+    say what is wrong with them, and the links to folders outside content/, which Pelican would
+    follow."""
     content = Path(settings["PATH"])
     found = []
     for kind, key in (("article", "ARTICLE_PATHS"), ("page", "PAGE_PATHS")):
         for folder in settings[key]:
             found += [(path, kind) for path in sorted((content / folder).rglob("*"))
-                      if path.suffix in SOURCE_SUFFIXES]
+                      if path.suffix in SOURCE_SUFFIXES
+                      or (path.is_symlink() and path.is_dir() and not inside(path, content))]
     return found
+
+
+def inside(path: Path, folder: Path) -> bool:
+    """True when `path`, links followed, is in `folder`."""
+    try:
+        path.resolve().relative_to(folder.resolve())
+    except (OSError, RuntimeError, ValueError):
+        return False
+    return True
 
 
 class TextChecks:
@@ -219,16 +230,15 @@ def check_source_path(path: Path, shown: str, settings: dict) -> Finding | None:
         return Finding(shown, None, "broken-symlink",
                        "Tệp là lối tắt (symlink) tới một tệp không còn nữa: hãy xóa lối tắt "
                        "hoặc chép tệp thật vào đây")
+    if not inside(path, Path(settings["PATH"])):
+        what = "Thư mục" if path.is_dir() else "Tệp"
+        return Finding(shown, None, "source-outside",
+                       f"{what} là lối tắt (symlink) trỏ ra ngoài thư mục content/: trang tin chỉ "
+                       "đọc bài nằm trong content/; hãy chép bài thật vào đây")
     if path.is_dir():
         return Finding(shown, None, "folder-named-like-article",
                        f"Đây là thư mục nhưng tên có đuôi {path.suffix} của tệp bài viết nên trang "
                        "tin bỏ qua nó: hãy đổi tên thư mục (bỏ đuôi)", "warning")
-    try:
-        path.resolve().relative_to(Path(settings["PATH"]).resolve())
-    except (OSError, RuntimeError, ValueError):
-        return Finding(shown, None, "source-outside",
-                       "Tệp là lối tắt (symlink) trỏ ra ngoài thư mục content/: trang tin chỉ "
-                       "đọc bài nằm trong content/; hãy chép tệp thật vào đây")
     return None
 
 
@@ -484,13 +494,7 @@ def is_static_file(path: str, settings: dict) -> bool:
 
 def is_source(path: Path, settings: dict) -> bool:
     """True when a link's target is an existing source inside content/ (where Pelican looks)."""
-    if not safe_is_file(path):
-        return False
-    try:
-        path.resolve().relative_to(Path(settings["PATH"]).resolve())
-    except (OSError, RuntimeError, ValueError):
-        return False
-    return True
+    return safe_is_file(path) and inside(path, Path(settings["PATH"]))
 
 
 def safe_is_file(path: Path) -> bool:

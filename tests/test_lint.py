@@ -173,6 +173,8 @@ def test_folders_broken_links_and_other_suffixes_are_named(content, tmp_path):
     (content / "articles" / "2024" / "x.md").mkdir()
     (content / "pages" / "gay.md").symlink_to(tmp_path / "khong-co.md")
     (content / "pages" / "ngoai.markdown").symlink_to(SETTINGS_FILE)
+    (content / "articles" / "2024" / "ngoai").symlink_to(ROOT / "content" / "articles" / "2021",
+                                                       target_is_directory=True)
     (content / "pages" / "cu.mdown").write_text("Title: Trang cũ\nSlug: cu\nLang: fr\n\nx\n",
                                                encoding="utf-8")
     found = {(str(finding.path), finding.code, finding.severity) for finding in lint_folder(content)}
@@ -180,6 +182,7 @@ def test_folders_broken_links_and_other_suffixes_are_named(content, tmp_path):
         ("content/articles/2024/x.md", "folder-named-like-article", "warning"),
         ("content/pages/gay.md", "broken-symlink", "error"),
         ("content/pages/ngoai.markdown", "source-outside", "error"),
+        ("content/articles/2024/ngoai", "source-outside", "error"),
         ("content/pages/cu.mdown", "unknown-lang", "error"),
     }
 
