@@ -79,8 +79,8 @@ def build(
     strict = settings["STRICT"] if strict is None else strict
     output = Path(output or settings["OUTPUT_PATH"]).resolve()
     findings = lint(settings)
-    if strict and any(finding.is_error for finding in findings):
-        raise BuildFailed(findings)
+    if strict and any(finding.blocks_publishing for finding in findings):
+        raise BuildFailed(findings)  # what `invoke check` reports, before any work
     excluded = excluded_sources(findings, settings)
     skipped = sorted({str(finding.path) for finding in findings if finding.is_error})
 
@@ -88,10 +88,13 @@ def build(
     shutil.rmtree(staging, ignore_errors=True)
     try:
         previous = Path(previous).resolve() if previous else output
-        findings += run_pelican(settings_file, overrides, staging, excluded, previous)
+        said = {(str(finding.path), finding.line, finding.code) for finding in findings}
+        findings += [finding for finding in run_pelican(settings_file, overrides, staging, excluded,
+                                                         previous)
+                     if (str(finding.path), finding.line, finding.code) not in said]  # once each
         for step in POST_BUILD_STEPS + ((precompress,) if settings["PRECOMPRESS"] else ()):
             findings += step(staging, settings)
-        if strict and findings:
+        if strict and any(finding.blocks_publishing for finding in findings):
             raise BuildFailed(findings)
         replace_atomically(staging, output)
         if previous == output:

@@ -23,6 +23,12 @@ class Finding:
     def is_error(self) -> bool:
         return self.severity == "error"
 
+    @property
+    def blocks_publishing(self) -> bool:
+        """Whether a strict build, hence `invoke publish` and `invoke check`, stops on it: errors
+        and warnings do; any gentler severity (information) does not."""
+        return self.severity in ("error", "warning")
+
 
 class BuildFailed(Exception):
     """Raised to stop a build; carries the findings that explain why."""

@@ -243,6 +243,12 @@ class PhotoLibrary:
                 self._listings[folder] = set()
         return self._listings[folder]
 
+    def save_keys(self) -> None:
+        """Keep the keys hashed by this library for later builds and checks."""
+        if self._new_keys:
+            self.cache.remember_keys(self._known_keys)
+            self._new_keys = False
+
     def forget(self, article_dir: Path) -> None:
         """Look the photos of `article_dir` up again (one of them was replaced or added)."""
         for folder, src in list(self._photos):
