@@ -89,12 +89,19 @@ READERS = {"html": None, "rst": None}  # Markdown only: one authoring format for
 DEFAULT_METADATA = {}
 # A source larger than this is refused by the lint (a pasted document, not an article).
 MAX_SOURCE_BYTES = 2_000_000
-# Translations share the Slug of the Vietnamese article; plugins/editions links them (Pelican's
-# own linking warns in every edition that lacks one version).
+# A translation lies beside the article (index.en.md beside index.md; gioi-thieu.en.md beside
+# gioi-thieu.md): the language in its name is its Lang unless it writes one, and plugins/editions
+# links the versions by folder and name, whatever their Slug (Pelican's own linking, by Slug,
+# warns in every edition that lacks one version).
+FILENAME_METADATA = r".*\.(?P<lang>" + "|".join(EDITIONS) + r")$"
 ARTICLE_TRANSLATION_ID = None
 PAGE_TRANSLATION_ID = None
-# Articles dated in the future are not published until their date (the lint says so).
-WITH_FUTURE_DATES = False
+# Scheduled articles: a source dated after now (bantin.clock: the real time, or BANTIN_NOW) waits
+# for its date (plugins/schedule); the lint says when it will appear, CI rebuilds every hour.
+SCHEDULED_PUBLISHING = True
+# Pelican's own handling of future dates reads the real clock and would publish such an article as
+# a draft; plugins/schedule holds it back instead, so Pelican takes every date as it comes.
+WITH_FUTURE_DATES = True
 
 # Clean directory URLs: /tin/2021/hoi-nghi-.../ and never .html.
 ARTICLE_URL = "tin/{date:%Y}/{slug}/"
@@ -187,6 +194,7 @@ JINJA_ENVIRONMENT = {"extensions": ["jinja2.ext.i18n"], "trim_blocks": True, "ls
 PLUGIN_PATHS = [str(ROOT)]
 PLUGINS = [
     "plugins.reader",
+    "plugins.schedule",
     "plugins.fields",
     "plugins.dates",
     "plugins.i18n",

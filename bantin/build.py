@@ -91,7 +91,7 @@ def build(
         findings += run_pelican(settings_file, overrides, staging, excluded, previous)
         for step in POST_BUILD_STEPS + ((precompress,) if settings["PRECOMPRESS"] else ()):
             findings += step(staging, settings)
-        if strict and findings:
+        if strict and not all(finding.is_info for finding in findings):
             raise BuildFailed(findings)
         replace_atomically(staging, output)
         if previous == output:

@@ -14,14 +14,15 @@ import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from bantin.errors import Finding
 from bantin.legacy_encodings import convert_legacy, find_legacy_encoding
-from bantin.vietnamese import nfc, slugify, strip_accents
+from bantin.clock import now as clock_now
+from bantin.vietnamese import format_date, nfc, slugify, strip_accents
 from plugins.photos.library import is_local_photo
 from bantin.fingerprint import code_fingerprint
 from plugins.reader.links import is_source_link
+from plugins.schedule import is_scheduled
 
 KNOWN_METADATA = {
     "title", "date", "modified", "category", "tags", "author", "authors", "summary", "slug",
@@ -220,12 +221,11 @@ def check_date(source: SourceFile, shown: str, settings: dict, today: datetime |
         return [Finding(shown, line, "bad-date",
                         f"Ngày '{value}' không đọc được: viết dạng năm-tháng-ngày giờ:phút, "
                         "ví dụ 'Date: 2021-07-15 14:00'")]
-    zone = ZoneInfo(settings["TIMEZONE"])
-    now = today or datetime.now(zone)
-    if parsed.replace(tzinfo=zone) > now and not settings["WITH_FUTURE_DATES"]:
-        return [Finding(shown, line, "future-date",
-                        f"Ngày {value} ở tương lai: bài sẽ chưa được đăng cho đến ngày đó",
-                        "warning")]
+    if settings.get("SCHEDULED_PUBLISHING") and is_scheduled(parsed, today or clock_now(settings)):
+        when = format_date(parsed, "vi", settings["LONG_DATE_PATTERNS"]["vi"])
+        return [Finding(shown, line, "scheduled",
+                        f"Bài sẽ đăng lúc {parsed:%H:%M}, {when}; "
+                        "trước đó trang chưa có bài này", "info")]
     return []
 
 
