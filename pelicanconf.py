@@ -3,9 +3,13 @@
 Every setting of the project lives here (or in publishconf.py); the code only reads them.
 """
 
+import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
+if str(ROOT) not in sys.path:  # the slug rule below comes from the project's own code
+    sys.path.insert(0, str(ROOT))
+from bantin.vietnamese import SLUG_REGEX_SUBSTITUTIONS as SLUG_RULE  # noqa: E402
 
 # --- Site -------------------------------------------------------------------------------------
 SITENAME = "Bản tin Đoàn Khối các cơ quan tỉnh"
@@ -149,6 +153,12 @@ def newest_first(article):
 
 ARTICLE_ORDER_BY = newest_first
 SLUGIFY_SOURCE = "title"
+# One slug rule (bantin.vietnamese.slugify) for every address: articles and pages without a Slug,
+# fields, tags and authors.
+SLUG_REGEX_SUBSTITUTIONS = SLUG_RULE
+CATEGORY_REGEX_SUBSTITUTIONS = SLUG_RULE
+TAG_REGEX_SUBSTITUTIONS = SLUG_RULE
+AUTHOR_REGEX_SUBSTITUTIONS = SLUG_RULE
 
 # Atom feeds: the whole edition and each field (autodiscovery in partials/meta.html). Photos in
 # the entries get absolute URLs after the build (bantin/feeds.py). FEED_ATOM, not FEED_ALL_ATOM:

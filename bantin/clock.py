@@ -9,9 +9,11 @@ import os
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from bantin.errors import BuildFailed, Finding
 
-class ClockError(ValueError):
-    """BANTIN_NOW is set but is not a date and time."""
+
+class ClockError(BuildFailed):
+    """BANTIN_NOW is set but is not a date and time: nothing can be decided, so nothing is built."""
 
 
 def now(settings: dict) -> datetime:
@@ -23,6 +25,7 @@ def now(settings: dict) -> datetime:
     try:
         moment = datetime.fromisoformat(fixed)
     except ValueError:
-        raise ClockError(f"BANTIN_NOW='{fixed}' không phải ngày giờ: viết dạng "
-                         "'2027-01-15 08:00'") from None
+        raise ClockError([Finding("BANTIN_NOW", None, "bad-clock",
+                                  f"BANTIN_NOW='{fixed}' không phải ngày giờ: viết dạng "
+                                  "'2027-01-15 08:00', hoặc bỏ trống để dùng giờ thật")]) from None
     return moment.replace(tzinfo=zone) if moment.tzinfo is None else moment.astimezone(zone)

@@ -235,12 +235,20 @@ def check_field(source: SourceFile, shown: str, settings: dict) -> list[Finding]
     if value.casefold() in {name.casefold() for name in names}:
         return []
     vietnamese = [entry["vi"] for entry in settings["FIELDS"]]
-    folded = {strip_accents(name).casefold(): name for name in vietnamese}
-    close = difflib.get_close_matches(strip_accents(value).casefold(), folded, n=1, cutoff=0.6)
-    hint = f" Có phải là '{folded[close[0]]}'?" if close else ""
+    close = nearest_field(value, settings)
+    hint = f" Có phải là '{close}'?" if close else ""
     return [Finding(shown, line, "unknown-field",
                     f"Lĩnh vực '{value}' không có trong danh sách lĩnh vực của trang."
                     f"{hint} Các lĩnh vực: " + ", ".join(vietnamese))]
+
+
+def nearest_field(value: str, settings: dict) -> str | None:
+    """The Vietnamese name of the field an editor most likely meant ('Doan thanh nien' ->
+    'Đoàn thanh niên'), for `invoke check` and `invoke new` alike."""
+    vietnamese = [entry["vi"] for entry in settings["FIELDS"]]
+    folded = {strip_accents(name).casefold(): name for name in vietnamese}
+    close = difflib.get_close_matches(strip_accents(value).casefold(), folded, n=1, cutoff=0.6)
+    return folded[close[0]] if close else None
 
 
 def check_body(text: str, path: Path, shown: str) -> list[Finding]:
