@@ -209,6 +209,7 @@ PLUGINS = [
     "plugins.dates",
     "plugins.i18n",
     "plugins.editions",
+    "plugins.redirects",
     "plugins.photos",
     "plugins.assets",
     "plugins.search",
