@@ -89,7 +89,9 @@ def publish_redirects(generators) -> None:
     for alias, item in moves:
         target = f"{settings['SITEURL']}/{item.url}"
         lines_host.append(f"{alias} {target} 301\n")
-        lines_nginx.append(f'"{alias}" "{target}";\n')
+        # nginx's $uri is the path as asked, with or without the folder's final slash.
+        for asked in (alias, alias.rstrip("/")) if alias.endswith("/") else (alias,):
+            lines_nginx.append(f'"{asked}" "{target}";\n')
         file = page_file(alias)
         if file and not (root / file).exists():  # a real page is never replaced
             (root / file).parent.mkdir(parents=True, exist_ok=True)
