@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
+from pelican.urlwrappers import Author, Category, Tag
 
 from bantin.build import load_settings
 from bantin.lint import SourceFile, lint, own_address, read_metadata, source_files
@@ -59,6 +60,10 @@ def test_pelican_uses_the_project_slug_rule_for_every_kind_of_address(settings):
     assert slugify("Quốc khánh 2/9") == "quoc-khanh-2-9"
     assert slugify("26/3") == "26-3"
     assert slugify("Đội “Đoàn kết” – Ửng hồng!") == "doi-doan-ket-ung-hong"
+    names = [name for field in settings["FIELDS"] for name in field.values()]
+    for name in [*names, "Quốc khánh 2/9", "26/3", "Đảng ủy Khối", "Lê Thị Hồng Nhung"]:
+        for wrapper in (Category, Tag, Author):
+            assert wrapper(name, settings).slug == slugify(name), (wrapper, name)
 
 
 def test_lint_new_folders_and_built_urls_agree(project):
