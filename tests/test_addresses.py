@@ -138,11 +138,13 @@ def article_with_aliases(project: Path, aliases: str) -> Path:
 
 
 def test_aliases_publish_redirect_pages_and_host_maps(project):
-    article_with_aliases(project, "/Pages/dai-hoi.aspx, /tin-cu/dai-hoi/, /tin/2025/dai-hoi, /cu/dai-hoi.html")
+    article_with_aliases(project, "/Pages/dai-hoi.aspx, /tin-cu/dai-hoi/, /tin/2025/dai-hoi, "
+                                  "/cu/dai-hoi.html, /tin-c%C5%A9/h%E1%BB%99i, /a%2Fb/")
     result = run_invoke("build", "--strict", "--settings", str(project / "settings.py"))
     assert result.returncode == 0, result.stderr
     output = project / "output"
-    for alias in ("tin-cu/dai-hoi/index.html", "tin/2025/dai-hoi/index.html", "cu/dai-hoi.html"):
+    for alias in ("tin-cu/dai-hoi/index.html", "tin/2025/dai-hoi/index.html", "cu/dai-hoi.html",
+                  "tin-cũ/hội/index.html"):
         page = soup(output / alias)
         refresh = page.select_one('meta[http-equiv="refresh"]')["content"]
         assert refresh == f"0; url=/{MOVED}"
@@ -157,10 +159,13 @@ def test_aliases_publish_redirect_pages_and_host_maps(project):
     assert not (output / "Pages").exists(), "a static host cannot serve .aspx as a page"
     assert (output / "_redirects").read_text(encoding="utf-8").splitlines() == [
         f"/Pages/dai-hoi.aspx /{MOVED} 301", f"/tin-cu/dai-hoi/ /{MOVED} 301",
-        f"/tin/2025/dai-hoi/ /{MOVED} 301", f"/cu/dai-hoi.html /{MOVED} 301"]
+        f"/tin/2025/dai-hoi/ /{MOVED} 301", f"/cu/dai-hoi.html /{MOVED} 301",
+        f"/tin-c%C5%A9/h%E1%BB%99i/ /{MOVED} 301", f"/a%2Fb/ /{MOVED} 301"]
+    assert not (output / "a").exists(), "an encoded slash made a folder"
     nginx = (output / "_redirects.nginx").read_text(encoding="utf-8").splitlines()
     assert f'"/Pages/dai-hoi.aspx" "/{MOVED}";' in nginx
-    assert {f'"/tin-cu/dai-hoi/" "/{MOVED}";', f'"/tin-cu/dai-hoi" "/{MOVED}";'} <= set(nginx)
+    assert {f'"/tin-cu/dai-hoi/" "/{MOVED}";', f'"/tin-cu/dai-hoi" "/{MOVED}";',
+            f'"/tin-cũ/hội/" "/{MOVED}";'} <= set(nginx)
     assert "tin-cu" not in (output / "sitemap.xml").read_text(encoding="utf-8")
     assert (output / MOVED / "index.html").is_file()
 

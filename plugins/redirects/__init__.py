@@ -16,6 +16,7 @@ or taken by a page of the site.
 import html
 import re
 from pathlib import Path, PurePosixPath
+from urllib.parse import unquote
 
 from pelican import signals
 
@@ -28,6 +29,7 @@ HTML_SUFFIXES = ("", ".html", ".htm")
 # Characters an alias may not hold: spaces, quotes and angle brackets (they would break the map
 # files and the page), and the query or fragment of an address, which hosts do not match on.
 NOT_IN_ALIAS = re.compile(r"[\s\"'<>\\?#,\x00-\x1f\x7f]")
+NOT_IN_NGINX_STRING = re.compile(r'["\\\x00-\x1f\x7f]')
 
 
 def parse_aliases(value) -> list[str]:
@@ -62,8 +64,12 @@ def site_path(path: str) -> str:
 
 def page_file(alias: str) -> str | None:
     """Where the redirect page of `alias` lives under the site's root, if a static host can
-    serve it as HTML."""
-    path = site_path(alias)
+    serve it as HTML. Hosts look files up by the decoded path (`%C5%A9` is `ũ`); an alias whose
+    decoding would make other folders (`%2F`, `..`) or odd names gets no page, only map lines."""
+    path = unquote(site_path(alias))
+    if NOT_IN_NGINX_STRING.search(path) or alias_problem(path.replace(" ", "-")) or (
+            path.count("/") != site_path(alias).count("/")):
+        return None
     if path.endswith("/"):
         return path.lstrip("/") + "index.html"
     return path.lstrip("/") if PurePosixPath(path).suffix.lower() in HTML_SUFFIXES else None
@@ -89,9 +95,12 @@ def publish_redirects(generators) -> None:
     for alias, item in moves:
         target = f"{settings['SITEURL']}/{item.url}"
         lines_host.append(f"{alias} {target} 301\n")
-        # nginx's $uri is the path as asked, with or without the folder's final slash.
-        for asked in (alias, alias.rstrip("/")) if alias.endswith("/") else (alias,):
-            lines_nginx.append(f'"{asked}" "{target}";\n')
+        # nginx's $uri is the path as asked, percent-decoded, with or without a folder's final
+        # slash; an alias that would decode to a quote or a control character stays encoded.
+        decoded = unquote(alias)
+        asked = alias if NOT_IN_NGINX_STRING.search(decoded) else decoded
+        for form in (asked, asked.rstrip("/")) if asked.endswith("/") else (asked,):
+            lines_nginx.append(f'"{form}" "{target}";\n')
         file = page_file(alias)
         if file and not (root / file).exists():  # a real page is never replaced
             (root / file).parent.mkdir(parents=True, exist_ok=True)
