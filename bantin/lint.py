@@ -105,6 +105,7 @@ def lint(settings: dict, today: datetime | None = None) -> list[Finding]:
     text_checks.save()
     findings += duplicate_slugs(sources, settings)
     findings += duplicate_languages(sources, settings)
+    findings += links_to_scheduled(sources, settings, today)
     return sorted(findings, key=lambda finding: (str(finding.path), finding.line or 0))
 
 
@@ -309,6 +310,37 @@ def check_legacy_encodings(text: str, shown: str) -> list[Finding]:
                                     f"Chữ dán từ văn bản cũ mã {encoding} bị lỗi phông: "
                                     f"'{sample}' đúng ra là '{convert_legacy(sample, encoding)}'; "
                                     "chạy 'invoke check --fix' để chuyển"))
+    return findings
+
+
+def links_to_scheduled(sources: list[SourceFile], settings: dict,
+                       today: datetime | None) -> list[Finding]:
+    """A link to an article that waits for its date leads nowhere until then: the linking
+    article must wait at least as long, or leave the link out."""
+    if not settings.get("SCHEDULED_PUBLISHING"):
+        return []
+    moment = today or clock_now(settings)
+    waiting = {}
+    for source in sources:
+        date = parse_date(source.value("date"))
+        if date is not None and is_scheduled(date, moment):
+            waiting[source.path.resolve()] = date
+    findings = []
+    for source in sources if waiting else ():
+        own = waiting.get(source.path.resolve())
+        text = source.path.read_text(encoding="utf-8-sig")
+        for number, line in enumerate(text.splitlines(), start=1):
+            for link in LINK.finditer(line):
+                href = link["href"].strip("<>")
+                target = href.split("#", 1)[0]
+                date = waiting.get((source.path.parent / target).resolve()) if is_source_link(href) else None
+                if date is not None and (own is None or own < date):
+                    when = format_date(date, "vi", settings["LONG_DATE_PATTERNS"]["vi"])
+                    findings.append(Finding(
+                        display_path(source.path, settings), number, "link-to-scheduled",
+                        f"Liên kết tới '{target}', bài hẹn giờ đăng lúc {date:%H:%M}, {when}: "
+                        "trước giờ đó liên kết không dẫn tới đâu; bỏ liên kết, hoặc hẹn giờ bài "
+                        "này không sớm hơn"))
     return findings
 
 

@@ -122,3 +122,19 @@ def test_a_wrong_clock_is_one_sentence(project):
     assert result.returncode == 1
     assert "BANTIN_NOW='ngày mai' không phải ngày giờ" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_a_link_to_a_scheduled_article_waits_with_it(project):
+    """Until its date, a published article may not link to the scheduled one: check and a
+    strict build say so at the same line; a link from an article scheduled no earlier is fine."""
+    add_article(project / "content", "bao-truoc", "Báo trước lễ ra quân", "2026-12-01 08:00",
+                body="Xem [lễ ra quân](../../2027/le-ra-quan-thanh-nien-tinh-nguyen/index.md).")
+    expected = ("content/articles/2026/bao-truoc/index.md:5: Liên kết tới "
+                "'../../2027/le-ra-quan-thanh-nien-tinh-nguyen/index.md', bài hẹn giờ đăng lúc 08:00, "
+                "Thứ Sáu, 15/01/2027")
+    check = invoke(project, BEFORE, "check", "--settings", str(project / "settings.py"))
+    assert check.returncode == 1 and expected in check.stdout
+    build = invoke(project, BEFORE, "build", "--strict", "--settings", str(project / "settings.py"))
+    assert build.returncode == 1 and expected in build.stderr
+    assert invoke(project, AT, "build", "--strict", "--settings",
+                  str(project / "settings.py")).returncode == 0
