@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
+from hypothesis import given
+from hypothesis import strategies as st
 from pelican.urlwrappers import Author, Category, Tag
 
 from bantin.build import load_settings
@@ -64,6 +66,15 @@ def test_pelican_uses_the_project_slug_rule_for_every_kind_of_address(settings):
     for name in [*names, "Quốc khánh 2/9", "26/3", "Đảng ủy Khối", "Lê Thị Hồng Nhung"]:
         for wrapper in (Category, Tag, Author):
             assert wrapper(name, settings).slug == slugify(name), (wrapper, name)
+
+
+@given(st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=60)
+       | st.text(alphabet="aăâđeêioôơuưyáàảãạấầẩẫậếềểễệốồổỗộớờởỡợứừửữựĐĂÂ /-–:,.“”26", max_size=60))
+def test_a_slug_is_an_address_segment_and_its_own_slug(text):
+    """What the lint's `bad-slug` check relies on: the rule's output is a valid Slug as it is."""
+    slug = slugify(text)
+    assert re.fullmatch(r"([a-z0-9]+(-[a-z0-9]+)*)?", slug), slug
+    assert slugify(slug) == slug
 
 
 def test_lint_new_folders_and_built_urls_agree(project):
