@@ -3,9 +3,13 @@
 Every setting of the project lives here (or in publishconf.py); the code only reads them.
 """
 
+import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
+if str(ROOT) not in sys.path:  # the slug rule below comes from the project's own code
+    sys.path.insert(0, str(ROOT))
+from bantin.vietnamese import SLUG_REGEX_SUBSTITUTIONS as SLUG_RULE  # noqa: E402
 
 # --- Site -------------------------------------------------------------------------------------
 SITENAME = "Bản tin Đoàn Khối các cơ quan tỉnh"
@@ -89,12 +93,19 @@ READERS = {"html": None, "rst": None}  # Markdown only: one authoring format for
 DEFAULT_METADATA = {}
 # A source larger than this is refused by the lint (a pasted document, not an article).
 MAX_SOURCE_BYTES = 2_000_000
-# Translations share the Slug of the Vietnamese article; plugins/editions links them (Pelican's
-# own linking warns in every edition that lacks one version).
+# A translation lies beside the article (index.en.md beside index.md; gioi-thieu.en.md beside
+# gioi-thieu.md): the language in its name is its Lang unless it writes one, and plugins/editions
+# links the versions by folder and name, whatever their Slug (Pelican's own linking, by Slug,
+# warns in every edition that lacks one version).
+FILENAME_METADATA = r".*\.(?P<lang>" + "|".join(EDITIONS) + r")$"
 ARTICLE_TRANSLATION_ID = None
 PAGE_TRANSLATION_ID = None
-# Articles dated in the future are not published until their date (the lint says so).
-WITH_FUTURE_DATES = False
+# Scheduled articles: a source dated after now (bantin.clock: the real time, or BANTIN_NOW) waits
+# for its date (plugins/schedule); the lint says when it will appear, CI rebuilds every hour.
+SCHEDULED_PUBLISHING = True
+# Pelican's own handling of future dates reads the real clock and would publish such an article as
+# a draft; plugins/schedule holds it back instead, so Pelican takes every date as it comes.
+WITH_FUTURE_DATES = True
 
 # Clean directory URLs: /tin/2021/hoi-nghi-.../ and never .html.
 ARTICLE_URL = "tin/{date:%Y}/{slug}/"
@@ -142,6 +153,12 @@ def newest_first(article):
 
 ARTICLE_ORDER_BY = newest_first
 SLUGIFY_SOURCE = "title"
+# One slug rule (bantin.vietnamese.slugify) for every address: articles and pages without a Slug,
+# fields, tags and authors.
+SLUG_REGEX_SUBSTITUTIONS = SLUG_RULE
+CATEGORY_REGEX_SUBSTITUTIONS = SLUG_RULE
+TAG_REGEX_SUBSTITUTIONS = SLUG_RULE
+AUTHOR_REGEX_SUBSTITUTIONS = SLUG_RULE
 
 # Atom feeds: the whole edition and each field (autodiscovery in partials/meta.html). Photos in
 # the entries get absolute URLs after the build (bantin/feeds.py). FEED_ATOM, not FEED_ALL_ATOM:
@@ -187,10 +204,12 @@ JINJA_ENVIRONMENT = {"extensions": ["jinja2.ext.i18n"], "trim_blocks": True, "ls
 PLUGIN_PATHS = [str(ROOT)]
 PLUGINS = [
     "plugins.reader",
+    "plugins.schedule",
     "plugins.fields",
     "plugins.dates",
     "plugins.i18n",
     "plugins.editions",
+    "plugins.redirects",
     "plugins.photos",
     "plugins.assets",
     "plugins.search",

@@ -10,12 +10,10 @@ import shlex
 import shutil
 import subprocess
 import sys
-from datetime import datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from invoke import task
-from invoke.exceptions import Exit
+from invoke.exceptions import Exit, ParseError
 
 ROOT = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT))
@@ -24,13 +22,15 @@ from bantin.build import build as build_site  # noqa: E402
 from bantin.build import describe, load_settings  # noqa: E402
 from bantin.errors import BuildFailed  # noqa: E402
 from bantin.legacy_import import format_report, has_errors, import_pages  # noqa: E402
-from bantin.lint import fix_text, lint  # noqa: E402
+from bantin.clock import ClockError  # noqa: E402
+from bantin.clock import now as clock_now  # noqa: E402
+from bantin.lint import fix_text, lint, nearest_field  # noqa: E402
 from bantin.preview import PreviewSession  # noqa: E402
 from bantin.publish import PublishFailed  # noqa: E402
 from bantin.publish import publish as publish_site  # noqa: E402
 from bantin.site_checks import check_site as run_site_checks  # noqa: E402
 from bantin.translations import update_catalogs  # noqa: E402
-from bantin.vietnamese import slugify  # noqa: E402
+from bantin.vietnamese import nfc, slugify  # noqa: E402
 
 DEV_SETTINGS = ROOT / "pelicanconf.py"
 PUBLISH_SETTINGS = ROOT / "publishconf.py"
@@ -121,24 +121,50 @@ def _report_update(update) -> bool:
     return True
 
 
+NEW_USAGE = 'Cách dùng: invoke new "Tiêu đề bài viết" --field "Đoàn thanh niên"'
+# Editors' tasks answer a wrong command line with their usage in Vietnamese, not the parser's
+# English ("'new' did not receive required positional arguments...").
+USAGES = {"new": NEW_USAGE}
+_parser_message = ParseError.__str__
+
+
+def _usage_for_editors(error: ParseError) -> str:
+    return USAGES.get(getattr(error.context, "name", None)) or _parser_message(error)
+
+
+ParseError.__str__ = _usage_for_editors
+
+
 @task(help={"title": "the article's title, in Vietnamese", "field": "its field, e.g. 'Đoàn thanh niên'",
             "settings": "settings file"})
 def new(c, title, field, settings=str(DEV_SETTINGS)):
     """Create an article folder with its index.md: `invoke new "Tiêu đề" --field "Công đoàn"`."""
+    if not field.strip() or not title.strip():
+        raise Exit(NEW_USAGE, 1)
     settings = load_settings(settings)
     names = {entry["vi"].casefold(): entry["vi"] for entry in settings["FIELDS"]}
-    if field.casefold() not in names:
-        raise Exit(f"Lĩnh vực '{field}' không có; chọn một trong: " + ", ".join(names.values()), 1)
-    now = datetime.now(ZoneInfo(settings["TIMEZONE"]))
+    if field.strip().casefold() not in names:
+        close = nearest_field(field, settings)
+        hint = f" Có phải là '{close}'?" if close else ""
+        raise Exit(f"Lĩnh vực '{field}' không có.{hint} Chọn một trong: "
+                   + ", ".join(names.values()), 1)
+    title = " ".join(nfc(title).split())
     slug = slugify(title)
+    if not slug:
+        raise Exit(f"Tiêu đề '{title}' không cho ra được địa chỉ: cần có chữ hoặc số.", 1)
+    try:
+        now = clock_now(settings)
+    except ClockError as error:
+        raise Exit(describe(error.findings), 1)
     folder = Path(settings["PATH"]) / settings["ARTICLE_PATHS"][0] / f"{now:%Y}" / slug
     if folder.exists():
         raise Exit(f"Đã có bài viết ở {folder}: hãy chọn tiêu đề khác.", 1)
     folder.mkdir(parents=True)
     shown = folder.relative_to(Path(settings["PATH"]).parent)
+    # The Slug line keeps the address when the title is edited later.
     (folder / "index.md").write_text(
-        f"Title: {title}\nDate: {now:%Y-%m-%d %H:%M}\nCategory: {names[field.casefold()]}\n"
-        "Tags:\nAuthor:\nSummary:\n\n",
+        f"Title: {title}\nDate: {now:%Y-%m-%d %H:%M}\nCategory: {names[field.strip().casefold()]}\n"
+        f"Slug: {slug}\nTags:\nAuthor:\nSummary:\n\n",
         encoding="utf-8",
     )
     print(f"Đã tạo {shown}/index.md — viết nội dung vào tệp này và chép ảnh "
@@ -175,7 +201,10 @@ def check(c, fix=False, settings=str(DEV_SETTINGS)):
     if fix:
         for path in fix_text(settings):
             print(f"Đã sửa chữ (NFC, mã cũ TCVN3/VNI): {path}")
-    findings = lint(settings)
+    try:
+        findings = lint(settings)
+    except ClockError as error:
+        raise Exit(describe(error.findings), 1)
     if findings:
         print(describe(findings))
     blocking = [finding for finding in findings if finding.blocks_publishing]

@@ -13,7 +13,8 @@ class Finding:
     line: int | None
     code: str
     message: str
-    severity: str = "error"  # "error" fails a strict build, "warning" never does
+    # "error" fails every build, "warning" a strict one; "info" (a scheduled article) never fails
+    severity: str = "error"
 
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}" if self.line else f"{self.path}"

@@ -22,18 +22,21 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
-from zoneinfo import ZoneInfo
 
 from bs4 import BeautifulSoup
 
 from bantin.errors import Finding
 from bantin.legacy_encodings import convert_legacy, find_legacy_encoding
+from bantin.clock import now as clock_now
 from bantin.site_checks import inline_code, local_address, refused_url, unsafe_content
-from bantin.vietnamese import nfc, slugify, strip_accents
+from bantin.vietnamese import format_date, nfc, slugify, strip_accents
 from plugins.photos.library import PhotoLibrary, is_local_photo, photo_inside
 from plugins.photos.pipeline import derive_missing
 from bantin.fingerprint import code_fingerprint
 from plugins.reader.links import SOURCE_SUFFIXES, is_source_link
+from plugins.editions import edition_folder, language_of, translation_key
+from plugins.redirects import alias_problem, parse_aliases, site_path
+from plugins.schedule import is_scheduled
 
 # Every metadata name the site reads (Pelican, plugins/, the theme), as editors write them.
 KNOWN_NAMES = ("Title", "Date", "Modified", "Category", "Tags", "Author", "Authors", "Summary",
@@ -173,6 +176,8 @@ def lint(settings: dict, today: datetime | None = None) -> list[Finding]:
     text_checks.save()
     findings += photo_checks.findings()
     findings += duplicate_slugs(sources, settings)
+    findings += duplicate_languages(sources, settings)
+    findings += links_to_scheduled(sources, settings, today)
     return sorted(findings, key=lambda finding: (str(finding.path), finding.line or 0))
 
 
@@ -317,6 +322,10 @@ def check_metadata(
         findings += check_date(source, shown, settings, today)
     if source.value("category"):
         findings += check_field(source, shown, settings)
+    if source.value("slug"):
+        findings += check_slug(source, shown)
+    if source.value("aliases"):
+        findings += check_aliases(source, shown)
     lang_line, lang = source.metadata.get("lang", (0, ""))
     if lang and lang not in settings["EDITIONS"]:
         findings.append(Finding(shown, lang_line, "unknown-lang",
@@ -325,24 +334,28 @@ def check_metadata(
     return findings
 
 
+def parse_date(value: str) -> datetime | None:
+    """`2021-07-15 14:00`, or `2021-07-15` (00:00, the start of the day): as Pelican reads it."""
+    if not ISO_DATE.match(value):
+        return None
+    try:
+        return datetime.fromisoformat(value.replace(" ", "T"))
+    except ValueError:
+        return None
+
+
 def check_date(source: SourceFile, shown: str, settings: dict, today: datetime | None) -> list[Finding]:
     line, value = source.metadata["date"]
-    parsed = None
-    if ISO_DATE.match(value):
-        try:
-            parsed = datetime.fromisoformat(value.replace(" ", "T") if " " in value else value)
-        except ValueError:
-            parsed = None
+    parsed = parse_date(value)
     if parsed is None:
         return [Finding(shown, line, "bad-date",
                         f"Ngày '{value}' không đọc được: viết dạng năm-tháng-ngày giờ:phút, "
                         "ví dụ 'Date: 2021-07-15 14:00'")]
-    zone = ZoneInfo(settings["TIMEZONE"])
-    now = today or datetime.now(zone)
-    if parsed.replace(tzinfo=zone) > now and not settings["WITH_FUTURE_DATES"]:
-        return [Finding(shown, line, "future-date",
-                        f"Ngày {value} ở tương lai: bài sẽ chưa được đăng cho đến ngày đó",
-                        "warning")]
+    if settings.get("SCHEDULED_PUBLISHING") and is_scheduled(parsed, today or clock_now(settings)):
+        when = format_date(parsed, "vi", settings["LONG_DATE_PATTERNS"]["vi"])
+        return [Finding(shown, line, "scheduled",
+                        f"Bài sẽ đăng lúc {parsed:%H:%M}, {when}; "
+                        "trước đó trang chưa có bài này", "info")]
     return []
 
 
@@ -353,12 +366,20 @@ def check_field(source: SourceFile, shown: str, settings: dict) -> list[Finding]
     if value.casefold() in {name.casefold() for name in names}:
         return []
     vietnamese = [entry["vi"] for entry in settings["FIELDS"]]
-    folded = {strip_accents(name).casefold(): name for name in vietnamese}
-    close = difflib.get_close_matches(strip_accents(value).casefold(), folded, n=1, cutoff=0.6)
-    hint = f" Có phải là '{folded[close[0]]}'?" if close else ""
+    close = nearest_field(value, settings)
+    hint = f" Có phải là '{close}'?" if close else ""
     return [Finding(shown, line, "unknown-field",
                     f"Lĩnh vực '{value}' không có trong danh sách lĩnh vực của trang."
                     f"{hint} Các lĩnh vực: " + ", ".join(vietnamese))]
+
+
+def nearest_field(value: str, settings: dict) -> str | None:
+    """The Vietnamese name of the field an editor most likely meant ('Doan thanh nien' ->
+    'Đoàn thanh niên'), for `invoke check` and `invoke new` alike."""
+    vietnamese = [entry["vi"] for entry in settings["FIELDS"]]
+    folded = {strip_accents(name).casefold(): name for name in vietnamese}
+    close = difflib.get_close_matches(strip_accents(value).casefold(), folded, n=1, cutoff=0.6)
+    return folded[close[0]] if close else None
 
 
 def check_limits(source: SourceFile, shown: str, settings: dict) -> list[Finding]:
@@ -601,21 +622,184 @@ def check_legacy_encodings(text: str, shown: str) -> list[Finding]:
     return findings
 
 
+def links_to_scheduled(sources: list[SourceFile], settings: dict,
+                       today: datetime | None) -> list[Finding]:
+    """A link to an article that waits for its date leads nowhere until then: the linking
+    article must wait at least as long, or leave the link out."""
+    if not settings.get("SCHEDULED_PUBLISHING"):
+        return []
+    moment = today or clock_now(settings)
+    waiting = {}
+    for source in sources:
+        date = parse_date(source.value("date"))
+        if date is not None and is_scheduled(date, moment):
+            waiting[source.path.resolve()] = date
+    findings = []
+    for source in sources if waiting else ():
+        own = waiting.get(source.path.resolve())
+        text = source.path.read_text(encoding="utf-8-sig")
+        for number, line in enumerate(text.splitlines(), start=1):
+            for link in LINK.finditer(line):
+                href = link["href"].strip("<>")
+                target = href.split("#", 1)[0]
+                date = waiting.get((source.path.parent / target).resolve()) if is_source_link(href) else None
+                if date is not None and (own is None or own < date):
+                    when = format_date(date, "vi", settings["LONG_DATE_PATTERNS"]["vi"])
+                    findings.append(Finding(
+                        display_path(source.path, settings), number, "link-to-scheduled",
+                        f"Liên kết tới '{target}', bài hẹn giờ đăng lúc {date:%H:%M}, {when}: "
+                        "trước giờ đó liên kết không dẫn tới đâu; bỏ liên kết, hoặc hẹn giờ bài "
+                        "này không sớm hơn"))
+    return findings
+
+
+def check_slug(source: SourceFile, shown: str) -> list[Finding]:
+    """A Slug is the last part of the address: what the slug rule itself would make of it."""
+    line, value = source.metadata["slug"]
+    if slugify(value) == value:
+        return []
+    return [Finding(shown, line, "bad-slug",
+                    f"Slug '{value}' chỉ được gồm chữ thường không dấu, số và gạch ngang: "
+                    f"viết 'Slug: {slugify(value) or 'dia-chi-bai'}'")]
+
+
+def check_aliases(source: SourceFile, shown: str) -> list[Finding]:
+    """Each of `Aliases:` must be a path of this site (the old portal's address, an address the
+    article had before)."""
+    line, value = source.metadata["aliases"]
+    findings = []
+    for alias in parse_aliases(value):
+        problem = alias_problem(alias)
+        if problem:
+            findings.append(Finding(shown, line, "bad-alias",
+                                    f"Địa chỉ cũ '{alias}' {problem}; ví dụ đúng: "
+                                    "'Aliases: /Pages/hoi-nghi.aspx, /tin/2021/ten-cu/'"))
+    return findings
+
+
+def source_language(source: SourceFile, settings: dict) -> str:
+    return language_of(source.path, source.value("lang"), settings)
+
+
+def own_address(source: SourceFile, settings: dict) -> str | None:
+    """The site path a source publishes at (its edition's ARTICLE_URL or PAGE_URL), or None
+    when its date or title cannot say."""
+    lang = source_language(source, settings)
+    slug = source.value("slug") or slugify(source.value("title"))
+    if not slug or lang not in settings["EDITIONS"]:
+        return None
+    key = "ARTICLE_URL" if source.kind == "article" else "PAGE_URL"
+    pattern = settings["EDITION_SETTINGS"].get(lang, {}).get(key, settings[key])
+    date = parse_date(source.value("date"))
+    if date is None and "{date" in pattern:
+        return None
+    try:
+        url = pattern.format(slug=slug, lang=lang, date=date)
+    except (KeyError, IndexError, ValueError, AttributeError):
+        return None
+    folder = edition_folder(settings, lang)
+    return site_path((f"{folder}/" if folder else "") + url)
+
+
+def site_pages(sources: list[SourceFile], settings: dict) -> dict[str, str]:
+    """Addresses of the site's own pages that no source names (homes, lists, fields, tags,
+    feeds, files), so that no alias takes one: site path -> what it is, in Vietnamese."""
+    pages = {"/sitemap.xml": "sơ đồ trang", "/robots.txt": "tệp robots.txt",
+             "/404.html": "trang lỗi 404", "/_headers": "tệp _headers",
+             "/_redirects": "tệp _redirects", "/_redirects.nginx": "tệp _redirects.nginx"}
+    tags = {}
+    for source in sources:
+        for tag in source.value("tags").split(","):
+            if slugify(tag):
+                tags.setdefault(source_language(source, settings), set()).add(slugify(tag))
+    for lang in settings["EDITIONS"]:
+        urls = {**settings, **settings["EDITION_SETTINGS"].get(lang, {})}
+        folder = edition_folder(settings, lang)
+        prefix = f"{folder}/" if folder else ""
+        pages[site_path(prefix)] = "trang chủ"
+        for key in ("CATEGORIES_URL", "TAGS_URL", "ARCHIVES_URL", "SEARCH_URL"):
+            pages[site_path(prefix + urls[key])] = "trang danh sách"
+        for entry in settings["FIELDS"]:
+            slug = slugify(entry.get(lang, entry[settings["EDITIONS"][0]]))
+            pages[site_path(prefix + urls["CATEGORY_URL"].format(slug=slug))] = "trang lĩnh vực"
+        for slug in tags.get(lang, ()):
+            pages[site_path(prefix + urls["TAG_URL"].format(slug=slug))] = "trang thẻ"
+    return pages
+
+
+def reserved_folders(settings: dict) -> list[str]:
+    """Folders the build fills by itself (theme files, photos, feeds, archives, search index)."""
+    folders = [settings["THEME_STATIC_DIR"], *settings["STATIC_PATHS"], "pagefind",
+               str(Path(settings["FEED_ATOM"]).parent)]
+    folders += [settings["ARCHIVES_URL"]]
+    for lang in settings["EDITIONS"][1:]:
+        folders += [f"{edition_folder(settings, lang)}/{folder}" for folder in
+                    (settings["EDITION_SETTINGS"].get(lang, {}).get("ARCHIVES_URL", ""), "feeds")
+                    if folder]
+    return [site_path(folder.strip("/") + "/") for folder in folders if folder.strip("/")]
+
+
 def duplicate_slugs(sources: list[SourceFile], settings: dict) -> list[Finding]:
-    """Two files of the same kind and language that would publish at the same address."""
-    seen: dict[tuple[str, str, str], SourceFile] = {}
+    """Every address is claimed once: two files that would publish at the same address, an
+    alias claimed twice or naming a page of the site. Each finding names both files."""
+    claimed: dict[str, SourceFile] = {}
     findings = []
     for source in sources:
-        slug = source.value("slug") or slugify(source.value("title"))
-        if not slug:
+        address = own_address(source, settings)
+        if address is None:
             continue
-        key = (source.kind, source.value("lang") or settings["DEFAULT_LANG"], slug)
-        if key in seen:
-            first = display_path(seen[key].path, settings)
+        if address in claimed:
+            first = display_path(claimed[address].path, settings)
             line = source.metadata.get("slug", source.metadata.get("title", (1, "")))[0]
+            slug = address.rstrip("/").rsplit("/", 1)[-1]
             findings.append(Finding(display_path(source.path, settings), line, "duplicate-slug",
                                     f"Địa chỉ '{slug}' trùng với bài {first}: "
                                     "hãy đổi tiêu đề hoặc thêm dòng 'Slug:' khác"))
+        else:
+            claimed[address] = source
+    pages = site_pages(sources, settings)
+    reserved = reserved_folders(settings)
+    for source in sources:
+        if "aliases" not in source.metadata:
+            continue
+        line, value = source.metadata["aliases"]
+        shown = display_path(source.path, settings)
+        for alias in parse_aliases(value):
+            if alias_problem(alias):
+                continue  # said by check_aliases
+            address = site_path(alias)
+            owner = claimed.get(address)
+            if owner is source:
+                problem = "là địa chỉ hiện tại của chính bài này: bỏ nó khỏi 'Aliases:'"
+            elif owner is not None:
+                problem = (f"đã là địa chỉ của {display_path(owner.path, settings)}: mỗi địa chỉ "
+                           "chỉ dẫn tới một bài, hãy bỏ nó ở một trong hai tệp")
+            elif address in pages:
+                problem = f"là địa chỉ của {pages[address]} của trang web: hãy bỏ nó"
+            elif any(address.startswith(folder) for folder in reserved):
+                problem = "nằm trong thư mục trang web tự tạo: hãy bỏ nó"
+            else:
+                claimed[address] = source
+                continue
+            findings.append(Finding(shown, line, "duplicate-address", f"Địa chỉ cũ '{alias}' {problem}"))
+    return findings
+
+
+def duplicate_languages(sources: list[SourceFile], settings: dict) -> list[Finding]:
+    """Two versions of one article (one folder) or page (one name) in the same language: the
+    site could show only one of them."""
+    seen: dict[tuple, SourceFile] = {}
+    findings = []
+    for source in sources:
+        lang = source_language(source, settings)
+        key = (*translation_key(source.path, source.kind, settings), lang)
+        if key in seen:
+            first = display_path(seen[key].path, settings)
+            line = source.metadata.get("lang", (1, ""))[0]
+            findings.append(Finding(display_path(source.path, settings), line, "duplicate-lang",
+                                    f"Tệp này và {first} cùng là bản '{lang}' của một bài: mỗi "
+                                    "ngôn ngữ một tệp, ví dụ index.md (tiếng Việt) và index.en.md "
+                                    "(tiếng Anh, 'Lang: en')"))
         else:
             seen[key] = source
     return findings

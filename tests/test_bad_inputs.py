@@ -55,7 +55,6 @@ CASES = [
      f"{ARTICLE}:5", "unknown-metadata", "Nguon"),
     ("malformed metadata", {ARTICLE: article(extra="Tác giả Nguyễn Văn A\n")},
      f"{ARTICLE}:5", "malformed-metadata", None),
-    ("future date", {ARTICLE: article(date="2999-01-01 08:00")}, f"{ARTICLE}:2", "future-date", "2999"),
     ("duplicate slug", {ARTICLE: article(extra="Slug: hoi-nghi-so-ket-6-thang-dau-nam-2021\n")},
      "content/articles/2021/hoi-nghi-so-ket-6-thang-dau-nam-2021/index.md:7", "duplicate-slug",
      ARTICLE),

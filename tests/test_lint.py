@@ -36,7 +36,7 @@ BROKEN = [
     ("no-alt", GOOD.replace("![Đoàn viên dọn rác]", "![]"), "missing-alt", 10),
     ("not-nfc", unicodedata.normalize("NFD", GOOD), "not-nfc", 1),
     ("typo-key", GOOD.replace("Author:", "Autor:"), "unknown-metadata", 5),
-    ("future", GOOD.replace("2024-03-10", "2027-01-01"), "future-date", 2),
+    ("future", GOOD.replace("2024-03-10", "2027-01-01"), "scheduled", 2),
     ("broken-link", GOOD + "\nXem [bài cũ](../khong-co/index.md).\n", "broken-link", 12),
     ("unknown-lang", GOOD.replace("Summary:", "Lang: fr\nSummary:"), "unknown-lang", 6),
     ("empty", "\n\n", "empty-file", 1),
