@@ -259,7 +259,7 @@ class PreviewSession:
         a notice while there are findings, and the site's 404 page for the rest."""
         url = "/" + path.lstrip("/")
         if url in (FINDINGS_URL, FINDINGS_URL + "index.html"):
-            return 200, HTML, self.render("list.html", groups=self.finding_groups())
+            return 200, HTML, self.render_page("list.html", groups=self.finding_groups())
         if url == PREVIEW_CSS_URL:
             return 200, "text/css; charset=utf-8", (TEMPLATES / "preview.css").read_bytes()
         target = self.output / url.lstrip("/")
@@ -276,7 +276,7 @@ class PreviewSession:
         address = url.removesuffix("index.html")
         sources = [source for source in self.left_out if source.address == address]
         if sources:
-            return 200, HTML, self.render("article.html", address=address, sources=sources,
+            return 200, HTML, self.render_page("article.html", address=address, sources=sources,
                                           items=self.described(self.findings_of(sources)))
         not_found = self.output / "404.html"
         if not not_found.is_file():
@@ -317,7 +317,7 @@ class PreviewSession:
                           "text": source_line(source, finding.line)})
         return items
 
-    def render(self, template: str, **context) -> bytes:
+    def render_page(self, template: str, **context) -> bytes:
         site = self.settings["SITEURL"]
         page = PREVIEW_TEMPLATES.get_template(template).render(
             csp=self.settings["CONTENT_SECURITY_POLICY"], sitename=self.settings["SITENAME"],
@@ -327,8 +327,8 @@ class PreviewSession:
         return page.encode("utf-8")
 
     def with_notice(self, page: str) -> bytes:
-        """A page of output/ with the preview's notice first in its body, when there are
-        findings."""
+        """A page of output/ with the preview's notice, when there are findings: after the skip
+        links (they stay the first thing a keyboard reaches), before the page's header."""
         if not self.findings:
             return page.encode("utf-8")
         counts = ", ".join(f"{count} {name.lower()}" for severity, name in SEVERITIES.items()
@@ -338,7 +338,10 @@ class PreviewSession:
             list_url=self.settings["SITEURL"] + FINDINGS_URL)
         style = f'<link rel="stylesheet" href="{self.settings["SITEURL"]}{PREVIEW_CSS_URL}">'
         page = page.replace("</head>", style + "</head>", 1)
-        page = BODY_START.sub(lambda start: start[0] + notice, page, count=1)
+        if NOTICE_PLACE.search(page):
+            page = NOTICE_PLACE.sub(lambda place: notice + place[0], page, count=1)
+        else:
+            page = BODY_START.sub(lambda start: start[0] + notice, page, count=1)
         return page.encode("utf-8")
 
 
@@ -351,6 +354,7 @@ PREVIEW_CSS_URL = FINDINGS_URL + "xem-truoc.css"
 HTML = "text/html; charset=utf-8"
 SEVERITIES = {"error": "Lỗi", "warning": "Cảnh báo", "info": "Thông tin"}
 BODY_START = re.compile(r"<body[^>]*>")
+NOTICE_PLACE = re.compile(r"<header\b")
 
 
 def source_line(source: Path, line: int | None) -> str | None:

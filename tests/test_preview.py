@@ -7,6 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from bs4 import BeautifulSoup
 from PIL import Image
 
 from bantin.build import build
@@ -160,3 +161,167 @@ def test_a_photo_taken_out_of_the_text_is_taken_out_of_the_site(workplace):
     published = session.output / Path(REPORT_PAGE).parent
     assert not list(published.glob("IMG_5764-*"))
     assert site_digest(session.output) == site_digest(clean_build())
+
+
+# --- Errors in the browser -------------------------------------------------------------------
+REPORT_URL = "/" + REPORT_PAGE.removesuffix("index.html")
+REPORT_URL_EN = "/" + REPORT_PAGE_EN.removesuffix("index.html")
+FIELD_LINE = "Category: Đoàn thanh niên"
+BROKEN_FIELD_LINE = "Category: Doan thanh nien cu"
+
+
+def replace_line(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def shown_page(session: PreviewSession, url: str) -> tuple[int, BeautifulSoup]:
+    """What the preview shows at `url`: its own answer, or output/'s file as it is."""
+    answer = session.respond(url.lstrip("/"))
+    if answer is None:
+        target = session.output / url.lstrip("/") / "index.html"
+        return 200, BeautifulSoup(target.read_text(encoding="utf-8"), "html.parser")
+    status, content_type, body = answer
+    assert content_type == "text/html; charset=utf-8"
+    return status, BeautifulSoup(body.decode("utf-8"), "html.parser")
+
+
+def test_an_article_with_an_error_shows_the_error_at_its_address(workplace):
+    tmp_path, session, _ = workplace
+    replace_line(tmp_path / REPORT, FIELD_LINE, BROKEN_FIELD_LINE)
+
+    update = session.update()
+
+    assert update.kind == "build" and not update.failed
+    assert not (session.output / REPORT_PAGE).exists()  # left out, the rest of the site built
+    assert (session.output / "index.html").exists()
+    for url in (REPORT_URL, REPORT_URL_EN):  # the translation is left out with it
+        status, shown = shown_page(session, url)
+        assert status == 200
+        assert shown.html["lang"] == "vi"
+        assert shown.h1.get_text() == "Bài viết chưa hiện được vì có lỗi"
+        finding = shown.select_one(".bt-preview-finding")
+        assert f"{REPORT}:3" in finding.get_text()
+        assert finding.pre.get_text() == BROKEN_FIELD_LINE  # the line as written...
+        assert "Có phải là 'Đoàn thanh niên'?" in finding.get_text()  # ...and what to write
+        assert "[unknown-field]" in finding.get_text()
+        assert shown.find("a", href="/_loi/")
+        stylesheets = [link["href"] for link in shown.select("link[rel=stylesheet]")]
+        assert any(href.startswith("/theme/css/site.") for href in stylesheets)
+        assert all((session.output / href.lstrip("/")).is_file() or session.respond(href)
+                   for href in stylesheets)
+        policy = shown.find("meta", attrs={"http-equiv": "Content-Security-Policy"})["content"]
+        assert policy == session.settings["CONTENT_SECURITY_POLICY"]
+
+
+def test_the_error_page_gives_way_to_the_article_once_the_file_is_fixed(workplace):
+    tmp_path, session, clean_build = workplace
+    replace_line(tmp_path / REPORT, FIELD_LINE, BROKEN_FIELD_LINE)
+    session.update()
+    replace_line(tmp_path / REPORT, BROKEN_FIELD_LINE, FIELD_LINE)
+
+    update = session.update()
+
+    assert update.skipped == [] and session.findings == []
+    assert session.respond(REPORT_URL) is None  # output/'s page, as it is
+    status, shown = shown_page(session, REPORT_URL)
+    assert shown.h1.get_text().startswith("Hội nghị sơ kết")
+    assert session.respond("_loi/")[0] == 200
+    assert site_digest(session.output) == site_digest(clean_build())
+
+
+def test_the_findings_page_lists_every_finding_with_its_article(workplace):
+    tmp_path, session, _ = workplace
+    replace_line(tmp_path / REPORT, FIELD_LINE, BROKEN_FIELD_LINE)
+    blood = tmp_path / "content/articles/2022/hien-mau-tinh-nguyen-le-hoi-xuan-hong-2022/index.md"
+    replace_line(blood, "Summary:", "Sumary:")  # a warning: the article is still published
+    session.update()
+
+    status, shown = shown_page(session, "/_loi/")
+
+    assert status == 200
+    headings = [heading.get_text() for heading in shown.find_all("h2")]
+    assert headings[0] == "Bài bị bỏ qua vì có lỗi (2)"
+    assert "Lỗi (1)" in headings and any(heading.startswith("Cảnh báo") for heading in headings)
+    left_out = {link.get_text(): link["href"] for link in shown.find("ul").find_all("a")}
+    assert left_out == {REPORT: REPORT_URL,
+                        f"{REPORT_FOLDER}/index.en.md": REPORT_URL_EN}
+    items = {item.find("a").get_text(): item for item in shown.select(".bt-preview-finding")
+             if item.find("a")}
+    assert items[f"{REPORT}:3"].find("a")["href"] == REPORT_URL
+    warning = next(item for where, item in items.items() if where.startswith(
+        "content/articles/2022/hien-mau"))
+    assert warning.find("a")["href"] == "/tin/2022/hien-mau-tinh-nguyen-le-hoi-xuan-hong-2022/"
+    assert "[unknown-metadata]" in warning.get_text()
+    assert (session.output / "tin/2022/hien-mau-tinh-nguyen-le-hoi-xuan-hong-2022/index.html").exists()
+
+
+def test_an_unreadable_date_keeps_the_address_the_article_had(workplace):
+    tmp_path, session, _ = workplace
+    replace_line(tmp_path / REPORT, "Date: 2021-07-15 14:00", "Date: 15/7/2021")
+
+    session.update()
+
+    status, shown = shown_page(session, REPORT_URL)
+    assert status == 200 and "[bad-date]" in shown.select_one(".bt-preview-finding").get_text()
+
+
+def test_a_new_article_with_an_unreadable_date_is_listed_without_an_address(workplace):
+    tmp_path, session, _ = workplace
+    add_article(tmp_path / "content", "tin-moi", "Tin mới", "2025-03-01 08:00")
+    replace_line(tmp_path / "content/articles/2025/tin-moi/index.md", "Date: 2025-03-01 08:00",
+                 "Date: sáng mai")
+
+    session.update()
+
+    status, shown = shown_page(session, "/_loi/")
+    item = shown.find("code", string="content/articles/2025/tin-moi/index.md").parent
+    assert "chưa biết địa chỉ" in item.get_text() and not item.find("a")
+    status, shown = shown_page(session, "/tin/2025/tin-moi/")
+    assert status == 404 and shown.h1.get_text() == "Không tìm thấy trang"
+
+
+def test_pages_carry_a_notice_linking_to_the_findings_only_while_there_are_some(workplace):
+    tmp_path, session, _ = workplace
+    assert session.respond("") is None  # no findings: output/'s pages as they are
+
+    replace_line(tmp_path / REPORT, FIELD_LINE, BROKEN_FIELD_LINE)
+    session.update()
+
+    status, shown = shown_page(session, "/")
+    notice = shown.find("aside", class_="bt-preview-notice")
+    assert notice["aria-label"] and "1 lỗi" in notice.get_text()
+    assert notice.find("a")["href"] == "/_loi/"
+    first_links = [link["href"] for link in shown.body.find_all("a")[:3]]
+    assert first_links[:2] == ["#main-content", "#after-ribbon"]  # skip links come first
+    assert notice.find_next_sibling("header")
+    status, shown = shown_page(session, "/khong-co-trang-nay/")
+    assert status == 404 and shown.find("aside", class_="bt-preview-notice")
+
+
+def test_the_preview_writes_nothing_of_its_own_into_the_site_and_publishing_has_none(
+        workplace, site):
+    tmp_path, session, _ = workplace
+    replace_line(tmp_path / REPORT, FIELD_LINE, BROKEN_FIELD_LINE)
+    session.update()
+
+    assert not (session.output / "_loi").exists()
+    assert not list(session.output.rglob("*preview*")) and not list(site.rglob("_loi"))
+    assert "_loi" not in (site / "sitemap.xml").read_text(encoding="utf-8")
+
+
+def test_each_build_says_one_line_per_edition_and_what_it_left_out(workplace):
+    tmp_path, session, _ = workplace
+    first = session.build()
+    counts = {line.split(":")[0]: line for line in first.summary}
+    assert list(counts) == ["Bản tiếng Việt", "Bản tiếng Anh"] and "bỏ qua" not in str(counts)
+    replace_line(tmp_path / REPORT, FIELD_LINE, BROKEN_FIELD_LINE)
+
+    update = session.update()
+
+    assert update.skipped == [f"{REPORT_FOLDER}/index.en.md", REPORT]
+    for before, after in zip(first.summary, update.summary):
+        articles = int(before.split(": ")[1].split(" ")[0])
+        assert after.startswith(f"{before.split(':')[0]}: {articles - 1} bài, ")
+        assert after.endswith(", 1 bỏ qua")
