@@ -383,6 +383,10 @@ def preview_handler(session: PreviewSession):
             if include_body:
                 self.write(body)
 
+        def compute_etag(self) -> str | None:
+            """No ETag for the session's own answers (they are not files)."""
+            return super().compute_etag() if getattr(self, "absolute_path", None) else None
+
     return PreviewHandler
 
 

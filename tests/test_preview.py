@@ -3,7 +3,15 @@ the pages showing it are rendered again, and the site is then the same, byte for
 clean build of the same content; any other change takes an ordinary build."""
 
 import os
+import re
 import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -325,3 +333,134 @@ def test_each_build_says_one_line_per_edition_and_what_it_left_out(workplace):
         articles = int(before.split(": ")[1].split(" ")[0])
         assert after.startswith(f"{before.split(':')[0]}: {articles - 1} bài, ")
         assert after.endswith(", 1 bỏ qua")
+
+
+# --- The preview commands, as editors run them ---------------------------------------------
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def project_copy(tmp_path: Path) -> Path:
+    """A copy of the sample content and a settings file building it inside tmp_path."""
+    shutil.copytree(ROOT / "content", tmp_path / "content")
+    settings = tmp_path / "settings.py"
+    settings.write_text(
+        f"from pelicanconf import *\nPATH = {str(tmp_path / 'content')!r}\n"
+        f"OUTPUT_PATH = {str(tmp_path / 'output')!r}\nCACHE_PATH = {str(tmp_path / 'cache')!r}\n",
+        encoding="utf-8")
+    return settings
+
+
+def invoke(*arguments: str) -> list[str]:
+    return [sys.executable, "-m", "invoke", *arguments]
+
+
+INVOKE_ENV = {**os.environ, "PYTHONPATH": str(ROOT), "PYTHONUNBUFFERED": "1"}
+
+
+@contextmanager
+def running(command: list[str], log: Path):
+    """A task started as a subprocess, its output in `log`; stopped at the end."""
+    with open(log, "w", encoding="utf-8") as output:
+        process = subprocess.Popen(command, cwd=ROOT, stdout=output, stderr=subprocess.STDOUT,
+                                   env=INVOKE_ENV)
+        try:
+            yield process
+        finally:
+            process.terminate()
+            process.wait(timeout=30)
+
+
+def fetch(url: str, seconds: float = 0) -> tuple[int, str]:
+    """Status and text of `url`, retried for `seconds` while nothing answers."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=10) as answer:
+                return answer.status, answer.read().decode("utf-8")
+        except urllib.error.HTTPError as error:
+            return error.code, error.read().decode("utf-8")
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.3)
+
+
+def test_livereload_shows_the_error_at_the_address_until_the_file_is_fixed(tmp_path):
+    settings = project_copy(tmp_path)
+    replace_line(tmp_path / REPORT, FIELD_LINE, BROKEN_FIELD_LINE)
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    with running(invoke("livereload", "--port", str(port), "--settings", str(settings)),
+                 tmp_path / "livereload.log") as process:
+        status, text = fetch(base + REPORT_URL, seconds=180)
+        shown = BeautifulSoup(text, "html.parser")
+        assert status == 200 and shown.h1.get_text() == "Bài viết chưa hiện được vì có lỗi"
+        assert f"{REPORT}:3" in shown.select_one(".bt-preview-finding").get_text()
+        assert any("livereload.js" in script.get_text() for script in shown.find_all("script"))
+        status, text = fetch(base + "/_loi/")
+        assert status == 200 and REPORT in text
+        status, text = fetch(base + "/")
+        assert 'class="bt-preview-notice"' in text and "livereload.js" in text
+
+        replace_line(tmp_path / REPORT, BROKEN_FIELD_LINE, FIELD_LINE)
+        deadline = time.monotonic() + 180
+        while True:  # livereload notices the saved file within a second or so, then rebuilds
+            status, text = fetch(base + REPORT_URL)
+            if "Bài viết chưa hiện được" not in text or time.monotonic() > deadline:
+                break
+            time.sleep(0.5)
+        assert status == 200 and "Hội nghị sơ kết" in BeautifulSoup(text, "html.parser").h1.get_text()
+        assert 'class="bt-preview-notice"' not in fetch(base + "/")[1]
+        assert process.poll() is None
+    log = (tmp_path / "livereload.log").read_text(encoding="utf-8")
+    assert f"Bỏ qua (có lỗi): {REPORT}" in log and f"Bỏ qua (có lỗi): {REPORT_FOLDER}/index.en.md" in log
+    assert re.search(r"^Bản tiếng Việt: \d+ bài, \d+ trang, 1 bỏ qua$", log, re.M)
+    assert re.search(r"^Bản tiếng Anh: \d+ bài, \d+ trang$", log, re.M)  # after the fix
+    assert "Done: Processed" not in log and "Traceback" not in log
+
+
+def test_serve_builds_then_serves_on_the_port_it_is_given(tmp_path):
+    settings = project_copy(tmp_path)
+    port = free_port()
+    with running(invoke("serve", "--port", str(port), "--settings", str(settings)),
+                 tmp_path / "serve.log"):
+        status, text = fetch(f"http://127.0.0.1:{port}{REPORT_URL}", seconds=180)
+    assert status == 200 and "Hội nghị sơ kết" in text
+    log = (tmp_path / "serve.log").read_text(encoding="utf-8")
+    assert re.search(r"^Bản tiếng Việt: \d+ bài, \d+ trang$", log, re.M)
+    assert "Done: Processed" not in log
+
+
+@pytest.mark.parametrize("task", ["serve", "livereload"])
+def test_a_port_in_use_is_one_sentence_said_before_building(tmp_path, task):
+    settings = project_copy(tmp_path)
+    with socket.create_server(("127.0.0.1", 0)) as taken:
+        port = taken.getsockname()[1]
+        result = subprocess.run(invoke(task, "--port", str(port), "--settings", str(settings)),
+                                cwd=ROOT, capture_output=True, text=True, env=INVOKE_ENV,
+                                timeout=120)
+    assert result.returncode == 1
+    assert result.stdout == ""
+    assert result.stderr.strip() == (
+        f"Cổng {port} đang được dùng (có thể một bản xem trước khác đang chạy): hãy dừng "
+        f"chương trình đó hoặc chọn cổng khác, ví dụ --port {port + 1}.")
+    assert not (tmp_path / "output").exists()  # nothing was built
+
+
+def test_build_says_one_line_per_edition_and_each_source_left_out(tmp_path):
+    settings = project_copy(tmp_path)
+    replace_line(tmp_path / REPORT, FIELD_LINE, BROKEN_FIELD_LINE)
+
+    result = subprocess.run(invoke("build", "--settings", str(settings)), cwd=ROOT,
+                            capture_output=True, text=True, env=INVOKE_ENV, timeout=600)
+
+    assert result.returncode == 0, result.stderr
+    assert f"Bỏ qua (có lỗi): {REPORT}\n" in result.stderr
+    summary = [line for line in result.stdout.splitlines() if line.startswith("Bản ")]
+    assert len(summary) == 2
+    assert all(re.fullmatch(r"Bản tiếng (Việt|Anh): \d+ bài, \d+ trang, 1 bỏ qua", line)
+               for line in summary)
+    assert "Done: Processed" not in result.stdout + result.stderr
