@@ -334,7 +334,9 @@ class PreviewSession:
         counts = ", ".join(f"{count} {name.lower()}" for severity, name in SEVERITIES.items()
                            if (count := sum(f.severity == severity for f in self.findings)))
         notice = PREVIEW_TEMPLATES.get_template("notice.html").render(
-            counts=counts, left_out=len(self.left_out),
+            counts=counts, left_out=len({  # articles, whatever their languages
+                str(Path(source.shown).parent) if source.kind == "article" else source.shown
+                for source in self.left_out}),
             list_url=self.settings["SITEURL"] + FINDINGS_URL)
         style = f'<link rel="stylesheet" href="{self.settings["SITEURL"]}{PREVIEW_CSS_URL}">'
         page = page.replace("</head>", style + "</head>", 1)

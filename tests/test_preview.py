@@ -250,7 +250,7 @@ def test_the_findings_page_lists_every_finding_with_its_article(workplace):
 
     assert status == 200
     headings = [heading.get_text() for heading in shown.find_all("h2")]
-    assert headings[0] == "Bài bị bỏ qua vì có lỗi (2)"
+    assert headings[0] == "Tệp bị bỏ qua vì có lỗi (2)"
     assert "Lỗi (1)" in headings and any(heading.startswith("Cảnh báo") for heading in headings)
     left_out = {link.get_text(): link["href"] for link in shown.find("ul").find_all("a")}
     assert left_out == {REPORT: REPORT_URL,
@@ -299,7 +299,7 @@ def test_pages_carry_a_notice_linking_to_the_findings_only_while_there_are_some(
 
     status, shown = shown_page(session, "/")
     notice = shown.find("aside", class_="bt-preview-notice")
-    assert notice["aria-label"] and "1 lỗi" in notice.get_text()
+    assert notice["aria-label"] and "1 lỗi; 1 bài bị bỏ qua." in " ".join(notice.get_text().split())
     assert notice.find("a")["href"] == "/_loi/"
     first_links = [link["href"] for link in shown.body.find_all("a")[:3]]
     assert first_links[:2] == ["#main-content", "#after-ribbon"]  # skip links come first
