@@ -5,6 +5,7 @@ Each task calls one function of bantin/ and says what it did and where the resul
 
 import functools
 import http.server
+import logging
 import os
 import shlex
 import shutil
@@ -137,6 +138,9 @@ def livereload(c, port=8000, settings=str(DEV_SETTINGS)):
         server.watch(str(watched), rebuild)
     print(f"Xem trước tại http://127.0.0.1:{port}/ — trang tự tải lại khi bạn lưu tệp; "
           f"lỗi và cảnh báo ở http://127.0.0.1:{port}/_loi/")
+    # livereload's own progress lines are English ("Serving on", "Running task"): the lines
+    # above say the same in Vietnamese; its warnings and errors still show.
+    logging.getLogger("livereload").addFilter(lambda record: record.levelno >= logging.WARNING)
     listener.close()
     server.serve(host="127.0.0.1", port=int(port), root=str(session.output))
 

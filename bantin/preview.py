@@ -112,8 +112,10 @@ class PreviewSession:
                 for content in edition_contents(generator):
                     self.sources.setdefault(content.source_path, []).append((generator, content))
                     if content.lang == generator.settings["DEFAULT_LANG"]:
-                        self.addresses[display_path(Path(content.source_path), self.settings)] = (
-                            f"{generator.settings['SITEURL']}/{content.url}")
+                        shown = display_path(Path(content.source_path), self.settings)
+                        folder = generator.settings["SITEURL"].removeprefix(
+                            self.settings["SITEURL"])  # "" or "/en"
+                        self.addresses[shown] = f"{folder}/{content.url}"
         self.remember(earlier + result.findings)
         seconds = time.perf_counter() - started
         return Update("build", earlier + result.findings, pages_seconds=seconds, seconds=seconds,
@@ -250,7 +252,6 @@ class PreviewSession:
         save_manifest(self.settings["CACHE_PATH"], self.output)
         return Update("pages", findings, written=written)
 
-
     # --- What the browser is shown ----------------------------------------------------------
     def respond(self, path: str) -> tuple[int, str, bytes] | None:
         """The preview's answer for the site path `path` ("tin/2021/slug/"), as (status, content
@@ -277,7 +278,7 @@ class PreviewSession:
         sources = [source for source in self.left_out if source.address == address]
         if sources:
             return 200, HTML, self.render_page("article.html", address=address, sources=sources,
-                                          items=self.described(self.findings_of(sources)))
+                                               items=self.described(self.findings_of(sources)))
         not_found = self.output / "404.html"
         if not not_found.is_file():
             return None
@@ -311,11 +312,19 @@ class PreviewSession:
             if str(finding.path) not in addresses and source.is_file():
                 about = describe_source(source, self.settings)
                 addresses[str(finding.path)] = about.address if about else None
+            address = addresses.get(str(finding.path))
             items.append({"finding": finding, "where": where,
                           "label": SEVERITIES.get(finding.severity, "Lưu ý"),
-                          "address": addresses.get(str(finding.path)),
+                          "address": address if address and self.shows(address) else None,
                           "text": source_line(source, finding.line)})
         return items
+
+    def shows(self, address: str) -> bool:
+        """Whether the preview shows something at `address`: a page, or an error page (an
+        article waiting for its date, say, has an address but no page yet)."""
+        page = self.output / address.lstrip("/")
+        return (page / "index.html").is_file() or page.is_file() or any(
+            source.address == address for source in self.left_out)
 
     def render_page(self, template: str, **context) -> bytes:
         site = self.settings["SITEURL"]

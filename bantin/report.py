@@ -27,7 +27,7 @@ class LeftOut:
     shown: str
     kind: str  # "article" or "page"
     lang: str
-    address: str | None  # site path it would have ("/tin/2021/slug/"), None when unknown
+    address: str | None  # its site path ("/tin/2021/slug/", "/en/news/..."), None when unknown
 
 
 def source_kind(source: Path, settings: dict) -> str | None:
@@ -62,7 +62,8 @@ def describe_source(source: Path, settings: dict) -> LeftOut | None:
         try:
             date = get_date(metadata.value("date")) if kind == "article" else None
             pattern = urls["ARTICLE_URL" if kind == "article" else "PAGE_URL"]
-            address = f"{urls['SITEURL']}/{pattern.format(slug=slug, date=date, lang=lang)}"
+            folder = urls["SITEURL"].removeprefix(settings["SITEURL"])  # "" or "/en"
+            address = f"{folder}/{pattern.format(slug=slug, date=date, lang=lang)}"
         except (ValueError, KeyError, AttributeError, IndexError, TypeError):
             address = None
     return LeftOut(shown, kind, lang, address)
@@ -77,10 +78,10 @@ def left_out_sources(findings: list[Finding], settings: dict) -> list[LeftOut]:
         source = root / finding.path
         if not finding.is_error or source_kind(source, settings) is None:
             continue
-        if source_kind(source, settings) == "article":
+        if source_kind(source, settings) == "article" and source.parent.is_dir():
             sources.update(path for path in source.parent.iterdir()
                            if path.suffix in (".md", ".markdown"))
-        else:
+        elif source.is_file():
             sources.add(source)
     described = (describe_source(source, settings) for source in sorted(sources))
     return [source for source in described if source is not None]
