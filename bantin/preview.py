@@ -259,7 +259,7 @@ class PreviewSession:
         findings at /_loi/, the error page at a left-out source's address, output/'s pages with
         a notice while there are findings, and the site's 404 page for the rest."""
         url = "/" + path.lstrip("/")
-        if url in (FINDINGS_URL, FINDINGS_URL + "index.html"):
+        if url in (FINDINGS_URL, FINDINGS_URL.rstrip("/"), FINDINGS_URL + "index.html"):
             return 200, HTML, self.render_page("list.html", groups=self.finding_groups())
         if url == PREVIEW_CSS_URL:
             return 200, "text/css; charset=utf-8", (TEMPLATES / "preview.css").read_bytes()

@@ -4,6 +4,7 @@ the sources a preview build leaves out because of an error, each with what it wo
 (its language, its address), so that the preview can show the error at that address.
 """
 
+import re
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,7 +16,7 @@ from pelican.generators import ArticlesGenerator, PagesGenerator
 from pelican.utils import get_date
 
 from bantin.errors import Finding
-from bantin.lint import SourceFile, decode, read_metadata
+from bantin.lint import SourceFile, decode, display_path, read_metadata
 from bantin.vietnamese import slugify
 from plugins.editions import edition_urls
 
@@ -46,7 +47,7 @@ def describe_source(source: Path, settings: dict) -> LeftOut | None:
     kind = source_kind(source, settings)
     if kind is None or source.suffix not in (".md", ".markdown"):
         return None
-    shown = str(source.relative_to(Path(settings["PATH"]).parent))
+    shown = display_path(source, settings)
     metadata = SourceFile(source, kind)
     try:
         text, problem = decode(source.read_bytes(), shown)
@@ -54,7 +55,9 @@ def describe_source(source: Path, settings: dict) -> LeftOut | None:
         text, problem = "", True
     if not problem:
         read_metadata(text, metadata, shown)
-    lang = metadata.value("lang") or settings["EDITIONS"][0]
+    named = re.match(settings["FILENAME_METADATA"], source.stem)  # as Pelican's readers do
+    lang = (metadata.value("lang") or (named.groupdict().get("lang") if named else None)
+            or settings["EDITIONS"][0])
     slug = metadata.value("slug") or slugify(metadata.value("title"))
     urls = edition_urls(settings).get(lang)
     address = None

@@ -275,6 +275,19 @@ def test_an_unreadable_date_keeps_the_address_the_article_had(workplace):
     assert status == 200 and "[bad-date]" in shown.select_one(".bt-preview-finding").get_text()
 
 
+def test_a_page_with_an_error_shows_it_at_its_address(workplace):
+    tmp_path, session, _ = workplace
+    contact = tmp_path / "content/pages/lien-he.md"
+    replace_line(contact, "Title: Liên hệ\n", "Title: Liên hệ\nLang: fr\n")
+
+    update = session.update()
+
+    assert update.skipped == ["content/pages/lien-he.md"]  # its translation is its own file
+    status, shown = shown_page(session, "/lien-he/")
+    assert status == 200 and "[unknown-lang]" in shown.select_one(".bt-preview-finding").get_text()
+    assert (session.output / "en/lien-he/index.html").exists()
+
+
 def test_a_new_article_with_an_unreadable_date_is_listed_without_an_address(workplace):
     tmp_path, session, _ = workplace
     add_article(tmp_path / "content", "tin-moi", "Tin mới", "2025-03-01 08:00")
