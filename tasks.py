@@ -75,7 +75,8 @@ def _report_summary(result) -> None:
 
 def _listening_socket(port) -> socket.socket:
     """A socket bound to 127.0.0.1:`port`, taken before anything is built, so that a port in
-    use is said at once, in one sentence."""
+    use is said at once, in one sentence. (`port` is the text typed: the tasks' default is a
+    string so that invoke does not convert it itself and fail with a traceback.)"""
     number = int(port) if str(port).isdigit() else 0
     if not 0 < number < 65536:
         raise Exit(f"Cổng '{port}' không hợp lệ: hãy ghi một số, ví dụ --port 8001.", code=2)
@@ -97,7 +98,7 @@ def build(c, strict=False, settings=str(DEV_SETTINGS)):
 
 
 @task(help={"port": "port on 127.0.0.1 (default 8000)", "settings": "settings file"})
-def serve(c, port=8000, settings=str(DEV_SETTINGS)):
+def serve(c, port="8000", settings=str(DEV_SETTINGS)):
     """Build the site, then serve output/ on http://127.0.0.1:8000 (--port for another)."""
     listener = _listening_socket(port)
     output = _build(Path(settings), None)
@@ -114,7 +115,7 @@ def serve(c, port=8000, settings=str(DEV_SETTINGS)):
 
 
 @task(help={"port": "port on 127.0.0.1 (default 8000)", "settings": "settings file"})
-def livereload(c, port=8000, settings=str(DEV_SETTINGS)):
+def livereload(c, port="8000", settings=str(DEV_SETTINGS)):
     """Preview: rebuild when content, theme or plugins change and reload the browser; an article
     with an error shows the error at its address, and /_loi/ lists every finding."""
     from livereload import Server

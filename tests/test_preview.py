@@ -479,3 +479,15 @@ def test_build_says_one_line_per_edition_and_each_source_left_out(tmp_path):
     assert all(re.fullmatch(r"Bản tiếng (Việt|Anh): \d+ bài, \d+ trang, 1 bỏ qua", line)
                for line in summary)
     assert "Done: Processed" not in result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("port", ["huit", "70000"])
+def test_a_port_that_is_not_a_port_is_one_sentence(tmp_path, port):
+    settings = project_copy(tmp_path)
+    result = subprocess.run(invoke("livereload", "--port", port, "--settings", str(settings)),
+                            cwd=ROOT, capture_output=True, text=True, env=INVOKE_ENV,
+                            timeout=120)
+    assert result.returncode == 2
+    assert result.stderr.strip() == (
+        f"Cổng '{port}' không hợp lệ: hãy ghi một số, ví dụ --port 8001.")
+    assert not (tmp_path / "output").exists()
