@@ -413,6 +413,8 @@ def test_livereload_shows_the_error_at_the_address_until_the_file_is_fixed(tmp_p
         assert status == 200 and shown.h1.get_text() == "Bài viết chưa hiện được vì có lỗi"
         assert f"{REPORT}:3" in shown.select_one(".bt-preview-finding").get_text()
         assert any("livereload.js" in script.get_text() for script in shown.find_all("script"))
+        policy = shown.find("meta", attrs={"http-equiv": "Content-Security-Policy"})["content"]
+        assert "script-src 'self' 'unsafe-inline'" in policy  # livereload's script may run
         status, text = fetch(base + "/_loi/")
         assert status == 200 and REPORT in text
         status, text = fetch(base + "/")
