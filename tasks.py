@@ -5,9 +5,11 @@ Each task calls one function of bantin/ and says what it did and where the resul
 
 import functools
 import http.server
+import logging
 import os
 import shlex
 import shutil
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -25,7 +27,7 @@ from bantin.legacy_import import format_report, has_errors, import_pages  # noqa
 from bantin.clock import ClockError  # noqa: E402
 from bantin.clock import now as clock_now  # noqa: E402
 from bantin.lint import fix_text, lint, nearest_field  # noqa: E402
-from bantin.preview import PreviewSession  # noqa: E402
+from bantin.preview import PreviewSession, preview_handler  # noqa: E402
 from bantin.publish import PublishFailed  # noqa: E402
 from bantin.publish import publish as publish_site  # noqa: E402
 from bantin.site_checks import check_site as run_site_checks  # noqa: E402
@@ -57,11 +59,36 @@ def _build(settings_file: Path, strict: bool | None, overrides: dict | None = No
         raise Exit("Dựng trang thất bại; trang cũ trong output/ được giữ nguyên.", code=1)
     if result.findings:
         print(describe(result.findings), file=sys.stderr)
-    for source in result.skipped:
-        print(f"Bỏ qua (có lỗi): {source}", file=sys.stderr)
+    _report_summary(result)
     pages = sum(1 for _ in result.output.rglob("*.html"))
     print(f"Đã dựng trang: {shown(result.output)}/ ({pages} trang HTML)")
     return result.output
+
+
+def _report_summary(result) -> None:
+    """The sources left out, then one line per edition (a BuildResult or a preview Update)."""
+    for source in result.skipped:
+        print(f"Bỏ qua (có lỗi): {source}", file=sys.stderr)
+    for line in result.summary:
+        print(line)
+
+
+def _listening_socket(port) -> socket.socket:
+    """A socket bound to 127.0.0.1:`port`, taken before anything is built, so that a port in
+    use is said at once, in one sentence. (`port` is the text typed: the tasks' default is a
+    string so that invoke does not convert it itself and fail with a traceback.)"""
+    number = int(port) if str(port).isdigit() else 0
+    if not 0 < number < 65536:
+        raise Exit(f"Cổng '{port}' không hợp lệ: hãy ghi một số, ví dụ --port 8001.", code=2)
+    try:
+        return socket.create_server(("127.0.0.1", number))
+    except PermissionError:
+        raise Exit(f"Không được dùng cổng {number} (cổng dưới 1024 cần quyền quản trị): "
+                   "hãy chọn cổng khác, ví dụ --port 8001.", code=1) from None
+    except OSError:
+        raise Exit(f"Cổng {number} đang được dùng (có thể một bản xem trước khác đang chạy): "
+                   f"hãy dừng chương trình đó hoặc chọn cổng khác, ví dụ --port {number + 1}.",
+                   code=1) from None
 
 
 @task(help={"strict": "fail on any warning, as publishing does", "settings": "settings file"})
@@ -70,12 +97,16 @@ def build(c, strict=False, settings=str(DEV_SETTINGS)):
     _build(Path(settings), strict or None)
 
 
-@task(help={"port": "port on 127.0.0.1 (default 8000)"})
-def serve(c, port=8000):
-    """Build the site, then serve output/ on http://127.0.0.1:8000."""
-    output = _build(DEV_SETTINGS, None)
+@task(help={"port": "port on 127.0.0.1 (default 8000)", "settings": "settings file"})
+def serve(c, port="8000", settings=str(DEV_SETTINGS)):
+    """Build the site, then serve output/ on http://127.0.0.1:8000 (--port for another)."""
+    listener = _listening_socket(port)
+    output = _build(Path(settings), None)
     handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(output))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", int(port)), handler)
+    server = http.server.ThreadingHTTPServer(listener.getsockname(), handler,
+                                             bind_and_activate=False)
+    server.socket.close()
+    server.socket = listener
     print(f"Xem trang tại http://127.0.0.1:{port}/ (Ctrl+C để dừng)")
     try:
         server.serve_forever()
@@ -84,10 +115,12 @@ def serve(c, port=8000):
 
 
 @task(help={"port": "port on 127.0.0.1 (default 8000)", "settings": "settings file"})
-def livereload(c, port=8000, settings=str(DEV_SETTINGS)):
-    """Preview: rebuild when content, theme or plugins change and reload the browser."""
+def livereload(c, port="8000", settings=str(DEV_SETTINGS)):
+    """Preview: rebuild when content, theme or plugins change and reload the browser; an article
+    with an error shows the error at its address, and /_loi/ lists every finding."""
     from livereload import Server
 
+    listener = _listening_socket(port)  # held while building, so that nothing else takes it
     settings_file = Path(settings)
     settings = load_settings(settings_file)
     preview = {"CONTENT_SECURITY_POLICY": settings["LIVERELOAD_CONTENT_SECURITY_POLICY"]}
@@ -100,10 +133,16 @@ def livereload(c, port=8000, settings=str(DEV_SETTINGS)):
         _report_update(session.update(background_search=True))
 
     server = Server()
+    server.SFH = preview_handler(session)  # error pages and /_loi/ before output/'s files
     for watched in (settings["PATH"], settings["THEME"], ROOT / "plugins", ROOT / "bantin",
                     settings_file):
         server.watch(str(watched), rebuild)
-    print(f"Xem trước tại http://127.0.0.1:{port}/ — trang tự tải lại khi bạn lưu tệp")
+    print(f"Xem trước tại http://127.0.0.1:{port}/ — trang tự tải lại khi bạn lưu tệp; "
+          f"lỗi và cảnh báo ở http://127.0.0.1:{port}/_loi/")
+    # livereload's own progress lines are English ("Serving on", "Running task"): the lines
+    # above say the same in Vietnamese; its warnings and errors still show.
+    logging.getLogger("livereload").addFilter(lambda record: record.levelno >= logging.WARNING)
+    listener.close()
     server.serve(host="127.0.0.1", port=int(port), root=str(session.output))
 
 
@@ -111,6 +150,7 @@ def _report_update(update) -> bool:
     """Print a preview update's findings and what it did; False when the build failed."""
     if update.findings:
         print(describe(update.findings), file=sys.stderr)
+    _report_summary(update)
     if update.kind == "pages":
         print(f"Đã cập nhật {len(update.written)} tệp trong {update.pages_seconds:.1f} giây")
     elif update.failed:

@@ -20,6 +20,7 @@ from bantin.feeds import absolutise_feeds
 from bantin.headers import write_headers
 from bantin.lint import lint
 from bantin.precompress import precompress
+from bantin.report import counting_editions, left_out_sources, summary_lines
 from bantin.search import index_search
 from bantin.sitemap import write_sitemap
 from plugins.editions import edition_overrides
@@ -39,6 +40,7 @@ class BuildResult:
     output: Path
     findings: list[Finding] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)  # sources left out of a preview build
+    summary: list[str] = field(default_factory=list)  # one line per edition (bantin.report)
 
 
 class FindingsRecorder(logging.Handler):
@@ -82,16 +84,18 @@ def build(
     if strict and any(finding.blocks_publishing for finding in findings):
         raise BuildFailed(findings)  # what `invoke check` reports, before any work
     excluded = excluded_sources(findings, settings)
-    skipped = sorted({str(finding.path) for finding in findings if finding.is_error})
+    left_out = left_out_sources(findings, settings)
+    counts: dict[str, tuple[int, int]] = {}
 
     staging = staging_path(output)
     shutil.rmtree(staging, ignore_errors=True)
     try:
         previous = Path(previous).resolve() if previous else output
         said = {(str(finding.path), finding.line, finding.code) for finding in findings}
-        findings += [finding for finding in run_pelican(settings_file, overrides, staging, excluded,
-                                                         previous)
-                     if (str(finding.path), finding.line, finding.code) not in said]  # once each
+        with counting_editions(counts):
+            findings += [finding for finding in run_pelican(settings_file, overrides, staging,
+                                                             excluded, previous)
+                         if (str(finding.path), finding.line, finding.code) not in said]  # once each
         for step in POST_BUILD_STEPS + ((precompress,) if settings["PRECOMPRESS"] else ()):
             findings += step(staging, settings)
         if strict and any(finding.blocks_publishing for finding in findings):
@@ -101,7 +105,8 @@ def build(
             save_manifest(settings["CACHE_PATH"], output)  # what the next build may reuse
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    return BuildResult(output, findings, skipped)
+    return BuildResult(output, findings, [source.shown for source in left_out],
+                       summary_lines(counts, left_out))
 
 
 def staging_path(output: Path) -> Path:
