@@ -178,6 +178,7 @@ class Reader(threading.Thread):
             if files < 50:
                 self.problems.append(f"{root}: chỉ {files} trang")
             self.snapshots.append(ids)
+            time.sleep(0.01)  # leave the machine to the publication
 
     def __enter__(self):
         self.start()
@@ -262,6 +263,12 @@ def test_a_publish_stopped_anywhere_leaves_one_whole_release_live(deploy, point)
         assert "Đã dừng xuất bản" in stderr
         assert snapshot(output) == snapshot(live(target))  # output/ is the copy readers have
 
+    left = sorted(path.name for path in deploy["folder"].iterdir())
+    if point != "kill-upload":  # stopped, publish removed its own workspace beside output/
+        assert left == [".output.lock", "cache", "output", "publish_settings.py", "shims", "ssh",
+                        "www"]
+    if point in ("upload", "after-switch"):
+        return
     # The next publication removes what the stopped one left, here and on the target.
     finishing = deploy["start"]("publish", build_id=3)
     stdout, stderr = finishing.communicate()
