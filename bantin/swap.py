@@ -46,8 +46,13 @@ def site_lock(site: Path):
             finally:
                 _held[path] -= 1
             return
-        path.parent.mkdir(parents=True, exist_ok=True)
-        descriptor = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            descriptor = os.open(path, os.O_RDONLY | os.O_CREAT | os.O_CLOEXEC, 0o644)
+        except OSError as error:  # a read-only or full disk: nothing can be built there
+            raise BuildFailed([Finding(path.parent, None, "output-not-replaced",
+                                       f"không ghi được vào thư mục này ({reason(error)}); "
+                                       "trang cũ được giữ nguyên")]) from None
         try:
             try:
                 fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
