@@ -110,7 +110,8 @@ def build(
             except OSError as error:  # a full disk: one line, output/ stays as it was
                 if error.errno not in DISK_REFUSED:
                     raise
-                raise BuildFailed([*findings, write_failed(error, doing, staging, output)]) from None
+                refused = write_failed(error, doing, staging, output)
+                raise BuildFailed([*findings, refused]) from None
             if strict and findings:
                 raise BuildFailed(findings)
             replace_atomically(staging, output)

@@ -209,7 +209,8 @@ clean)
     ;;
 rollback)
     current=$(current_release)
-    previous=$(ls releases | sort | awk -v current="$current" '$0 == current { print last } { last = $0 }')
+    previous=$(ls releases | sort | awk -v current="$current" \
+        '$0 == current { print last } { last = $0 }')
     if [ -z "$previous" ]; then
         echo "không còn bản nào cũ hơn bản đang phát hành ($current)" >&2
         exit 3

@@ -1,4 +1,4 @@
-"""The site folder's lock, the clean-up of killed builds, and the swap that puts a new site in place.
+"""The site folder's lock, the clean-up after killed builds, and the swap that puts a site in place.
 
 One build, publish or preview rebuild at a time touches a site folder (output/) and the folders
 beside it: each holds an exclusive lock on `.<name>.lock` beside the folder (fcntl.flock, freed by
@@ -103,7 +103,8 @@ def exchange(first: Path, second: Path) -> bool:
     """Swap two folders' names in one step; False where the system cannot (then nothing moved)."""
     if _renameat2 is None:
         return False
-    if _renameat2(AT_FDCWD, os.fsencode(first), AT_FDCWD, os.fsencode(second), RENAME_EXCHANGE) == 0:
+    paths = os.fsencode(first), os.fsencode(second)
+    if _renameat2(AT_FDCWD, paths[0], AT_FDCWD, paths[1], RENAME_EXCHANGE) == 0:
         return True
     code = ctypes.get_errno()
     if code in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP):  # a file system without it

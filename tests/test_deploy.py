@@ -17,6 +17,7 @@ import pytest
 
 from bantin.build import build
 from conftest import snapshot
+from test_publish import process_exists, settings_file
 
 ROOT = Path(__file__).resolve().parent.parent
 PUBLISH_SETTINGS = ROOT / "publishconf.py"
@@ -119,12 +120,8 @@ def deploy(tmp_path, ssh_server, first_site):
     shutil.copytree(first_site, target / "releases" / "0", symlinks=True)
     (target / "current").symlink_to("releases/0")
     shutil.copytree(first_site, tmp_path / "output", symlinks=True)
-    settings = tmp_path / "publish_settings.py"
-    settings.write_text(
-        f"import sys\nsys.path.insert(0, {str(ROOT)!r})\nfrom publishconf import *  # noqa\n"
-        f"PATH = {str(ROOT / 'content')!r}\nOUTPUT_PATH = {str(tmp_path / 'output')!r}\n"
-        f"CACHE_PATH = {str(tmp_path / 'cache')!r}\n"
-    )
+    settings = settings_file(tmp_path, "publishconf", OUTPUT_PATH=tmp_path / "output",
+                             CACHE_PATH=tmp_path / "cache")
     shims = tmp_path / "shims"
     shims.mkdir()
     for name, text in SHIMS.items():
@@ -265,7 +262,7 @@ def test_a_publish_stopped_anywhere_leaves_one_whole_release_live(deploy, point)
 
     left = sorted(path.name for path in deploy["folder"].iterdir())
     if point != "kill-upload":  # stopped, publish removed its own workspace beside output/
-        assert left == [".output.lock", "cache", "output", "publish_settings.py", "shims", "ssh",
+        assert left == [".output.lock", "cache", "output", "publishconf_test.py", "shims", "ssh",
                         "www"]
     if point in ("upload", "after-switch"):
         return
@@ -278,7 +275,7 @@ def test_a_publish_stopped_anywhere_leaves_one_whole_release_live(deploy, point)
     assert not [path for path in releases.iterdir() if path.name.startswith(".")]
     assert not list(target.glob(".current-*"))
     assert sorted(path.name for path in deploy["folder"].iterdir()) == [
-        ".output.lock", "cache", "output", "publish_settings.py", "shims", "ssh", "www"]
+        ".output.lock", "cache", "output", "publishconf_test.py", "shims", "ssh", "www"]
 
 
 def test_old_releases_beyond_the_setting_are_removed(deploy):
@@ -294,11 +291,3 @@ def test_old_releases_beyond_the_setting_are_removed(deploy):
     assert len(kept) == 3 and kept[-1] == live(target).name  # DEPLOY_KEEP_RELEASES = 3
     assert kept[:2] == ["20200102T000000Z-bbbbbb", "20200103T000000Z-cccccc"]
 
-
-def process_exists(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    status = Path(f"/proc/{pid}/stat")
-    return not (status.exists() and status.read_text().split(") ")[-1].startswith("Z"))

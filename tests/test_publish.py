@@ -42,6 +42,30 @@ def workplace(tmp_path, monkeypatch):
     return tmp_path
 
 
+def settings_file(folder: Path, base: str, **values) -> Path:
+    """A settings file for a task run as a subprocess: `base` (pelicanconf or publishconf) with
+    some settings pointing into the test's folder."""
+    path = folder / f"{base}_test.py"
+    path.write_text(f"import sys\nsys.path.insert(0, {str(ROOT)!r})\nfrom {base} import *  # noqa\n"
+                    + "".join(f"{key} = {str(value)!r}\n" for key, value in values.items()))
+    return path
+
+
+def run_task(*arguments: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "invoke", *arguments], cwd=ROOT,
+                          capture_output=True, text=True)
+
+
+def process_exists(pid: int) -> bool:
+    """Whether a process runs (a zombie waiting for its parent to collect it does not)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    status = Path(f"/proc/{pid}/stat")
+    return not (status.exists() and status.read_text().rsplit(") ", 1)[-1].startswith("Z"))
+
+
 def overrides(workplace: Path) -> dict:
     return {"PATH": str(workplace / "content"), "OUTPUT_PATH": str(workplace / "output")}
 
@@ -66,11 +90,8 @@ def test_the_sample_site_is_checked_and_sent_to_the_rsync_target_as_a_release(wo
 
 def test_rollback_switches_back_and_says_to_which_release(workplace):
     publish(PUBLISH_SETTINGS, overrides(workplace))
-    settings = workplace / "publish_settings.py"
-    settings.write_text(f"import sys\nsys.path.insert(0, {str(ROOT)!r})\n"
-                        f"from publishconf import *  # noqa\nOUTPUT_PATH = {str(workplace / 'output')!r}\n")
-    result = subprocess.run([sys.executable, "-m", "invoke", "rollback", "--settings", str(settings)],
-                            cwd=ROOT, capture_output=True, text=True)
+    settings = settings_file(workplace, "publishconf", OUTPUT_PATH=workplace / "output")
+    result = run_task("rollback", "--settings", str(settings))
     assert result.returncode == 0, result.stderr
     assert result.stdout == f"Đã quay lại bản {PREVIOUS}: người đọc đang thấy bản này.\n"
     assert os.readlink(workplace / "target" / "current") == "releases/" + PREVIOUS
@@ -231,12 +252,10 @@ def test_a_second_build_waits_for_the_first_and_says_so(tmp_path, previous_site)
          str(tmp_path / ".output.lock")],
         stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     assert holder.stdout.readline() == "giữ\n"
-    settings = tmp_path / "settings.py"
-    settings.write_text(f"import sys\nsys.path.insert(0, {str(ROOT)!r})\n"
-                        "from pelicanconf import *  # noqa\n"
-                        + "".join(f"{key} = {value!r}\n" for key, value in dev_overrides(tmp_path).items()))
-    builder = subprocess.Popen([sys.executable, "-m", "invoke", "build", "--settings", str(settings)],
-                               cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    settings = settings_file(tmp_path, "pelicanconf", **dev_overrides(tmp_path))
+    builder = subprocess.Popen(
+        [sys.executable, "-m", "invoke", "build", "--settings", str(settings)],
+        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     assert builder.stderr.readline() == "Đang có một lần dựng trang khác chạy; đang chờ...\n"
     assert snapshot(previous_site) == {"index.html": "bản trước".encode()}
     holder.communicate("")  # the first build ends
@@ -289,7 +308,8 @@ def full_disk(*args, **kwargs):
 def test_a_full_disk_is_one_sentence_and_output_stays(tmp_path, previous_site, monkeypatch,
                                                        patched, named):
     module, _, attribute = patched.rpartition(".")
-    owner = {"pathlib.Path": Path, "xml.etree.ElementTree.ElementTree": ElementTree.ElementTree}[module]
+    owner = {"pathlib.Path": Path,
+             "xml.etree.ElementTree.ElementTree": ElementTree.ElementTree}[module]
     original = getattr(owner, attribute)
 
     def write(self, *args, **kwargs):
@@ -364,16 +384,13 @@ def test_a_read_only_disk_is_one_sentence_through_the_task(tmp_path, mounted):
     mounted(site)
     (site / "output").mkdir()
     (site / "output" / "index.html").write_text("bản trước")
-    settings = tmp_path / "settings.py"
-    settings.write_text(f"import sys\nsys.path.insert(0, {str(ROOT)!r})\n"
-                        "from pelicanconf import *  # noqa\n"
-                        f"OUTPUT_PATH = {str(site / 'output')!r}\nCACHE_PATH = {str(tmp_path / 'cache')!r}\n")
+    settings = settings_file(tmp_path, "pelicanconf", OUTPUT_PATH=site / "output",
+                             CACHE_PATH=tmp_path / "cache")
     subprocess.run(["mount", "-o", "remount,ro", str(site)], check=True)
-    result = subprocess.run([sys.executable, "-m", "invoke", "build", "--settings", str(settings)],
-                            cwd=ROOT, capture_output=True, text=True)
+    result = run_task("build", "--settings", str(settings))
     assert result.returncode == 1
-    assert result.stderr == (f"{site}: không ghi được vào thư mục này (ổ đĩa chỉ cho đọc); trang cũ "
-                             "được giữ nguyên [output-not-replaced]\n"
+    assert result.stderr == (f"{site}: không ghi được vào thư mục này (ổ đĩa chỉ cho đọc); "
+                             "trang cũ được giữ nguyên [output-not-replaced]\n"
                              "Dựng trang thất bại; trang cũ trong output/ được giữ nguyên.\n")
     assert snapshot(site) == {"output/index.html": "bản trước".encode()}
 
@@ -395,7 +412,7 @@ def test_photo_workers_end_with_the_build_that_started_them(tmp_path):
     worker = int(parent.stdout.readline())
     parent.kill()  # SIGKILL: nothing of the parent's own code runs
     parent.wait()
-    deadline = time.monotonic() + 60
-    while Path(f"/proc/{worker}").exists() and "Z" not in Path(f"/proc/{worker}/stat").read_text().split(") ")[-1][:1]:
+    deadline = time.monotonic() + 60  # a failure guard, not a measure
+    while process_exists(worker):
         assert time.monotonic() < deadline, "the photo worker outlived its build"
         time.sleep(0.05)
