@@ -113,13 +113,14 @@ def test_publish_refuses_bad_input_and_keeps_the_last_good_site(
     if words:
         assert any(words in line for line in lines), lines
     assert {folder: snapshot(workplace / folder) for folder in ("output", "target")} == before
-    assert sorted(path.name for path in workplace.iterdir()) == ["caidat.py", "content", "output", "target"]
+    assert sorted(path.name for path in workplace.iterdir()) == [
+        ".output.lock", "caidat.py", "content", "output", "target"]
 
 
 def test_the_same_workplace_publishes_when_nothing_is_wrong(workplace):
     result = run_publish(workplace)
     assert result.returncode == 0, result.stderr
     assert "Đã xuất bản: rsync tới" in result.stdout
-    published = snapshot(workplace / "target")
+    published = snapshot(workplace / "target" / "current")  # the release readers see
     assert "tin/2021/hoi-nghi-so-ket-6-thang-dau-nam-2021/index.html" in published
     assert published == snapshot(workplace / "output")
