@@ -28,20 +28,24 @@ from bantin.clock import ClockError  # noqa: E402
 from bantin.clock import now as clock_now  # noqa: E402
 from bantin.lint import fix_text, lint, nearest_field  # noqa: E402
 from bantin.preview import PreviewSession, preview_handler  # noqa: E402
+from bantin.processes import Stopped  # noqa: E402
 from bantin.publish import PublishFailed  # noqa: E402
 from bantin.publish import publish as publish_site  # noqa: E402
+from bantin.publish import rollback as rollback_site  # noqa: E402
 from bantin.site_checks import check_site as run_site_checks  # noqa: E402
+from bantin.swap import site_lock  # noqa: E402
 from bantin.translations import update_catalogs  # noqa: E402
 from bantin.vietnamese import nfc, slugify  # noqa: E402
 
 DEV_SETTINGS = ROOT / "pelicanconf.py"
 PUBLISH_SETTINGS = ROOT / "publishconf.py"
 # Debian packages the test suite needs, by the file that shows they are there: a real browser for
-# the accessibility and keyboard tests, Java for the Nu HTML Checker, rsync for publishing tests.
+# the accessibility and keyboard tests, Java for the Nu HTML Checker, rsync and sshd for publishing.
 TEST_APT_PACKAGES = {
     "/usr/bin/chromium": "chromium",
     "/usr/bin/java": "default-jre-headless",
     "/usr/bin/rsync": "rsync",
+    "/usr/sbin/sshd": "openssh-server",  # a real ssh server on loopback for the deploy tests
 }
 
 
@@ -130,7 +134,8 @@ def livereload(c, port="8000", settings=str(DEV_SETTINGS)):
         raise Exit("Dựng trang thất bại.", code=1)
 
     def rebuild():  # only the pages an edit changes are rendered again; search catches up after
-        _report_update(session.update(background_search=True))
+        with site_lock(session.output):  # after any build or publish running now
+            _report_update(session.update(background_search=True))
 
     server = Server()
     server.SFH = preview_handler(session)  # error pages and /_loi/ before output/'s files
@@ -318,7 +323,23 @@ def publish(c, settings=str(PUBLISH_SETTINGS)):
         print(describe(failure.findings), file=sys.stderr)
         raise Exit(f"Không xuất bản: bước {failure.step} thất bại; trang đang phát hành và "
                    "output/ được giữ nguyên.", code=1)
+    except Stopped as stop:
+        raise Exit("Đã dừng xuất bản; trang đang phát hành và output/ là cùng một bản "
+                   "(bản cũ, hoặc bản mới nếu đã kịp chuyển).", code=128 + stop.signum)
     print(f"Đã xuất bản: {target}.")
+
+
+@task(help={"settings": "publishing settings file"})
+def rollback(c, settings=str(PUBLISH_SETTINGS)):
+    """Switch the rsync target back to the release before the current one (output/ is unchanged)."""
+    try:
+        release = rollback_site(settings)
+    except PublishFailed as failure:
+        print(describe(failure.findings), file=sys.stderr)
+        raise Exit("Không quay lại được; trang đang phát hành được giữ nguyên.", code=1)
+    except Stopped as stop:
+        raise Exit("Đã dừng; trang đang phát hành được giữ nguyên.", code=128 + stop.signum)
+    print(f"Đã quay lại bản {release}: người đọc đang thấy bản này.")
 
 
 @task(help={"photos": "how many 6 MP photos to process (default 16)"})

@@ -239,7 +239,7 @@ def test_check_and_publish_refuse_bad_input_alike_and_keep_the_last_good_site(
     # One gate: check names exactly what stops publishing, file, line and words.
     assert finding_lines(checked.stdout) == finding_lines(result.stderr)
     assert {folder: snapshot(workplace / folder) for folder in kept} == before
-    assert sorted(path.name for path in workplace.iterdir()) == sorted(["caidat.py", "content", *kept])
+    assert sorted(path.name for path in workplace.iterdir()) == sorted([".output.lock", "caidat.py", "content", *kept])
 
 
 def test_the_preview_builds_the_rest_of_the_site_around_hostile_sources(workplace):
@@ -281,7 +281,7 @@ def test_the_same_workplace_publishes_when_nothing_is_wrong(workplace):
     result = run_publish(workplace)
     assert result.returncode == 0, result.stderr
     assert "Đã xuất bản: rsync tới" in result.stdout
-    published = snapshot(workplace / "target")
+    published = snapshot(workplace / "target" / "current")  # the release readers see
     assert "tin/2021/hoi-nghi-so-ket-6-thang-dau-nam-2021/index.html" in published
     shown = published["tin/2021/huong-dan-chen-ma/index.html"].decode()
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in shown and "<script>alert" not in shown

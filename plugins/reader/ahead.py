@@ -13,6 +13,7 @@ from concurrent.futures import ProcessPoolExecutor
 from multiprocessing import get_context
 from pathlib import Path
 
+from bantin.processes import end_with_parent
 from plugins.reader.cache import ReaderCache
 from plugins.reader.links import SOURCE_SUFFIXES
 
@@ -76,6 +77,7 @@ class _Counter(logging.Handler):
 def _silence() -> None:
     """A worker prints nothing: what it would say, Pelican says again when it converts."""
     logging.getLogger().handlers = []
+    end_with_parent()  # and ends with the build that started it
 
 
 def _convert(job: tuple[str, str]) -> None:
