@@ -16,6 +16,10 @@ SITE_DESCRIPTION = ("Tin hoạt động của Đảng, Đoàn thanh niên, Công
 SITEURL = ""
 RELATIVE_URLS = False
 DEFAULT_LANG = "vi"
+# The picture social networks show for an article without a photo of its own (plugins/sharing):
+# the organisation's logo on its colour, at the 1200x630 pixels they expect; its text alternative
+# is SITE_ORGANISATION. A file of content/images/.
+SHARE_IMAGE = {"url": "images/share.png", "width": 1200, "height": 630}
 # og:locale of each edition: Open Graph wants language_TERRITORY (sharing sites assume en_US).
 OG_LOCALES = {"vi": "vi_VN", "en": "en_GB"}
 # Languages of the site, the default first; each has its own edition: the default at /, the others
@@ -194,6 +198,8 @@ PLUGINS = [
     "plugins.photos",
     "plugins.assets",
     "plugins.search",
+    "plugins.feeds",
+    "plugins.sharing",
     "plugins.sitemap",
     "plugins.incremental",
 ]
