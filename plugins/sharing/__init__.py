@@ -7,7 +7,10 @@ another program lays the text out. `plain` gives the text without markup and wit
 JSON-LD headline, the breadcrumb). `share_image` is the article's card photo, or the site's own
 share image (SHARE_IMAGE: the organisation's logo on its colour, at the 1200x630 that social
 networks expect) for an article without a photo, so that a shared link never shows up bare.
+`share_link` fills in the plain share links under an article.
 """
+
+from urllib.parse import quote
 
 from markupsafe import Markup
 from pelican import signals
@@ -30,6 +33,12 @@ def shorten(text: str, limit: int) -> str:
     return cut.rstrip(" ,;:.–-") + ELLIPSIS
 
 
+def share_link(pattern: str, url: str, title: str) -> str:
+    """A share address of SHARE_LINKS (or `mailto:`) with `{url}` and `{title}` filled in, each
+    percent-encoded whole, as a query string value must be."""
+    return pattern.format(url=quote(url, safe=""), title=quote(plain(title), safe=""))
+
+
 def fallback_image(settings: dict) -> dict:
     """The site's share image as an article's `card_image` looks: url, width, height, alt."""
     image = settings["SHARE_IMAGE"]
@@ -41,6 +50,7 @@ def add_filters(generator) -> None:
     fallback = fallback_image(generator.settings)
     generator.env.filters["plain"] = plain
     generator.env.filters["shorten"] = shorten
+    generator.env.filters["share_link"] = share_link
     generator.env.filters["share_image"] = lambda article: getattr(article, "card_image", None) or fallback
 
 
