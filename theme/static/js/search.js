@@ -61,6 +61,18 @@
     return present(folded, typedFolded) > 0 ? 1 : 0;
   }
 
+  /* The page's own text, as Pagefind's words (its content split at white space), without the
+     accent-free word list: that is the last paragraph and the only one weighted below 1, so
+     the text ends where the first word Pagefind matched in it is. */
+  function readable(data) {
+    var all = (data.content || "").split(/[\r\n\s]+/);
+    var end = all.length;
+    (data.weighted_locations || []).forEach(function (location) {
+      if (location.weight < 1) { end = Math.min(end, location.location); }
+    });
+    return all.slice(0, end);
+  }
+
   /* Pagefind ranks words one by one, so "hien mau" may list first a page that says "hiện" and
      nothing of "máu". The results are put in order of closeness of the whole page, then of the
      title alone; Pagefind's order (exact spellings first) settles the rest. */
@@ -68,8 +80,8 @@
     var typed = words(query);
     return pages.map(function (data, position) {
       var title = (data.meta && data.meta.title) || "";
-      return { data: data, position: position, page: closeness(typed, title + " \n " + (data.content || "")),
-               title: closeness(typed, title) };
+      return { data: data, position: position, title: closeness(typed, title),
+               page: closeness(typed, title + " \n " + readable(data).join(" ")) };
     }).sort(function (a, b) {
       return (b.page - a.page) || (b.title - a.title) || (a.position - b.position);
     }).map(function (ranked) { return ranked.data; });
@@ -133,17 +145,10 @@
 
   /* The excerpt around the first place where the query's words appear together (else around the
      first of them), accent-folded, with those words marked: Pagefind's own excerpt centres on
-     single words and may quote the accent-free word list. Word positions are Pagefind's (the
-     content split at white space); the list is the last paragraph and the only one weighted
-     below 1, so the readable text ends where its first matched word is. */
+     single words and may quote the accent-free word list. */
   function phraseExcerpt(data, typed) {
-    var all = (data.content || "").split(/[\r\n\s]+/);
-    var end = all.length;
-    (data.weighted_locations || []).forEach(function (location) {
-      if (location.weight < 1) { end = Math.min(end, location.location); }
-    });
-    var readable = all.slice(0, end);
-    var keys = readable.map(function (word) { return words(word).map(fold).join(" "); });
+    var text = readable(data);
+    var keys = text.map(function (word) { return words(word).map(fold).join(" "); });
     var wanted = typed.map(fold);
     var at = -1;
     for (var i = 0; i + wanted.length <= keys.length && at < 0; i++) {
@@ -157,7 +162,8 @@
     }
     var start = Math.max(0, at - EXCERPT_BEFORE);
     var fragment = document.createDocumentFragment();
-    readable.slice(start, start + EXCERPT_WORDS).forEach(function (word, k) {
+    fragment.appendChild(document.createTextNode(start > 0 ? "… " : ""));
+    text.slice(start, start + EXCERPT_WORDS).forEach(function (word, k) {
       if (k > 0) { fragment.appendChild(document.createTextNode(" ")); }
       if (wanted.indexOf(keys[start + k]) >= 0) {
         var mark = document.createElement("mark");
@@ -167,6 +173,7 @@
         fragment.appendChild(document.createTextNode(word));
       }
     });
+    fragment.appendChild(document.createTextNode(start + EXCERPT_WORDS < text.length ? " …" : ""));
     return fragment;
   }
 
