@@ -287,3 +287,41 @@ def test_footer_contact_links_and_share_section_pass_axe_on_a_phone(open_page):
     assert results.violations_count == 0, results.generate_report()
     telephone = browser_page.locator(".bt-footer a[href^='tel:']")
     assert telephone.is_visible() and telephone.bounding_box()["height"] >= 24
+
+
+SLOT_AND_RENDERED = """img => {
+    const entries = img.sizes.split(/,\\s*(?![^(]*\\))/);
+    let length = entries[entries.length - 1];
+    for (const entry of entries) {
+        const media = entry.match(/^(\\(.*?\\))\\s+(.+)$/);
+        if (!media) { length = entry; break; }
+        if (matchMedia(media[1]).matches) { length = media[2]; break; }
+    }
+    const probe = document.createElement("div");
+    probe.style.width = length;
+    document.body.appendChild(probe);
+    const slot = probe.getBoundingClientRect().width;
+    probe.remove();
+    return {slot, rendered: img.getBoundingClientRect().width, src: img.currentSrc,
+            priority: img.getAttribute("fetchpriority")};
+}"""
+
+
+@pytest.mark.parametrize("width", [360, 700, 800, 1280])
+def test_card_photos_are_webp_sized_for_the_slot_they_fill(open_page, width):
+    """Each card photo's `sizes` names the width it is shown at, in every layout, and the
+    browser picks a WebP; on the home page the lead photo is fetched first."""
+    for path in ("", FIELD_URL, CONFERENCE_REPORT_URL):
+        browser_page = open_page(path, width=width)
+        images = browser_page.locator(".bt-card__image")
+        assert images.count() > 0, path
+        for image in images.all():
+            image.scroll_into_view_if_needed()
+            image.evaluate("img => img.decode()")
+            found = image.evaluate(SLOT_AND_RENDERED)
+            assert abs(found["slot"] - found["rendered"]) <= 2, (path, width, found)
+            assert found["src"].endswith(".webp"), found
+        if path == "":
+            lead = browser_page.locator(".bt-card--lead .bt-card__image")
+            assert lead.get_attribute("fetchpriority") == "high"
+            assert browser_page.locator(".bt-card__image[fetchpriority=high]").count() == 1
