@@ -317,3 +317,19 @@ def test_article_offers_plain_share_links_without_script(page, settings):
     assert share.select_one("[data-share-native]").has_attr("hidden")
     assert share.select_one("[data-share-copy-item]").has_attr("hidden")
     assert not share.find("script") and not share.find("iframe")
+
+
+def test_no_break_spaces_stay_in_the_visible_headings(site):
+    """The no-widow rule's U+00A0 is for headings on the page; <title>, og:title and
+    twitter:title are laid out by other programs."""
+    checked = 0
+    for path in html_files(site):
+        soup = parse(path)
+        texts = [soup.title.get_text()] + [
+            meta["content"] for meta in soup.find_all("meta", content=True)
+            if (meta.get("property") or meta.get("name")) in ("og:title", "twitter:title", "description",
+                                                                "og:description", "twitter:description")]
+        for text in texts:
+            assert "\u00a0" not in text, (path, text)
+        checked += "\u00a0" in soup.h1.get_text()
+    assert checked, "no heading of the sample has a no-break space: the test proves nothing"
