@@ -333,3 +333,14 @@ def test_no_break_spaces_stay_in_the_visible_headings(site):
             assert "\u00a0" not in text, (path, text)
         checked += "\u00a0" in soup.h1.get_text()
     assert checked, "no heading of the sample has a no-break space: the test proves nothing"
+
+
+def test_shorten_cuts_at_a_word_and_plain_drops_markup_and_no_break_spaces():
+    from plugins.sharing import plain, shorten
+
+    title = "Hội nghị sơ kết công tác đoàn, triển khai nhiệm vụ&nbsp;<em>2021</em>"
+    assert plain(title) == "Hội nghị sơ kết công tác đoàn, triển khai nhiệm vụ 2021"
+    assert shorten(title, 100) == plain(title)
+    assert shorten(title, 32) == "Hội nghị sơ kết công tác đoàn…"  # no comma before the ellipsis
+    assert len(shorten(title, 32)) <= 32
+    assert shorten("Một", 2) == "M…"

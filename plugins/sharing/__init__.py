@@ -29,7 +29,8 @@ def shorten(text: str, limit: int) -> str:
     text = plain(text)
     if len(text) <= limit:
         return text
-    cut = text[: limit - len(ELLIPSIS) + 1].rsplit(" ", 1)[0]
+    head = text[: limit - len(ELLIPSIS) + 1]
+    cut = head.rsplit(" ", 1)[0] if " " in head else head[:-1]  # one long word: cut inside it
     return cut.rstrip(" ,;:.–-") + ELLIPSIS
 
 
