@@ -60,7 +60,8 @@ def enrich(content) -> None:
 
 
 def card_image(content, use: PhotoUse) -> dict:
-    """The contract of docs/architecture.md: site-relative url, width, height, alt, srcset."""
+    """The contract of docs/architecture.md: site-relative url, width, height, alt, srcset,
+    webp_srcset."""
     photo = use.photo
     folder = content.url.rsplit("/", 1)[0] if "/" in content.url else ""
     prefix = f"{folder}/" if folder else ""
@@ -71,6 +72,7 @@ def card_image(content, use: PhotoUse) -> dict:
         "height": variant.height,
         "alt": use.alt,
         "srcset": photo.srcset(photo.derived.fallback, f"{content.settings['SITEURL']}/{prefix}"),
+        "webp_srcset": photo.srcset("webp", f"{content.settings['SITEURL']}/{prefix}"),
     }
 
 
