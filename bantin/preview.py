@@ -13,7 +13,9 @@ read:
 - anything else (a file added, removed or renamed, a changed title or date, an article with an
   error, the theme, the settings, the code) takes an ordinary build, which reuses unchanged pages.
 Nothing of output/ is touched before every changed page has been rendered: a failure on the way
-leaves the site as it was and hands the update to an ordinary build.
+leaves the site as it was and hands the update to an ordinary build. Updates and the search index
+(rebuilt in the background by `invoke livereload`) hold output/'s lock (bantin/swap.py), as builds
+do: a build or publish started meanwhile waits rather than swapping output/ under them.
 
 The session also shows, in the browser, what the last build found (`respond()`, served by
 `preview_handler()`): the address of an article left out for an error shows that error (file,
@@ -43,6 +45,7 @@ from bantin.feeds import absolutise_feeds
 from bantin.lint import display_path, lint_file
 from bantin.report import LeftOut, describe_source, left_out_sources
 from bantin.search import index_search
+from bantin.swap import site_lock
 from plugins.assets import asset_url
 from plugins.incremental import WRITTEN, IncrementalWriter, listing, save_manifest
 from plugins.photos.library import library_for
@@ -148,7 +151,8 @@ class PreviewSession:
             return self._build_after(earlier)
         self.files = now
         try:
-            update = self.render(sources)
+            with site_lock(self.output):  # a build or publish of the same folder waits meanwhile
+                update = self.render(sources)
         except Exception as error:  # whatever went wrong, an ordinary build says it properly
             logger.debug("preview update handed to an ordinary build: %r", error)
             update = None
@@ -163,7 +167,8 @@ class PreviewSession:
                 self._search = threading.Thread(target=self._index_search, daemon=True)
                 self._search.start()
             else:
-                update.findings += index_search(self.output, self.settings)
+                with site_lock(self.output):
+                    update.findings += index_search(self.output, self.settings)
         update.seconds = time.perf_counter() - started
         return update
 
@@ -181,7 +186,13 @@ class PreviewSession:
         return findings
 
     def _index_search(self) -> None:
-        self._search_findings = index_search(self.output, self.settings)
+        """Index output/ holding its lock, as a build would: a build or publish of the same
+        folder started meanwhile waits, rather than swapping output/ under the indexer."""
+        try:
+            with site_lock(self.output):
+                self._search_findings = index_search(self.output, self.settings)
+        except BuildFailed as failure:  # output/'s folder cannot be locked: said, not raised
+            self._search_findings = failure.findings
 
     def snapshot(self) -> dict[str, tuple]:
         """Size, modification time and inode of every file the build depends on."""

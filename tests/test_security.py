@@ -3,16 +3,23 @@ targets written by an editor reach the lint and a whole build without a tracebac
 file appearing outside the project's output, staging and cache folders; the preview's background
 search index never races a build for output/."""
 
-import threading
+import fcntl
+import os
+import shutil
 from pathlib import Path
 
-from conftest import SETTINGS_FILE
+import pytest
+from conftest import ROOT, SETTINGS_FILE
 from hypothesis import HealthCheck, example, given, settings as hypothesis_settings, strategies as st
 from test_photos import two_halves
 
 from bantin.build import build, load_settings, run_pelican, staging_path
 from bantin.errors import BuildFailed
+from bantin import preview
 from bantin.lint import lint
+from bantin.preview import PreviewSession, move_into
+from bantin.search import index_search
+from bantin.swap import lock_path
 
 ARTICLE = """Title: Bài thử đường dẫn
 Date: 2024-05-01 09:00
@@ -90,3 +97,50 @@ def test_path_like_targets_reach_the_lint_and_the_build_without_a_traceback_or_a
     assert appeared <= {"du-an/.output.lock"}, appeared  # the lock beside output/, nothing else
     assert {name: data for name, data in after.items() if name in before} == before
     assert sorted(path.name for path in outside.iterdir()) == ["evil.png", "sentinel.txt"]
+
+
+def lock_is_held(site: Path) -> bool:
+    """Whether some holder has `site`'s lock: a fresh open of the lock file cannot take it."""
+    descriptor = os.open(lock_path(site), os.O_RDONLY)
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return True
+    finally:
+        os.close(descriptor)
+    return False
+
+
+@pytest.mark.parametrize("background", [True, False], ids=["background", "foreground"])
+def test_the_preview_writes_output_and_its_search_index_only_holding_the_lock(
+    tmp_path, monkeypatch, background
+):
+    """A build or publish of the same folder (another process) waits for the preview's page
+    update and search index, rather than swapping output/ while they write into it."""
+    shutil.copytree(ROOT / "content", tmp_path / "content")
+    session = PreviewSession(SETTINGS_FILE, {
+        "PATH": str(tmp_path / "content"), "CACHE_PATH": str(tmp_path / "cache"),
+        "OUTPUT_PATH": str(tmp_path / "output")})
+    assert session.build().kind == "build"
+    seen = []
+
+    def moving(staging, output):
+        seen.append(("pages", lock_is_held(output)))
+        return move_into(staging, output)
+
+    def indexing(output, settings):
+        seen.append(("search", lock_is_held(output)))
+        return index_search(output, settings)
+
+    monkeypatch.setattr(preview, "move_into", moving)
+    monkeypatch.setattr(preview, "index_search", indexing)
+    source = tmp_path / "content/articles/2021/hoi-nghi-so-ket-6-thang-dau-nam-2021/index.md"
+    source.write_text(source.read_text(encoding="utf-8") + "\nCập nhật.\n", encoding="utf-8")
+
+    update = session.update(background_search=background)
+    findings = session.wait_for_search()
+
+    assert update.kind == "pages" and not findings
+    assert seen == [("pages", True), ("search", True)]
+    assert not lock_is_held(session.output)  # and freed once done
+    assert (session.output / "pagefind" / "pagefind.js").is_file()
