@@ -11,6 +11,11 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, SETTINGS_FILE
 from hypothesis import HealthCheck, example, given, settings as hypothesis_settings, strategies as st
+from test_bad_inputs import ARTICLE as ARTICLE_MD
+from test_bad_inputs import article as bad_input_article
+from test_bad_inputs import \
+    test_check_and_publish_refuse_bad_input_alike_and_keep_the_last_good_site as refused_alike
+from test_bad_inputs import workplace  # noqa: F401 (the fixture)
 from test_photos import two_halves
 
 from bantin.build import build, load_settings, run_pelican, staging_path
@@ -144,3 +149,28 @@ def test_the_preview_writes_output_and_its_search_index_only_holding_the_lock(
     assert seen == [("pages", True), ("search", True)]
     assert not lock_is_held(session.output)  # and freed once done
     assert (session.output / "pagefind" / "pagefind.js").is_file()
+
+
+# Forms of writing a link or a photo that Markdown reads as one but a line-by-line search does
+# not: `check` refuses them as publishing does, naming the line of the address.
+LINK_FORMS = [
+    ("link target after a space", {ARTICLE_MD: bad_input_article(body="Xem [đây]( javascript:alert(1) ).")},
+     f"{ARTICLE_MD}:6", "unsafe-link", "javascript:"),
+    ("link target on the next line", {ARTICLE_MD: bad_input_article(body="Xem [đây](\njavascript:alert(1)).")},
+     f"{ARTICLE_MD}:7", "unsafe-link", "javascript:"),
+    ("brackets in the link text", {ARTICLE_MD: bad_input_article(body="Xem [a [b] c](javascript:alert(1)).")},
+     f"{ARTICLE_MD}:6", "unsafe-link", "javascript:"),
+    ("another site's photo after a space",
+     {ARTICLE_MD: bad_input_article(body="![Ảnh]( https://example.org/anh.jpg )")},
+     f"{ARTICLE_MD}:6", "unsafe-link", "example.org"),
+    ("embed", {ARTICLE_MD: bad_input_article(body='<embed src="x.swf">')},
+     f"{ARTICLE_MD}:6", "unsafe-html", "<embed>"),
+]
+
+
+@pytest.mark.parametrize("case, files, where, code, words", LINK_FORMS,
+                         ids=[case[0] for case in LINK_FORMS])
+def test_check_and_publish_refuse_every_form_of_an_unsafe_link_alike(
+    workplace, case, files, where, code, words
+):
+    refused_alike(workplace, case, files, where, code, words)
