@@ -55,6 +55,8 @@ ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?$")
 IMAGE = re.compile(r"!\[(?P<alt>(?:[^\]\\]|\\.)*)\]\((?P<src><[^>]*>|[^)\s]+)(?:\s+\"(?P<title>[^\"]*)\")?\)")
 LINK = re.compile(r"(?<!!)\[[^\]]*\]\((?P<href><[^>]*>|[^)\s]+)")
 REFERENCE_DEFINITION = re.compile(r"^ {0,3}\[[^\]]+\]:\s*(?P<href><[^>]*>|\S+)")
+# A link to a file Pelican copies into the site: {attach}name, {static}name (or |attach|...).
+ATTACHED_FILE = re.compile(r"^[{|](?:static|attach)[|}](?P<path>.*)$")
 FENCE = re.compile(r"^ {0,3}(```|~~~)")
 CODE_SPAN = re.compile(r"(`+)(?:(?!\1).)+?\1")
 
@@ -176,6 +178,7 @@ def lint(settings: dict, today: datetime | None = None) -> list[Finding]:
             sources.append(source)
     text_checks.save()
     findings += photo_checks.findings()
+    findings += static_links_outside(settings)
     findings += duplicate_slugs(sources, settings)
     findings += duplicate_languages(sources, settings)
     findings += links_to_scheduled(sources, settings, today)
@@ -481,6 +484,10 @@ def check_body(
                 findings.append(Finding(shown, number, "missing-alt",
                                         f"Ảnh '{src}' chưa có mô tả: viết mô tả hoặc chú thích "
                                         "trong ngoặc vuông, ví dụ ![Toàn cảnh hội nghị](" + src + ")"))
+        for target in [image["src"] for image in IMAGE.finditer(line)] + \
+                [link["href"] for link in LINK.finditer(line)] + \
+                [link["href"] for link in REFERENCE_DEFINITION.finditer(line)]:
+            findings += check_attached_file(folder, target.strip("<>"), shown, number, settings)
         for link in LINK.finditer(line):
             href = link["href"].strip("<>")
             target = href.split("#", 1)[0]
@@ -488,6 +495,35 @@ def check_body(
                 findings.append(Finding(shown, number, "broken-link",
                                         f"Liên kết tới '{target[:80]}' không dẫn tới bài viết nào"))
     return findings
+
+
+def check_attached_file(folder: Path, target: str, shown: str, line: int,
+                        settings: dict) -> list[Finding]:
+    """A file named with Pelican's {static} or {attach}: Pelican copies it into the site, so it
+    must be a file inside content/ (links followed), never one of the machine's other files."""
+    match = ATTACHED_FILE.match(target)
+    if not match:
+        return []
+    name = unquote(match["path"].split("#", 1)[0].split("?", 1)[0])
+    content = Path(settings["PATH"])
+    candidate = content / name.lstrip("/") if name.startswith("/") else folder / name
+    if "\0" not in name and inside(candidate, content):
+        return []
+    return [Finding(shown, line, "file-outside",
+                    f"Tệp '{name[:80]}' nằm ngoài thư mục content/: trang tin chỉ đăng tệp nằm "
+                    "trong content/; hãy chép tệp vào cạnh index.md và viết tên tệp")]
+
+
+def static_links_outside(settings: dict) -> list[Finding]:
+    """Links (symlinks) among the site's static files (STATIC_PATHS) that point outside content/:
+    Pelican would copy what they point at into the site."""
+    content = Path(settings["PATH"])
+    return [Finding(display_path(path, settings), None, "source-outside",
+                    "Tệp là lối tắt (symlink) trỏ ra ngoài thư mục content/: trang tin chỉ đăng "
+                    "tệp nằm trong content/; hãy chép tệp thật vào đây")
+            for folder in settings["STATIC_PATHS"]
+            for path in sorted((content / folder).rglob("*"))
+            if path.is_symlink() and not inside(path, content)]
 
 
 def check_body_photo(

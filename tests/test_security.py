@@ -12,6 +12,7 @@ import pytest
 from conftest import ROOT, SETTINGS_FILE
 from hypothesis import HealthCheck, example, given, settings as hypothesis_settings, strategies as st
 from test_bad_inputs import ARTICLE as ARTICLE_MD
+from test_bad_inputs import Symlink
 from test_bad_inputs import article as bad_input_article
 from test_bad_inputs import \
     test_check_and_publish_refuse_bad_input_alike_and_keep_the_last_good_site as refused_alike
@@ -37,9 +38,12 @@ Xem [liên kết]({link}).
 """
 
 # Pieces of paths an attacker or a careless paste gives: parent folders, absolute and Windows
-# paths, %-encoded dots, a symlink out of the folder, names over 255 bytes, a NUL byte.
-PATH_PIECES = ["..", ".", "", "anh", "evil.png", "IMG_1.jpg", "lien-ket", "/", "\\", "%2e%2e",
-               "%2F", "~", "x" * 260, "ảnh", "\x00", "C:", "ngoai", "index.md", "file:"]
+# paths, %-encoded dots, a symlink out of the folder (evil.png), names over 255 bytes, a NUL byte, files
+# Pelican would copy into the site ({attach}, {static}).
+PATH_PIECES = ["..", ".", "", "anh", "evil.png", "/", "\\", "%2e%2e",
+               "%2F", "~", "x" * 260, "ảnh", "\x00", "C:", "ngoai", "index.md", "file:", "IMG_1.jpg",
+               "{attach}..", "{static}", "sentinel.txt"]
+SECRET = "BÍ MẬT NGOÀI DỰ ÁN"  # a file outside the project: never read into the site
 targets = st.lists(st.sampled_from(PATH_PIECES), min_size=1, max_size=6).map("/".join)
 
 
@@ -61,7 +65,10 @@ def tree(root: Path) -> dict[str, bytes | str]:
                      suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(photo=targets, link=targets)
 @example(photo="../../../../../ngoai/evil.png", link="../../../../../ngoai/sentinel.txt")
-@example(photo="lien-ket/evil.png", link="lien-ket/sentinel.txt")
+@example(photo="evil.png", link="{attach}evil.png")
+@example(photo="{attach}../../../../../ngoai/evil.png",
+         link="{attach}../../../../../ngoai/sentinel.txt")
+@example(photo="{static}/../../ngoai/evil.png", link="{static}/../../ngoai/sentinel.txt")
 def test_path_like_targets_reach_the_lint_and_the_build_without_a_traceback_or_a_write_outside(
     tmp_path_factory, photo, link
 ):
@@ -71,9 +78,8 @@ def test_path_like_targets_reach_the_lint_and_the_build_without_a_traceback_or_a
     (folder / "anh").mkdir(parents=True)
     outside.mkdir()
     two_halves((500, 300)).save(outside / "evil.png")
-    (outside / "sentinel.txt").write_text("không được đổi", encoding="utf-8")
+    (outside / "sentinel.txt").write_text(SECRET, encoding="utf-8")
     two_halves((500, 300)).save(folder / "IMG_1.jpg")
-    (folder / "lien-ket").symlink_to(outside, target_is_directory=True)
     (folder / "evil.png").symlink_to(outside / "evil.png")
     (folder / "index.md").write_text(ARTICLE.format(photo=photo, link=link), encoding="utf-8")
     staging = staging_path(project / "output")
@@ -102,6 +108,10 @@ def test_path_like_targets_reach_the_lint_and_the_build_without_a_traceback_or_a
     assert appeared <= {"du-an/.output.lock"}, appeared  # the lock beside output/, nothing else
     assert {name: data for name, data in after.items() if name in before} == before
     assert sorted(path.name for path in outside.iterdir()) == ["evil.png", "sentinel.txt"]
+    evil = (outside / "evil.png").read_bytes()
+    for path in (project / "output").rglob("*"):  # nothing read from outside reaches the site
+        assert path.is_dir() or (SECRET.encode() not in path.read_bytes()
+                                 and path.read_bytes() != evil), path
 
 
 def lock_is_held(site: Path) -> bool:
@@ -152,7 +162,8 @@ def test_the_preview_writes_output_and_its_search_index_only_holding_the_lock(
 
 
 # Forms of writing a link or a photo that Markdown reads as one but a line-by-line search does
-# not: `check` refuses them as publishing does, naming the line of the address.
+# not, and files Pelican would copy into the site from outside content/: `check` refuses them as
+# publishing does, naming the file and line.
 LINK_FORMS = [
     ("link target after a space", {ARTICLE_MD: bad_input_article(body="Xem [đây]( javascript:alert(1) ).")},
      f"{ARTICLE_MD}:6", "unsafe-link", "javascript:"),
@@ -165,12 +176,23 @@ LINK_FORMS = [
      f"{ARTICLE_MD}:6", "unsafe-link", "example.org"),
     ("embed", {ARTICLE_MD: bad_input_article(body='<embed src="x.swf">')},
      f"{ARTICLE_MD}:6", "unsafe-html", "<embed>"),
+    # Files Pelican copies into the site must be inside content/: it would publish any other.
+    ("{attach} of a file outside content/",
+     {ARTICLE_MD: bad_input_article(body="Xem [tài liệu]({attach}../../../../ngoai/bai.md).")},
+     f"{ARTICLE_MD}:6", "file-outside", "ngoai/bai.md"),
+    ("{attach} through a symlink leaving content/",
+     {ARTICLE_MD: bad_input_article(body="Xem [tài liệu]({attach}bi-mat.md)."),
+      "content/articles/2021/bai-thu/bi-mat.md": Symlink("{outside}/bai.md")},
+     f"{ARTICLE_MD}:6", "file-outside", "bi-mat.md"),
+    ("static file symlink leaving content/",
+     {"content/images/bi-mat.txt": Symlink("{outside}/bai.md")},
+     "content/images/bi-mat.txt", "source-outside", "content/"),
 ]
 
 
 @pytest.mark.parametrize("case, files, where, code, words", LINK_FORMS,
                          ids=[case[0] for case in LINK_FORMS])
-def test_check_and_publish_refuse_every_form_of_an_unsafe_link_alike(
+def test_check_and_publish_refuse_every_form_of_an_unsafe_link_or_file_alike(
     workplace, case, files, where, code, words
 ):
     refused_alike(workplace, case, files, where, code, words)
