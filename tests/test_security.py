@@ -9,7 +9,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, SETTINGS_FILE
+from conftest import ROOT, SETTINGS_FILE, site_digest
 from hypothesis import HealthCheck, example, given, settings as hypothesis_settings, strategies as st
 from test_bad_inputs import ARTICLE as ARTICLE_MD
 from test_bad_inputs import Symlink
@@ -196,3 +196,24 @@ def test_check_and_publish_refuse_every_form_of_an_unsafe_link_or_file_alike(
     workplace, case, files, where, code, words
 ):
     refused_alike(workplace, case, files, where, code, words)
+
+
+def test_every_damaged_cache_is_set_aside_and_the_site_is_a_clean_builds(tmp_path):
+    """The lint's, the reader's, the renderer's and the photos' caches, each file cut in half:
+    the next strict build succeeds with the same site as a clean build."""
+    overrides = {"CACHE_PATH": str(tmp_path / "cache"),
+                 "PHOTO_CACHE_PATH": str(tmp_path / "cache" / "photos")}
+    build(SETTINGS_FILE, output=tmp_path / "output", strict=True, overrides=overrides)
+    cached = [path for path in (tmp_path / "cache").rglob("*") if path.is_file()]
+    assert {path.relative_to(tmp_path / "cache").parts[0] for path in cached} >= {
+        "lint", "reader", "render", "photos"}
+    for path in cached:
+        data = path.read_bytes()
+        path.write_bytes(data[:len(data) // 2])
+
+    build(SETTINGS_FILE, output=tmp_path / "output", strict=True, overrides=overrides)
+
+    build(SETTINGS_FILE, output=tmp_path / "clean", strict=True,
+          overrides={"CACHE_PATH": str(tmp_path / "clean-cache"),
+                     "PHOTO_CACHE_PATH": str(tmp_path / "clean-cache" / "photos")})
+    assert site_digest(tmp_path / "output") == site_digest(tmp_path / "clean")
