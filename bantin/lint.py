@@ -500,15 +500,16 @@ def check_body(
 def check_attached_file(folder: Path, target: str, shown: str, line: int,
                         settings: dict) -> list[Finding]:
     """A file named with Pelican's {static} or {attach}: Pelican copies it into the site, so it
-    must be a file inside content/ (links followed), never one of the machine's other files."""
+    must be a file inside content/ (links followed), never a folder or one of the machine's
+    other files."""
     match = ATTACHED_FILE.match(target)
     if not match:
         return []
     name = unquote(match["path"].split("#", 1)[0].split("?", 1)[0])
     content = Path(settings["PATH"])
     candidate = content / name.lstrip("/") if name.startswith("/") else folder / name
-    if "\0" not in name and inside(candidate, content):
-        return []
+    if "\0" not in name and inside(candidate, content) and not os.path.isdir(candidate):
+        return []  # a folder would be copied whole, links to elsewhere included
     return [Finding(shown, line, "file-outside",
                     f"Tệp '{name[:80]}' nằm ngoài thư mục content/: trang tin chỉ đăng tệp nằm "
                     "trong content/; hãy chép tệp vào cạnh index.md và viết tên tệp")]

@@ -66,6 +66,7 @@ def tree(root: Path) -> dict[str, bytes | str]:
 @given(photo=targets, link=targets)
 @example(photo="../../../../../ngoai/evil.png", link="../../../../../ngoai/sentinel.txt")
 @example(photo="evil.png", link="{attach}evil.png")
+@example(photo="{attach}..", link="..")
 @example(photo="{attach}../../../../../ngoai/evil.png",
          link="{attach}../../../../../ngoai/sentinel.txt")
 @example(photo="{static}/../../ngoai/evil.png", link="{static}/../../ngoai/sentinel.txt")
