@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from bs4 import BeautifulSoup
 
 from conftest import snapshot
 
@@ -286,3 +287,23 @@ def test_the_same_workplace_publishes_when_nothing_is_wrong(workplace):
     shown = published["tin/2021/huong-dan-chen-ma/index.html"].decode()
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in shown and "<script>alert" not in shown
     assert published == snapshot(workplace / "output")
+
+
+def test_an_article_without_summary_passes_check_and_publish_with_no_photo_in_the_lists(workplace):
+    """Without `Summary:`, the lists show the article's opening words: its photos, whose
+    addresses are relative to the article, stay out of them, so a clean check publishes."""
+    add_files(workplace, {
+        ARTICLE: ("Title: Bài không tóm tắt\nDate: 2021-08-01 08:00\nCategory: Đoàn thanh niên\n\n"
+                  "![Toàn cảnh hội nghị](anh.jpg)\n\nĐoàn viên ra quân tình nguyện.\n"),
+        PHOTO: REAL_PHOTO,
+    })
+    checked = run_check(workplace)
+    assert (checked.returncode, checked.stdout) == (0, "")
+    result = run_publish(workplace)
+    assert result.returncode == 0, result.stderr
+    listing = BeautifulSoup(snapshot(workplace / "target" / "current")[
+        "linh-vuc/doan-thanh-nien/index.html"].decode(), "html.parser")
+    card = next(card for card in listing.select(".bt-card")
+                if card.find("a", href=lambda href: href and href.endswith("/tin/2021/bai-khong-tom-tat/")))
+    assert card.select_one(".bt-card__summary").get_text(strip=True).replace("\xa0", " ") == "Đoàn viên ra quân tình nguyện."
+    assert all(img.get("src", "").startswith(("/", "http")) for img in listing.find_all("img"))
