@@ -126,8 +126,10 @@ def _scene(size: tuple[int, int], seed: int, indoor: bool | None = None) -> Imag
     # A vignette and a fine grain, as a lens and a sensor leave them.
     vignette = Image.radial_gradient("L").resize(size).point(lambda v: int(v * 0.35))
     image = Image.composite(Image.new("RGB", size, (0, 0, 0)), image, vignette)
-    grain = Image.effect_noise((max(1, width // 2), max(1, height // 2)), 10).resize(size)
-    return Image.blend(image, Image.merge("RGB", (grain, grain, grain)), 0.04)
+    grain_size = (max(1, width // 2), max(1, height // 2))
+    grain = Image.frombytes("L", grain_size, rng.randbytes(grain_size[0] * grain_size[1]))
+    grain = grain.point(lambda v: 112 + v // 8).resize(size)
+    return Image.blend(image, Image.merge("RGB", (grain, grain, grain)), 0.12)
 
 
 def _mark(image: Image.Image, text: str, font: ImageFont.FreeTypeFont) -> None:
