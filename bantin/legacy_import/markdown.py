@@ -1,23 +1,67 @@
-"""The article file in the authoring format: metadata lines, then the body in Markdown."""
+"""The article file in the authoring format: metadata lines, then the body in Markdown.
+
+Everything a portal page says is text: it is written so that Markdown, the metadata reader and
+the theme show it as written and never read it as markup (escape, metadata_text), links keep
+only the targets a reader can safely follow (link_target), and photo names are plain.
+"""
 
 import re
+from urllib.parse import quote
 
 from bantin.legacy_import.page import LegacyPage, Photo, Text
 
-# Characters Markdown would read as syntax inside a line of text.
-_INLINE_SYNTAX = re.compile(r"([\\`*_\[\]])")
+# Characters Markdown (with the extra extensions: attribute lists, tables) would read as syntax
+# inside a line of text.
+_INLINE_SYNTAX = re.compile(r"([\\`*_\[\]{}|])")
 # ... and at the start of a line: headings, quotes, list items.
-_LINE_START_SYNTAX = re.compile(r"^(\s*)(#|>|[-+*](?=\s))")
-_ORDERED_ITEM = re.compile(r"^(\s*\d+)([.)])(?=\s)")
+_LINE_START_SYNTAX = re.compile(r"^(\s*)(#|>|[-+*](?=\s))", re.MULTILINE)
+_ORDERED_ITEM = re.compile(r"^(\s*\d+)([.)])(?=\s)", re.MULTILINE)
+# "&" that HTML would read as the start of a character reference ("&lt;", "&#60;").
+_REFERENCE_START = re.compile(r"&(?=#|[A-Za-z])")
 _SENTENCE_BREAK = re.compile(r"(?<=[.!?…])\s+(?=[\"“(]?[A-ZÀ-ỸĐ0-9])")
 SUMMARY_MAX_LENGTH = 300
+# Link targets a reader may follow; anything else (javascript:, data:, file:...) becomes text.
+LINK_SCHEMES = ("http", "https", "mailto", "tel")
+_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
+# Characters left as they are in a link target: RFC 3986's, without the ones that end or nest
+# a Markdown link ("(", ")", "<", ">", spaces, quotes, brackets are percent-encoded).
+_URL_SAFE = "/?#&=+;:@!$,%~-._*"
+
+
+def _html_text(text: str) -> str:
+    return _REFERENCE_START.sub("&amp;", text).replace("<", "&lt;").replace(">", "&gt;")
 
 
 def escape(text: str) -> str:
     """Plain text that Markdown shows as written."""
-    text = _INLINE_SYNTAX.sub(r"\\\1", text).replace("<", "&lt;")
+    text = _INLINE_SYNTAX.sub(r"\\\1", _html_text(text))
     text = _ORDERED_ITEM.sub(r"\1\\\2", text)
     return _LINE_START_SYNTAX.sub(r"\1\\\2", text)
+
+
+def metadata_text(text: str) -> str:
+    """A metadata value that the site shows as the text it was: one line, and HTML-escaped,
+    since the theme prints Title, Author and Tags as HTML. `</` gets an invisible word joiner
+    as well: the page's <title> shows the title through Jinja's striptags, which turns
+    "&lt;/title&gt;" back into an end tag."""
+    line = " ".join(text.split())
+    return _html_text(line).replace("&lt;/", "&lt;\u2060/")
+
+
+def link_target(href: str) -> str | None:
+    """The target of an imported link, written so that it cannot end the Markdown link early;
+    None when it is not an http(s), mailto or tel address, nor a site-relative path."""
+    # Browsers ignore these around and inside a URL: "java\tscript:" is "javascript:".
+    href = re.sub(r"[\t\n\r]", "", href).strip("\x00- ")
+    if not href or re.search(r"[\x00-\x1f\x7f]", href):
+        return None
+    scheme = _SCHEME.match(href)
+    if scheme:
+        if scheme[1].lower() not in LINK_SCHEMES:
+            return None
+    elif not href.startswith(("/", "#")) or href.startswith("//"):
+        return None
+    return quote(href, safe=_URL_SAFE)
 
 
 def summary_of(plain: str) -> str:
@@ -28,20 +72,29 @@ def summary_of(plain: str) -> str:
     return first
 
 
+def code_block(code: str) -> str:
+    """A fenced code block whose fence no line of the code can close."""
+    longest = max((len(run) for run in re.findall(r"`+", code)), default=0)
+    fence = "`" * max(3, longest + 1)
+    return f"{fence}\n{code}\n{fence}"
+
+
 def _figure(photo: Photo) -> str:
     """A lone image: its alt is the caption, or its title is when alt and caption differ."""
     alt = photo.alt or photo.caption
     title = photo.caption if photo.caption and photo.caption != alt else ""
-    alt_text = escape(alt).replace("\n", " ")
+    alt_text = escape(" ".join(alt.split()))
     if title:
-        return f'![{alt_text}]({photo.name} "{title.replace(chr(34), "&quot;")}")'
+        title_text = _html_text(" ".join(title.split())).replace('"', "&quot;")
+        title_text = title_text.replace("\\", "&#92;").replace(")", "&#41;")
+        return f'![{alt_text}]({photo.name} "{title_text}")'
     return f"![{alt_text}]({photo.name})"
 
 
 def render_article(page: LegacyPage, slug: str, category: str) -> str:
     paragraphs = [block for block in page.blocks if isinstance(block, Text) and block.plain]
     metadata = [
-        ("Title", page.title),
+        ("Title", metadata_text(page.title)),
         (
             "Date",
             page.date.strftime(
@@ -49,10 +102,11 @@ def render_article(page: LegacyPage, slug: str, category: str) -> str:
             ),
         ),
         ("Category", category),
-        ("Tags", ", ".join(page.tags)),
-        ("Author", page.author or ""),
-        ("Summary", escape(summary_of(paragraphs[0].plain)) if paragraphs else ""),
+        ("Tags", ", ".join(metadata_text(tag) for tag in page.tags)),
+        ("Author", metadata_text(page.author or "")),
+        ("Summary", escape(" ".join(summary_of(paragraphs[0].plain).split())) if paragraphs else ""),
         ("Slug", slug),
+        ("Aliases", ", ".join(page.aliases)),
     ]
     head = "\n".join(f"{name}: {value}" for name, value in metadata if value)
     body = "\n\n".join(

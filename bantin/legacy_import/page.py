@@ -58,6 +58,7 @@ class LegacyPage:
     field_name: str | None = None  # the portal's name of the field the page was filed under
     author: str | None = None
     tags: list[str] = field(default_factory=list)
+    aliases: list[str] = field(default_factory=list)  # the page's site paths on the old portal
     blocks: list[Text | Photo] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
 
