@@ -1,9 +1,13 @@
 """The importer of the old portal: the seed page, SharePoint 2010/2013 saved pages, re-imports,
 bad input, and the imported article through the project's build."""
 
+import json
+import os
+import re
 import shutil
 import subprocess
 import sys
+import unicodedata
 from datetime import datetime
 from pathlib import Path
 
@@ -417,3 +421,277 @@ def test_long_titles_make_readable_slugs():
         == "hoi-nghi-so-ket-cong-tac-doan-va-phong-trao-thanh-nien-6-thang-dau-nam"
     )
     assert article_slug("Đoàn thanh niên") == "doan-thanh-nien"
+
+
+# -- hostile pages -----------------------------------------------------------------------------
+# Saved pages are untrusted: they may try to read files outside their folder, smuggle markup
+# into the site, or break the importer. Each case runs the real task as a subprocess.
+
+PAGE = """<!DOCTYPE html>
+<html><head><meta charset="{charset}"><title>{title}</title>{head}</head>
+<body><form method="post" action="{action}">
+<div class="ms-webpart-zone"><h2><span>Tin theo lĩnh vực </span><a href="/x">Công đoàn</a></h2></div>
+<div class="date-line">15/01/2016 14:30</div><div class="by-line">{author}</div>
+<div class="article-content"><div class="ms-rtestate-field">{body}</div></div>
+</form></body></html>
+"""
+
+
+def saved_page(folder: Path, name: str, body: str, title="Trang thử", author="Thu Hà",
+               head="", action="./trang.aspx", charset="utf-8") -> Path:
+    """A saved SharePoint publishing page with the parts the importer reads."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / name
+    html = PAGE.format(title=title, head=head, action=action, author=author, body=body,
+                       charset=charset)
+    path.write_bytes(cp1258(html) if charset == "windows-1258" else html.encode(charset))
+    return path
+
+
+def cp1258(text: str) -> bytes:
+    """Text as Windows-1258 writes it: a letter with a tone mark is its base letter (â, ơ...
+    are in the code page) followed by the mark as a combining character."""
+    tones = "\u0300\u0301\u0303\u0309\u0323"
+    encoded = []
+    for char in text:
+        decomposed = unicodedata.normalize("NFD", char)
+        base = unicodedata.normalize("NFC", "".join(c for c in decomposed if c not in tones))
+        marks = "".join(c for c in decomposed if c in tones)
+        encoded.append((base + marks).encode("cp1258"))
+    return b"".join(encoded)
+
+
+def jpeg(path: Path, colour=(200, 30, 30)) -> bytes:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    Image.new("RGB", (40, 30), colour).save(path, "JPEG")
+    return path.read_bytes()
+
+
+def import_task(*sources, into: Path) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "invoke", "import-legacy", *map(str, sources[:1]),
+         "--into", str(into), *(["--", *map(str, sources[1:])] if sources[1:] else [])],
+        cwd=ROOT, capture_output=True, text=True,
+    )
+
+
+def files_under(folder: Path) -> dict[str, bytes]:
+    return {
+        str(path): path.read_bytes()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file() and not path.is_symlink()
+    }
+
+
+def _secret_references(tmp_path: Path) -> list[str]:
+    secret = tmp_path / "outside" / "secret.jpg"
+    return [
+        "../outside/secret.jpg",
+        "..%2Foutside%2Fsecret.jpg",
+        "%2e%2e/outside/secret.jpg",
+        "%2E%2E%2F%2E%2E%2F..%2F..%2F..%2F..%2F..%2F..%2F..%2Fetc%2Fpasswd",
+        "../../../../../../../../etc/passwd",
+        f"file://{secret}",
+        f"file:{secret}",
+        str(secret),  # absolute: read as a path of the portal, inside the page's folder
+        "lien-ket.jpg",  # a link in the page's folder to the file outside
+        "thu-muc_files/anh.jpg",  # a linked folder leading outside
+        "http://[::1/anh.jpg",  # not an address at all
+        "anh%00.jpg",
+        "x" * 300 + ".jpg",  # a name over 255 bytes
+    ]
+
+
+def test_pages_read_no_file_outside_their_folder(tmp_path):
+    secret_bytes = jpeg(tmp_path / "outside" / "secret.jpg")
+    (tmp_path / "outside" / "anh.jpg").write_bytes(secret_bytes)
+    saved = tmp_path / "saved"
+    saved.mkdir()
+    (saved / "lien-ket.jpg").symlink_to(tmp_path / "outside" / "secret.jpg")
+    (saved / "thu-muc_files").symlink_to(tmp_path / "outside", target_is_directory=True)
+    references = _secret_references(tmp_path)
+    body = "<p>Chiều ngày 15/1/2016, Công đoàn Khối trao quà.</p>" + "".join(
+        f'<p><img src="{src}" alt="Ảnh {number}"></p>' for number, src in enumerate(references)
+    )
+    page = saved_page(saved, "trang.html", body)
+    into = tmp_path / "articles"
+    before = files_under(tmp_path / "outside")
+
+    result = import_task(saved, into=into)
+
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, output
+    assert "Traceback" not in output
+    # Each reference that climbs out is one sentence naming the page and the reference.
+    outside_lines = [line for line in output.splitlines() if "[legacy-outside-path]" in line]
+    for src in references[:7] + ["lien-ket.jpg", "thu-muc_files/anh.jpg"]:
+        assert any(f"{page}:" in line and f"«{src}»" in line for line in outside_lines), src
+    # Nothing outside was read into the articles, nothing outside was written.
+    written = files_under(into)
+    assert secret_bytes not in written.values()
+    assert all(Path(path).is_relative_to(into) for path in written)
+    assert files_under(tmp_path / "outside") == before
+    (article,) = into.glob("*/*/index.md")
+    assert "passwd" not in article.read_text(encoding="utf-8")
+    assert all(len(path.name.encode()) <= 255 for path in article.parent.iterdir())
+
+
+def test_a_broken_page_leaves_the_batch_going(tmp_path):
+    """Deep nesting, a damaged manifest, a pipe, a broken link, a link to a page outside the
+    folder, a name over 255 bytes: one sentence each, naming the file; the good page of the
+    batch is imported all the same."""
+    saved = tmp_path / "saved"
+    deep = "<div>" * 600 + "<p>Ngày 15/1/2016, trang lồng sâu.</p>" + "</div>" * 600
+    saved_page(saved, "a-sau.html", deep)
+    saved_page(saved, "b-tot.html", "<p>Chiều ngày 15/1/2016, trang tốt.</p>", title="Trang tốt")
+    os.mkfifo(saved / "c-ong.html")
+    (saved / "d-hong.html").symlink_to(saved / "khong-co.html")
+    saved_page(tmp_path / "outside", "trang.html", "<p>Ngày 15/1/2016, trang ngoài.</p>")
+    (saved / "e-ngoai.html").symlink_to(tmp_path / "outside" / "trang.html")
+    into = tmp_path / "articles"
+    into.mkdir()
+    (into / ".legacy-import.json").write_text('{"2016/x": {"sha256": ', encoding="utf-8")
+
+    result = import_task(saved, tmp_path / ("y" * 300 + ".html"), into=into)
+
+    output = result.stdout + result.stderr
+    assert result.returncode == 1
+    assert "Traceback" not in output
+    expected = {
+        saved / "a-sau.html": "[legacy-too-deep]",
+        saved / "c-ong.html": "[legacy-unreadable]",
+        saved / "d-hong.html": "[legacy-unreadable]",
+        saved / "e-ngoai.html": "[legacy-outside-path]",
+        into / ".legacy-import.json": "[legacy-manifest-damaged]",
+        tmp_path / ("y" * 300 + ".html"): "[legacy-unreadable]",
+    }
+    for path, code in expected.items():
+        assert [line for line in output.splitlines() if line.strip().startswith(f"{path}:")
+                and code in line], (path, output)
+    assert "b-tot.html → " in output
+    assert [path.parent.name for path in into.glob("*/*/index.md")] == ["trang-tot"]
+    # The damaged manifest is left for the editor to see, not overwritten.
+    assert (into / ".legacy-import.json").read_text(encoding="utf-8") == '{"2016/x": {"sha256": '
+
+
+def test_windows_1258_page_finds_its_field(settings, tmp_path):
+    """Windows-1258 writes tone marks as combining characters: "lĩnh vực" is found after NFC."""
+    body = "<p>Chiều ngày 15/1/2016, Công đoàn Khối trao quà Tết.</p>"
+    page = saved_page(tmp_path / "saved", "trao-qua.html", body, title="Trao quà Tết",
+                      charset="windows-1258")
+    text = page.read_bytes().decode("cp1258")
+    assert "lĩnh vực" not in text and "lĩnh vực" in unicodedata.normalize("NFC", text)
+    (outcome,), _ = run_import(settings, tmp_path / "articles", page)
+    assert codes(outcome) == [] and outcome.status == "new"
+    meta = metadata(outcome.article.read_text(encoding="utf-8"))
+    assert meta["Category"] == "Công đoàn" and meta["Title"] == "Trao quà Tết"
+
+
+HOSTILE_TITLE = "&lt;/title&gt;&lt;script&gt;alert(1)&lt;/script&gt; Hội nghị {: onclick=alert(0)}"
+HOSTILE_BODY = """
+<p>Chiều ngày 15/1/2016, &lt;script&gt;alert(2)&lt;/script&gt; và &amp;lt;b&amp;gt; như chữ.</p>
+<p>Liên kết <a href="https://example.org/a) [z](javascript:alert(3)">xem thêm</a>,
+<a href="javascript:alert(4)">bấm</a>, <a href="java&#9;script:alert(5)">bấm nữa</a>,
+<a href=" data:text/html,&lt;script&gt;alert(6)&lt;/script&gt;">dữ liệu</a>,
+<a href="vbscript:msgbox(7)">vb</a>, <a href="mailto:ban@example.org">thư</a>,
+<a href="tel:+84 226 3852 000">gọi</a>, <a href='https://example.org/x" onmouseover="alert(8)'>dấu nháy</a>.</p>
+<h3>Tiêu đề {: onclick="alert(9)" }</h3>
+<p>Đoạn văn {: onmouseover="alert(10)" }</p>
+<p>[liên kết](javascript:alert(11)) và ![ảnh](x.jpg) và &lt;img src=x onerror=alert(12)&gt;</p>
+<pre>mã
+```
+&lt;script&gt;alert(13)&lt;/script&gt;
+```
+</pre>
+<p><img src="anh.jpg)&lt;img src=x onerror=alert(14)&gt;" alt="Ảnh một"></p>
+<p><img src='anh 2".jpg' alt="Ảnh hai" title="x"></p>
+<p><img src="Ảnh Hội Nghị (1).PNG" alt="Ảnh ba"></p>
+<p><img src="anh-ba.png" alt="Ảnh bốn"></p>
+<p>Chú thích có "nháy" và ) ngoặc\\ </p>
+<table><tr><td>a | b</td><td>&lt;script&gt;alert(15)&lt;/script&gt;</td></tr></table>
+"""
+
+
+def assert_inert(html_file: Path) -> None:
+    """No script but the site's own, no event handler attribute, no javascript:/data: URL.
+    html.parser does not know that <title> holds text up to the first "</title": that part is
+    cut as a browser's tokenizer reads it, then the rest is parsed."""
+    raw = html_file.read_text(encoding="utf-8")
+    title = re.search(r"<title>(.*?)</title[\s/>]", raw, re.DOTALL | re.IGNORECASE)
+    if title:
+        raw = raw[: title.start()] + raw[title.end():]
+    soup = BeautifulSoup(raw, "html.parser")
+    for script in soup.find_all("script"):
+        if script.get("type") == "application/ld+json":
+            json.loads(script.string)  # whole: nothing broke out of it
+        else:
+            assert re.fullmatch(r".*/js/(site|search)\.[0-9a-f]+\.js", script.get("src", ""))
+            assert not script.string, (html_file, script)
+    for tag in soup.find_all(True):
+        for name, value in tag.attrs.items():
+            assert not name.lower().startswith("on"), (html_file, tag)
+            for item in value if isinstance(value, list) else [value]:
+                cleaned = re.sub(r"[\x00-\x20]", "", item).lower()
+                assert not cleaned.startswith(("javascript:", "vbscript:", "data:text")), (
+                    html_file, tag)
+
+
+def test_hostile_text_builds_into_inert_html(tmp_path):
+    saved = tmp_path / "saved"
+    saved.mkdir()
+    jpeg(saved / "anh-ba.png")  # a JPEG under another name: kept, it is a photo
+    page = saved_page(
+        saved, "hoi-nghi.html", HOSTILE_BODY, title=HOSTILE_TITLE,
+        author="&lt;img src=x onerror=alert(16)&gt; Ban &lt;/title&gt;",
+        head='<meta name="keywords" content="&lt;script&gt;alert(17)&lt;/script&gt;, '
+             'tag\nSlug: ../../../etc, <b onmouseover=alert(18)>">',
+        action="/Pages/hoi-nghi-so-ket.aspx?x=1, /evil",
+    )
+    into = tmp_path / "articles"
+    result = import_task(page, into=into)
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, output
+    assert "Traceback" not in output
+    for src in ("javascript:alert(4)", "java\tscript:alert(5)", "vbscript:msgbox(7)"):
+        assert any(f"{page}:" in line and src in line and "[legacy-unsafe-link]" in line
+                   for line in output.splitlines()), src
+    (article,) = into.glob("*/*/index.md")
+    text = article.read_text(encoding="utf-8")
+    meta = metadata(text)
+    assert meta["Aliases"] == "/Pages/hoi-nghi-so-ket.aspx"
+    assert "\nSlug: ../" not in text and meta["Slug"] == article.parent.name
+    photos = sorted(path.name for path in article.parent.iterdir() if path.name != "index.md")
+    assert all(re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]*", name) for name in photos), photos
+    assert len(photos) == len(set(name.lower() for name in photos)) == 4
+
+    output_dir = build_imported(into, tmp_path)
+    pages = sorted(output_dir.rglob("*.html"))
+    assert len(pages) > 10
+    for html_file in pages:
+        assert_inert(html_file)
+    built = BeautifulSoup(
+        (output_dir / "tin" / "2016" / article.parent.name / "index.html").read_text(
+            encoding="utf-8"),
+        "html.parser",
+    )
+    # Imported text comes out as the text it was.
+    def shown_text(tag) -> str:  # as a reader sees it: no-break spaces and word joiners aside
+        return " ".join(tag.get_text(" ").replace("\u2060", "").split())
+
+    assert shown_text(built.h1) == "</title><script>alert(1)</script> Hội nghị {: onclick=alert(0)}"
+    body = built.find(class_="bt-article__body") or built.main
+    words = shown_text(body)
+    for shown in ("<script>alert(2)</script>", "&lt;b&gt;", "{: onmouseover=\"alert(10)\" }",
+                  "[liên kết](javascript:alert(11))", "<img src=x onerror=alert(12)>",
+                  "<script>alert(13)</script>", "<script>alert(15)</script>"):
+        assert shown in words.replace("“", '"').replace("”", '"'), shown
+    links = {a.get_text(" ", strip=True): a["href"] for a in body.find_all("a", href=True)}
+    assert links["xem thêm"].startswith("https://example.org/a%29%20%5Bz%5D%28javascript")
+    assert links["thư"] == "mailto:ban@example.org"
+    assert links["gọi"] == "tel:+84%20226%203852%20000"
+    assert not {"bấm", "bấm nữa", "dữ liệu", "vb"} & set(links)
+    assert [shown_text(cell) for cell in body.table.find_all("th")] == [
+        "a | b", "<script>alert(15)</script>"]
+    captions = [shown_text(figure.figcaption) for figure in body.find_all("figure")]
+    assert 'Chú thích có "nháy" và ) ngoặc\\' in [c.replace("“", '"').replace("”", '"')
+                                                 for c in captions], captions

@@ -71,6 +71,15 @@ def collect_sources(sources: Iterable[Path]) -> tuple[list[Path], list[Finding]]
                     )
                 elif path.is_file():
                     files.append(path)
+                elif not path.is_dir():  # a broken link, a pipe: nothing to read, or never ending
+                    findings.append(
+                        Finding(
+                            path,
+                            None,
+                            "legacy-unreadable",
+                            "Không phải tệp thường (liên kết hỏng, ống dẫn...); không đọc được.",
+                        )
+                    )
         elif is_file and source.suffix.lower() in READERS:
             files.append(source)
         elif source.exists():

@@ -48,11 +48,26 @@ def metadata_text(text: str) -> str:
     return _html_text(line).replace("&lt;/", "&lt;\u2060/")
 
 
+def tag_text(tag: str) -> str:
+    """A tag as text Pelican keeps whole: it splits tags at ";" (so no character reference
+    can be written) and ",", and prints them as HTML, so "<" and ">" go."""
+    tag = re.sub(r"[<>;,]", " ", tag)
+    return " ".join(_REFERENCE_START.sub("& ", tag).split())
+
+
+def _as_browsers_read(href: str) -> str:
+    """Browsers ignore these around and inside a URL: "java\tscript:" is "javascript:"."""
+    return re.sub(r"[\t\n\r]", "", href).strip("\x00- ")
+
+
+def has_scheme(href: str) -> bool:
+    return bool(_SCHEME.match(_as_browsers_read(href)))
+
+
 def link_target(href: str) -> str | None:
     """The target of an imported link, written so that it cannot end the Markdown link early;
     None when it is not an http(s), mailto or tel address, nor a site-relative path."""
-    # Browsers ignore these around and inside a URL: "java\tscript:" is "javascript:".
-    href = re.sub(r"[\t\n\r]", "", href).strip("\x00- ")
+    href = _as_browsers_read(href)
     if not href or re.search(r"[\x00-\x1f\x7f]", href):
         return None
     scheme = _SCHEME.match(href)
@@ -102,7 +117,7 @@ def render_article(page: LegacyPage, slug: str, category: str) -> str:
             ),
         ),
         ("Category", category),
-        ("Tags", ", ".join(metadata_text(tag) for tag in page.tags)),
+        ("Tags", ", ".join(filter(None, (tag_text(tag) for tag in page.tags)))),
         ("Author", metadata_text(page.author or "")),
         ("Summary", escape(" ".join(summary_of(paragraphs[0].plain).split())) if paragraphs else ""),
         ("Slug", slug),

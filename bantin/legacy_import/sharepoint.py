@@ -26,7 +26,7 @@ from bs4 import BeautifulSoup, NavigableString, Tag, UnicodeDammit
 from bantin.legacy_encodings import convert_legacy
 from bantin.legacy_import.addresses import page_aliases
 from bantin.legacy_import.dates import find_date
-from bantin.legacy_import.markdown import code_block, escape, link_target
+from bantin.legacy_import.markdown import code_block, escape, has_scheme, link_target
 from bantin.legacy_import.page import (
     FIELD_MENTION,
     LegacyPage,
@@ -292,7 +292,7 @@ class BodyReader:
         width = max(len(row) for row in text_rows)
         text_rows = [row + [""] * (width - len(row)) for row in text_rows]
         header, *body = [
-            "| " + " | ".join(escape(cell).replace("|", "\\|") for cell in row) + " |"
+            "| " + " | ".join(escape(cell) for cell in row) + " |"
             for row in text_rows
         ]  # the first row heads the table, as it did on the portal's pages
         lines = [header, "| " + " | ".join("---" for _ in range(width)) + " |", *body]
@@ -353,7 +353,7 @@ class BodyReader:
         if target is not None and not _is_portal_link(target):
             self.add_inline(f"[{escape(text)}]({target})", text, tag)
             return
-        if target is None and re.match(r"[A-Za-z][A-Za-z0-9+.-]*:", href):
+        if target is None and has_scheme(href):
             self.page.finding(
                 _line(tag),
                 "legacy-unsafe-link",
