@@ -21,7 +21,7 @@ from bantin.errors import BuildFailed
 from bantin.legacy_encodings import TCVN3_TABLE
 from bantin.legacy_import import article_slug, format_report, has_errors, import_pages
 from bantin.legacy_import.dates import find_date
-from bantin.legacy_import.markdown import escape
+from bantin.legacy_import.markdown import escape, link_target
 
 ROOT = Path(__file__).resolve().parent.parent
 from conftest import SEED  # noqa: E402
@@ -111,7 +111,9 @@ def build_imported(into: Path, tmp_path: Path) -> Path:
     content = tmp_path / "content"
     shutil.copytree(ROOT / "content" / "pages", content / "pages")
     shutil.copytree(ROOT / "content" / "images", content / "images")
-    shutil.copytree(into, content / "articles", ignore=shutil.ignore_patterns(".legacy-import.json"))
+    shutil.copytree(
+        into, content / "articles", ignore=shutil.ignore_patterns(".legacy-import.json")
+    )
     output = tmp_path / "output"
     overrides = {"PATH": str(content)}
     try:
@@ -541,7 +543,7 @@ def test_a_broken_page_leaves_the_batch_going(tmp_path):
     folder, a name over 255 bytes: one sentence each, naming the file; the good page of the
     batch is imported all the same."""
     saved = tmp_path / "saved"
-    deep = "<div>" * 600 + "<p>Ngày 15/1/2016, trang lồng sâu.</p>" + "</div>" * 600
+    deep = "<div>" * 400 + "<p>Ngày 15/1/2016, trang lồng sâu.</p>" + "</div>" * 400
     saved_page(saved, "a-sau.html", deep)
     saved_page(saved, "b-tot.html", "<p>Chiều ngày 15/1/2016, trang tốt.</p>", title="Trang tốt")
     os.mkfifo(saved / "c-ong.html")
@@ -594,7 +596,8 @@ HOSTILE_BODY = """
 <a href="javascript:alert(4)">bấm</a>, <a href="java&#9;script:alert(5)">bấm nữa</a>,
 <a href=" data:text/html,&lt;script&gt;alert(6)&lt;/script&gt;">dữ liệu</a>,
 <a href="vbscript:msgbox(7)">vb</a>, <a href="mailto:ban@example.org">thư</a>,
-<a href="tel:+84 226 3852 000">gọi</a>, <a href='https://example.org/x" onmouseover="alert(8)'>dấu nháy</a>.</p>
+<a href="tel:+84 226 3852 000">gọi</a>,
+<a href='https://example.org/x" onmouseover="alert(8)'>dấu nháy</a>.</p>
 <h3>Tiêu đề {: onclick="alert(9)" }</h3>
 <p>Đoạn văn {: onmouseover="alert(10)" }</p>
 <p>[liên kết](javascript:alert(11)) và ![ảnh](x.jpg) và &lt;img src=x onerror=alert(12)&gt;</p>
@@ -695,3 +698,65 @@ def test_hostile_text_builds_into_inert_html(tmp_path):
     captions = [shown_text(figure.figcaption) for figure in body.find_all("figure")]
     assert 'Chú thích có "nháy" và ) ngoặc\\' in [c.replace("“", '"').replace("”", '"')
                                                  for c in captions], captions
+
+
+# -- old addresses -----------------------------------------------------------------------------
+
+
+def test_old_portal_addresses_become_aliases(settings, tmp_path, page_2013):
+    """Where a saved page names its own address, in the order the importer trusts it; the file
+    name stands for the page only when the page names none."""
+    _, text_2013 = page_2013
+    assert metadata(text_2013)["Aliases"] == "/Pages/trao-qua-tet-cong-nhan.aspx"
+    into = tmp_path / "articles"
+    (page_2010,), _ = run_import(settings, into, FIXTURES / "2010" / "ky-niem-85-nam.html")
+    (seed,), _ = run_import(settings, into, SEED)
+    assert metadata(page_2010.article.read_text(encoding="utf-8"))["Aliases"] == (
+        "/Pages/ky-niem-85-nam.aspx")
+    assert metadata(seed.article.read_text(encoding="utf-8"))["Aliases"] == (
+        "/Pages/conference-report.aspx")
+    body = "<p>Chiều ngày 15/1/2016, Công đoàn Khối trao quà.</p>"
+    head = (
+        '<link rel="canonical" href="http://doankhoi.example.vn/Pages/Trao%20qua.aspx?ID=3">'
+        '<meta property="og:url" content="https://doankhoi.example.vn/pages/trao%20qua.aspx">'
+    )
+    page = saved_page(tmp_path / "saved", "a.html", body, title="Trao quà", head=head,
+                      action="../../Lists/x/../../etc/passwd")
+    page.write_text("<!-- saved from url=(0048)http://doankhoi.example.vn/Pages/Cu,ky.aspx -->\n"
+                    + page.read_text(encoding="utf-8"), encoding="utf-8")
+    (outcome,), _ = run_import(settings, into, page)
+    aliases = metadata(outcome.article.read_text(encoding="utf-8"))["Aliases"]
+    assert aliases == "/Pages/Trao%20qua.aspx, /Pages/Cu%2Cky.aspx"
+
+
+@pytest.mark.parametrize(
+    ("href", "target"),
+    [
+        ("https://example.org/a b", "https://example.org/a%20b"),
+        ("https://example.org/a) [z](javascript:alert(3)",
+         "https://example.org/a%29%20%5Bz%5D%28javascript:alert%283%29"),
+        ("HTTP://example.org/?q=1&r=2#x", "HTTP://example.org/?q=1&r=2#x"),
+        ("mailto:ban@example.org", "mailto:ban@example.org"),
+        ("tel:+84 226", "tel:+84%20226"),
+        ("/tin/2021/bai/", "/tin/2021/bai/"),
+        ("#muc-1", "#muc-1"),
+        ("javascript:alert(1)", None),
+        (" JaVaScRiPt:alert(1)", None),
+        ("java\tscript:alert(1)", None),
+        ("data:text/html,<script>", None),
+        ("vbscript:x", None),
+        ("file:///etc/passwd", None),
+        ("//evil.example/x", None),
+        ("../x.aspx", None),
+        ("https://exa\x00mple.org/", None),
+    ],
+)
+def test_only_safe_link_targets_are_kept(href, target):
+    assert link_target(href) == target
+
+
+def test_a_title_without_letters_still_gets_a_folder(settings, tmp_path):
+    page = saved_page(tmp_path / "saved", "a.html", "<p>Chiều ngày 15/1/2016, trao quà.</p>",
+                      title="&lt;&lt;&lt; !!! &gt;&gt;&gt;")
+    (outcome,), _ = run_import(settings, tmp_path / "articles", page)
+    assert outcome.article == tmp_path / "articles" / "2016" / "bai-viet-20160115-1430" / "index.md"

@@ -172,8 +172,9 @@ def import_page(
     if any(finding.is_error for finding in page.findings):
         return Outcome(path, findings=page.findings)
     try:
+        slug = article_slug(page.title) or f"bai-viet-{page.date:%Y%m%d-%H%M}"
         return write_article(
-            page, into, article_slug(page.title), fields[slugify(page.field_name)], manifest, force
+            page, into, slug, fields[slugify(page.field_name)], manifest, force
         )
     except OSError as error:  # disk full, no permission: this page only
         where = error.filename or into

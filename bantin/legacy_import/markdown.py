@@ -108,6 +108,7 @@ def _figure(photo: Photo) -> str:
 
 def render_article(page: LegacyPage, slug: str, category: str) -> str:
     paragraphs = [block for block in page.blocks if isinstance(block, Text) and block.plain]
+    summary = " ".join(summary_of(paragraphs[0].plain).split()) if paragraphs else ""
     metadata = [
         ("Title", metadata_text(page.title)),
         (
@@ -119,7 +120,7 @@ def render_article(page: LegacyPage, slug: str, category: str) -> str:
         ("Category", category),
         ("Tags", ", ".join(filter(None, (tag_text(tag) for tag in page.tags)))),
         ("Author", metadata_text(page.author or "")),
-        ("Summary", escape(" ".join(summary_of(paragraphs[0].plain).split())) if paragraphs else ""),
+        ("Summary", escape(summary)),
         ("Slug", slug),
         ("Aliases", ", ".join(page.aliases)),
     ]
