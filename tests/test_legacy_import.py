@@ -611,6 +611,17 @@ HOSTILE_BODY = """
 <p><img src="Ảnh Hội Nghị (1).PNG" alt="Ảnh ba"></p>
 <p><img src="anh-ba.png" alt="Ảnh bốn"></p>
 <p>Chú thích có "nháy" và ) ngoặc\\ </p>
+<blockquote><pre>a
+
+&lt;script&gt;alert(19)&lt;/script&gt;
+
+b</pre></blockquote>
+<ul><li>Mục <pre>
+
+&lt;img src=x onerror=alert(20)&gt;
+
+
+[x](javascript:alert(21))</pre></li></ul>
 <table><tr><td>a | b</td><td>&lt;script&gt;alert(15)&lt;/script&gt;</td></tr></table>
 """
 
@@ -686,7 +697,8 @@ def test_hostile_text_builds_into_inert_html(tmp_path):
     words = shown_text(body)
     for shown in ("<script>alert(2)</script>", "&lt;b&gt;", "{: onmouseover=\"alert(10)\" }",
                   "[liên kết](javascript:alert(11))", "<img src=x onerror=alert(12)>",
-                  "<script>alert(13)</script>", "<script>alert(15)</script>"):
+                  "<script>alert(13)</script>", "<script>alert(15)</script>",
+                  "<script>alert(19)</script>", "<img src=x onerror=alert(20)>"):
         assert shown in words.replace("“", '"').replace("”", '"'), shown
     links = {a.get_text(" ", strip=True): a["href"] for a in body.find_all("a", href=True)}
     assert links["xem thêm"].startswith("https://example.org/a%29%20%5Bz%5D%28javascript")

@@ -124,6 +124,14 @@ def _is_portal_link(href: str) -> bool:
     return not href.startswith("#")
 
 
+def _inner_markdown(block: Text) -> str:
+    """A block's Markdown inside a quote or a list item, where a blank line ends it: a code
+    block is written there as escaped text, line by line, since a fence would not hold."""
+    if block.kind != "code":
+        return block.markdown
+    return "  \n".join(escape(line) for line in block.plain.splitlines() if line.strip())
+
+
 class BodyReader:
     """Turns the rich-text body into Markdown blocks and photos, in order."""
 
@@ -229,7 +237,8 @@ class BodyReader:
         texts = [block for block in blocks if isinstance(block, Text)]
         if texts:
             markdown = "\n>\n".join(
-                "\n".join(prefix + line for line in block.markdown.splitlines()) for block in texts
+                "\n".join(prefix + line for line in _inner_markdown(block).splitlines())
+                for block in texts
             )
             plain = "\n".join(block.plain for block in texts)
             self.blocks.append(Text(markdown, plain, kind, line=_line(tag)))
@@ -244,7 +253,7 @@ class BodyReader:
                 sublist.extract()
             parts = BodyReader(self.page).read(item)
             texts = [block for block in parts if isinstance(block, Text)]
-            text = " ".join(block.markdown.replace("  \n", " ") for block in texts)
+            text = " ".join(_inner_markdown(block).replace("  \n", " ") for block in texts)
             plain = " ".join(block.plain for block in texts)
             self.blocks.extend(block for block in parts if isinstance(block, Photo))
             lines.append("    " * depth + f"{marker} {text}")

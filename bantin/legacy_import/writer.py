@@ -93,10 +93,13 @@ class Manifest:
             "placeholders": sorted(placeholders),
         }
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.path.write_text(
+        # Written aside, then renamed: an interrupted import leaves the previous manifest whole.
+        partial = self.path.with_name(self.path.name + ".tmp")
+        partial.write_text(
             json.dumps(self.entries, ensure_ascii=False, indent=1, sort_keys=True) + "\n",
             encoding="utf-8",
         )
+        partial.replace(self.path)
 
 
 def is_photo(path: Path) -> bool:
