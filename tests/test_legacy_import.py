@@ -8,6 +8,7 @@ import shutil
 import subprocess
 import sys
 import unicodedata
+from xml.etree import ElementTree
 from datetime import datetime
 from pathlib import Path
 
@@ -626,11 +627,11 @@ b</pre></blockquote>
 """
 
 
-def assert_inert(html_file: Path) -> None:
+def assert_inert(html_file: Path, raw: str | None = None) -> None:
     """No script but the site's own, no event handler attribute, no javascript:/data: URL.
     html.parser does not know that <title> holds text up to the first "</title": that part is
     cut as a browser's tokenizer reads it, then the rest is parsed."""
-    raw = html_file.read_text(encoding="utf-8")
+    raw = html_file.read_text(encoding="utf-8") if raw is None else raw
     title = re.search(r"<title>(.*?)</title[\s/>]", raw, re.DOTALL | re.IGNORECASE)
     if title:
         raw = raw[: title.start()] + raw[title.end():]
@@ -683,6 +684,16 @@ def test_hostile_text_builds_into_inert_html(tmp_path):
     assert len(pages) > 10
     for html_file in pages:
         assert_inert(html_file)
+    feeds = sorted(output_dir.rglob("*.atom.xml"))
+    entries = [  # feed readers show the HTML of summaries and contents
+        (feed, element.text or "")
+        for feed in feeds
+        for element in ElementTree.parse(feed).iter()
+        if element.get("type") == "html"
+    ]
+    assert len(entries) >= 2
+    for feed, html in entries:
+        assert_inert(feed, html)
     built = BeautifulSoup(
         (output_dir / "tin" / "2016" / article.parent.name / "index.html").read_text(
             encoding="utf-8"),
