@@ -783,3 +783,26 @@ def test_a_title_without_letters_still_gets_a_folder(settings, tmp_path):
                       title="&lt;&lt;&lt; !!! &gt;&gt;&gt;")
     (outcome,), _ = run_import(settings, tmp_path / "articles", page)
     assert outcome.article == tmp_path / "articles" / "2016" / "bai-viet-20160115-1430" / "index.md"
+
+
+def test_files_that_are_no_photo_or_unreadable_are_not_copied(settings, tmp_path):
+    saved = tmp_path / "saved"
+    saved.mkdir()
+    (saved / "ghi-chu.jpg").write_text("mật khẩu: 123", encoding="utf-8")
+    jpeg(saved / "khoa.jpg")
+    (saved / "khoa.jpg").chmod(0)
+    body = ('<p>Chiều ngày 15/1/2016, trao quà.</p><p><img src="ghi-chu.jpg" alt="Một"></p>'
+            '<p><img src="khoa.jpg" alt="Hai"></p>')
+    page = saved_page(saved, "a.html", body)
+    (outcome,), _ = run_import(settings, tmp_path / "articles", page)
+    assert outcome.status == "new" and outcome.placeholders == (2 if os.geteuid() else 1)
+    assert "legacy-not-a-photo" in codes(outcome)
+    copied = outcome.article.parent / "ghi-chu.jpg"
+    with Image.open(copied) as photo:  # the labelled placeholder, not the text
+        assert photo.format == "JPEG"
+    if os.geteuid() != 0:  # root reads any file
+        assert "legacy-unreadable" in codes(outcome)
+        page.chmod(0)
+        (unreadable,), _ = run_import(settings, tmp_path / "articles", page)
+        assert codes(unreadable) == ["legacy-unreadable"]
+        assert str(unreadable.findings[0]).startswith(f"{page}: Không đọc được tệp")

@@ -48,6 +48,7 @@ class Photo:
     line: int | None = None
     file: Path | None = None  # the file found on disk, if any
     name: str = ""  # its file name beside the article (set by the writer)
+    reported: bool = False  # its file was found but refused, and that was reported
 
 
 @dataclass

@@ -102,13 +102,21 @@ class Manifest:
         partial.replace(self.path)
 
 
-def is_photo(path: Path) -> bool:
-    """Whether the file is an image Pillow knows: a page's folder may hold anything else."""
+def photo_problem(path: Path) -> tuple[str, str] | None:
+    """Why a photo's file cannot be copied (code, message), if it cannot: a page's folder may
+    hold files that are no image, or that cannot be read."""
     try:
-        with Image.open(path) as image:
-            return bool(image.format)
-    except Exception:  # Pillow raises many kinds of error for a file that is no image
-        return False
+        file = path.open("rb")
+    except OSError as error:
+        return "legacy-unreadable", f"không đọc được ({error.strerror})"
+    with file:
+        try:
+            with Image.open(file) as image:
+                if image.format:
+                    return None
+        except Exception:  # Pillow raises many kinds of error for a file that is no image
+            pass
+    return "legacy-not-a-photo", "không phải ảnh"
 
 
 def _photo_name(reference: str, taken: set[str]) -> str:
@@ -177,13 +185,15 @@ def locate_photos(page: LegacyPage) -> None:
                 )
                 continue
             block.name = _photo_name(block.reference, taken)
-            if block.file is not None and not is_photo(block.file):
+            if block.file is not None and (problem := photo_problem(block.file)):
+                code, reason = problem
                 page.finding(
                     block.line,
-                    "legacy-not-a-photo",
-                    f"Tệp «{block.reference[:120]}» không phải ảnh nên không chép vào bài.",
+                    code,
+                    f"Tệp ảnh «{block.reference[:120]}» {reason} nên không chép vào bài; "
+                    "đã đặt ảnh thay thế.",
                 )
-                block.file = None
+                block.file, block.reported = None, True
         kept.append(block)
     page.blocks = kept
 
@@ -259,6 +269,8 @@ def write_article(
             make_placeholder(target, photo.caption or photo.alt, seed=seed)
         placeholders.append(photo.name)
         outcome.placeholders += 1
+        if photo.reported:
+            continue
         page.finding(
             photo.line,
             "legacy-photo-placeholder",
