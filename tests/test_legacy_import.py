@@ -486,101 +486,166 @@ def files_under(folder: Path) -> dict[str, bytes]:
     }
 
 
-def _secret_references(tmp_path: Path) -> list[str]:
-    secret = tmp_path / "outside" / "secret.jpg"
-    return [
-        "../outside/secret.jpg",
-        "..%2Foutside%2Fsecret.jpg",
-        "%2e%2e/outside/secret.jpg",
-        "%2E%2E%2F%2E%2E%2F..%2F..%2F..%2F..%2F..%2F..%2F..%2Fetc%2Fpasswd",
-        "../../../../../../../../etc/passwd",
-        f"file://{secret}",
-        f"file:{secret}",
-        str(secret),  # absolute: read as a path of the portal, inside the page's folder
-        "lien-ket.jpg",  # a link in the page's folder to the file outside
-        "thu-muc_files/anh.jpg",  # a linked folder leading outside
-        "http://[::1/anh.jpg",  # not an address at all
-        "anh%00.jpg",
-        "x" * 300 + ".jpg",  # a name over 255 bytes
-    ]
+GOOD_BODY = "<p>Chiều ngày 15/1/2016, Công đoàn Khối trao quà Tết.</p>"
 
 
-def test_pages_read_no_file_outside_their_folder(tmp_path):
-    secret_bytes = jpeg(tmp_path / "outside" / "secret.jpg")
-    (tmp_path / "outside" / "anh.jpg").write_bytes(secret_bytes)
-    saved = tmp_path / "saved"
-    saved.mkdir()
-    (saved / "lien-ket.jpg").symlink_to(tmp_path / "outside" / "secret.jpg")
-    (saved / "thu-muc_files").symlink_to(tmp_path / "outside", target_is_directory=True)
-    references = _secret_references(tmp_path)
-    body = "<p>Chiều ngày 15/1/2016, Công đoàn Khối trao quà.</p>" + "".join(
-        f'<p><img src="{src}" alt="Ảnh {number}"></p>' for number, src in enumerate(references)
-    )
-    page = saved_page(saved, "trang.html", body)
+def _photo_page(*references: str):
+    """A case: one page whose photos are `references`, beside a file and folder outside."""
+
+    def make(tmp_path: Path) -> list[Path]:
+        body = GOOD_BODY + "".join(
+            f'<p><img src="{src}" alt="Ảnh {n}"></p>' for n, src in enumerate(references)
+        )
+        return [saved_page(tmp_path / "saved", "trang.html", body, title="Trang ảnh")]
+
+    return make
+
+
+def _linked_photo(tmp_path: Path) -> list[Path]:
+    (tmp_path / "saved").mkdir()
+    (tmp_path / "saved" / "lien-ket.jpg").symlink_to(tmp_path / "outside" / "secret.jpg")
+    return _photo_page("lien-ket.jpg")(tmp_path)
+
+
+def _linked_files_folder(tmp_path: Path) -> list[Path]:
+    (tmp_path / "saved").mkdir()
+    (tmp_path / "saved" / "trang_files").symlink_to(tmp_path / "outside")
+    return _photo_page("trang_files/secret.jpg")(tmp_path)
+
+
+def _linked_page(tmp_path: Path) -> list[Path]:
+    saved_page(tmp_path / "outside", "ngoai.html", GOOD_BODY, title="Trang ngoài")
+    (tmp_path / "saved").mkdir()
+    (tmp_path / "saved" / "ngoai.html").symlink_to(tmp_path / "outside" / "ngoai.html")
+    return [tmp_path / "saved"]
+
+
+def _page_with(body: str, **page):
+    return lambda tmp_path: [saved_page(tmp_path / "saved", "trang.html", body, **page)]
+
+
+def _pipe(tmp_path: Path) -> list[Path]:
+    (tmp_path / "saved").mkdir()
+    os.mkfifo(tmp_path / "saved" / "ong.html")  # reading it would never end
+    return [tmp_path / "saved"]
+
+
+def _broken_link(tmp_path: Path) -> list[Path]:
+    (tmp_path / "saved").mkdir()
+    (tmp_path / "saved" / "hong.html").symlink_to(tmp_path / "saved" / "khong-co.html")
+    return [tmp_path / "saved"]
+
+
+def _manifest(text: str):
+    def make(tmp_path: Path) -> list[Path]:
+        (tmp_path / "articles").mkdir()
+        (tmp_path / "articles" / ".legacy-import.json").write_text(text, encoding="utf-8")
+        return [saved_page(tmp_path / "saved", "trang.html", GOOD_BODY, title="Trang tốt")]
+
+    return make
+
+
+def _linked_article(tmp_path: Path) -> list[Path]:
+    folder = tmp_path / "articles" / "2016" / "trang-bi-tro"
+    folder.mkdir(parents=True)
+    (folder / "index.md").symlink_to(tmp_path / "outside" / "secret.jpg")
+    return _page_with(GOOD_BODY, title="Trang bị trỏ")(tmp_path)
+
+
+DEEP = "<div>" * 400 + GOOD_BODY + "</div>" * 400
+LONG = "x" * 300
+
+# (case, makes the sources, exit code, expected lines: (file as written, code)); the cases
+# named in AS_TASK run `invoke import-legacy` as a subprocess, the others the same import in
+# this process (the task prints format_report and exits 1 when has_errors).
+HOSTILE_INPUTS = [
+    ("dot-dot", _photo_page("../outside/secret.jpg"), 0,
+     [("saved/trang.html", "legacy-outside-path")]),
+    ("encoded-slash", _photo_page("..%2Foutside%2Fsecret.jpg"), 0,
+     [("saved/trang.html", "legacy-outside-path")]),
+    ("encoded-dots", _photo_page("%2e%2e/%2E%2E/outside/secret.jpg"), 0,
+     [("saved/trang.html", "legacy-outside-path")]),
+    ("etc-passwd", _photo_page("../../../../../../../../etc/passwd"), 0,
+     [("saved/trang.html", "legacy-outside-path")]),
+    ("file-url", _photo_page("file:///etc/passwd"), 0,
+     [("saved/trang.html", "legacy-outside-path")]),
+    ("absolute", _photo_page("/etc/passwd"), 0,  # a portal path: looked for inside the folder
+     [("saved/trang.html", "legacy-photo-placeholder")]),
+    ("linked-photo", _linked_photo, 0, [("saved/trang.html", "legacy-outside-path")]),
+    ("linked-files-folder", _linked_files_folder, 0,
+     [("saved/trang.html", "legacy-outside-path")]),
+    ("linked-page", _linked_page, 1, [("saved/ngoai.html", "legacy-outside-path")]),
+    ("linked-article", _linked_article, 1, [("saved/trang.html", "legacy-outside-path")]),
+    ("nul-in-name", _photo_page("anh%00.jpg"), 0, [("saved/trang.html", "legacy-outside-path")]),
+    ("bad-address", _photo_page("http://[::1/anh.jpg"), 0,
+     [("saved/trang.html", "legacy-outside-path")]),
+    ("photo-name-over-255-bytes", _photo_page(LONG + ".jpg"), 0,
+     [("saved/trang.html", "legacy-photo-placeholder")]),
+    ("source-name-over-255-bytes", lambda tmp_path: [tmp_path / (LONG + ".html")], 1,
+     [(LONG + ".html", "legacy-unreadable")]),
+    ("400-nested-elements", _page_with(DEEP), 1, [("saved/trang.html", "legacy-too-deep")]),
+    ("pipe", _pipe, 1, [("saved/ong.html", "legacy-unreadable")]),
+    ("broken-link", _broken_link, 1, [("saved/hong.html", "legacy-unreadable")]),
+    ("damaged-manifest", _manifest('{"2016/x": {"sha256": '), 1,
+     [("articles/.legacy-import.json", "legacy-manifest-damaged")]),
+    ("manifest-not-a-table", _manifest("[1, 2]"), 1,
+     [("articles/.legacy-import.json", "legacy-manifest-damaged")]),
+    ("javascript-link", _page_with(GOOD_BODY + '<p><a href="javascript:alert(1)">bấm</a></p>'),
+     0, [("saved/trang.html", "legacy-unsafe-link")]),
+    ("windows-1258", _page_with(GOOD_BODY, title="Trao quà Tết", charset="windows-1258"), 0,
+     []),
+]
+
+
+AS_TASK = {"dot-dot", "linked-page", "linked-article", "source-name-over-255-bytes",
+           "400-nested-elements", "pipe", "damaged-manifest", "javascript-link"}
+
+
+def import_in_process(settings, *sources, into: Path) -> tuple[int, str]:
+    outcomes, findings = import_pages(list(sources), into, settings)
+    return int(has_errors(outcomes, findings)), format_report(outcomes, findings)
+
+
+@pytest.mark.parametrize(
+    ("case", "make", "exit_code", "expected"),
+    HOSTILE_INPUTS,
+    ids=[case[0] for case in HOSTILE_INPUTS],
+)
+def test_hostile_input(settings, tmp_path, case, make, exit_code, expected):
+    """`invoke import-legacy` on a hostile page, beside a good one: the exit code, one line per
+    problem naming the file, the good page imported all the same, nothing read from outside
+    the pages' folders, nothing written outside the articles folder."""
+    secret = jpeg(tmp_path / "outside" / "secret.jpg")
+    sources = make(tmp_path)
+    good = saved_page(tmp_path / "good", "tot.html", GOOD_BODY, title="Trang bên cạnh")
     into = tmp_path / "articles"
-    before = files_under(tmp_path / "outside")
+    before = {path: data for path, data in files_under(tmp_path).items()
+              if not Path(path).is_relative_to(into)}
 
-    result = import_task(saved, into=into)
-
-    output = result.stdout + result.stderr
-    assert result.returncode == 0, output
+    if case in AS_TASK:
+        result = import_task(*sources, good, into=into)
+        returncode, output = result.returncode, result.stdout + result.stderr
+    else:
+        returncode, output = import_in_process(settings, *sources, good, into=into)
+    assert returncode == exit_code, output
     assert "Traceback" not in output
-    # Each reference that climbs out is one sentence naming the page and the reference.
-    outside_lines = [line for line in output.splitlines() if "[legacy-outside-path]" in line]
-    for src in references[:7] + ["lien-ket.jpg", "thu-muc_files/anh.jpg"]:
-        assert any(f"{page}:" in line and f"«{src}»" in line for line in outside_lines), src
-    # Nothing outside was read into the articles, nothing outside was written.
-    written = files_under(into)
-    assert secret_bytes not in written.values()
-    assert all(Path(path).is_relative_to(into) for path in written)
-    assert files_under(tmp_path / "outside") == before
-    (article,) = into.glob("*/*/index.md")
-    assert "passwd" not in article.read_text(encoding="utf-8")
-    assert all(len(path.name.encode()) <= 255 for path in article.parent.iterdir())
-
-
-def test_a_broken_page_leaves_the_batch_going(tmp_path):
-    """Deep nesting, a damaged manifest, a pipe, a broken link, a link to a page outside the
-    folder, a name over 255 bytes: one sentence each, naming the file; the good page of the
-    batch is imported all the same."""
-    saved = tmp_path / "saved"
-    deep = "<div>" * 400 + "<p>Ngày 15/1/2016, trang lồng sâu.</p>" + "</div>" * 400
-    saved_page(saved, "a-sau.html", deep)
-    saved_page(saved, "b-tot.html", "<p>Chiều ngày 15/1/2016, trang tốt.</p>", title="Trang tốt")
-    os.mkfifo(saved / "c-ong.html")
-    (saved / "d-hong.html").symlink_to(saved / "khong-co.html")
-    saved_page(tmp_path / "outside", "trang.html", "<p>Ngày 15/1/2016, trang ngoài.</p>")
-    (saved / "e-ngoai.html").symlink_to(tmp_path / "outside" / "trang.html")
-    into = tmp_path / "articles"
-    into.mkdir()
-    (into / ".legacy-import.json").write_text('{"2016/x": {"sha256": ', encoding="utf-8")
-
-    result = import_task(saved, tmp_path / ("y" * 300 + ".html"), into=into)
-
-    output = result.stdout + result.stderr
-    assert result.returncode == 1
-    assert "Traceback" not in output
-    expected = {
-        saved / "a-sau.html": "[legacy-too-deep]",
-        saved / "c-ong.html": "[legacy-unreadable]",
-        saved / "d-hong.html": "[legacy-unreadable]",
-        saved / "e-ngoai.html": "[legacy-outside-path]",
-        into / ".legacy-import.json": "[legacy-manifest-damaged]",
-        tmp_path / ("y" * 300 + ".html"): "[legacy-unreadable]",
-    }
-    for path, code in expected.items():
-        assert [line for line in output.splitlines() if line.strip().startswith(f"{path}:")
-                and code in line], (path, output)
-    assert "b-tot.html → " in output
-    assert [path.parent.name for path in into.glob("*/*/index.md")] == ["trang-tot"]
-    # The damaged manifest is left for the editor to see, not overwritten.
-    assert (into / ".legacy-import.json").read_text(encoding="utf-8") == '{"2016/x": {"sha256": '
+    problems = [line.strip() for line in output.splitlines() if line.rstrip().endswith("]")]
+    for file, code in expected:
+        assert any(line.startswith(f"{tmp_path / file}:") and line.endswith(f"[{code}]")
+                   for line in problems), (file, code, output)
+    assert f"{good} → " in output  # the batch went on
+    after = files_under(tmp_path)
+    assert {path: data for path, data in after.items()
+            if not Path(path).is_relative_to(into)} == before
+    assert secret not in [data for path, data in after.items() if Path(path).is_relative_to(into)]
+    assert Path("/etc/passwd").read_bytes() not in after.values()
+    for article in into.glob("*/*/index.md"):
+        assert all(len(path.name.encode()) <= 255 for path in article.parent.iterdir())
 
 
 def test_windows_1258_page_finds_its_field(settings, tmp_path):
     """Windows-1258 writes tone marks as combining characters: "lĩnh vực" is found after NFC."""
-    body = "<p>Chiều ngày 15/1/2016, Công đoàn Khối trao quà Tết.</p>"
-    page = saved_page(tmp_path / "saved", "trao-qua.html", body, title="Trao quà Tết",
+    page = saved_page(tmp_path / "saved", "trao-qua.html", GOOD_BODY, title="Trao quà Tết",
                       charset="windows-1258")
     text = page.read_bytes().decode("cp1258")
     assert "lĩnh vực" not in text and "lĩnh vực" in unicodedata.normalize("NFC", text)

@@ -180,8 +180,8 @@ def locate_photos(page: LegacyPage) -> None:
                 page.finding(
                     block.line,
                     "legacy-outside-path",
-                    f"Ảnh «{block.reference[:120]}» trỏ ra ngoài thư mục của trang đã lưu "
-                    "(và thư mục _files của nó) nên đã bỏ qua, không đọc tệp đó.",
+                    f"Ảnh «{block.reference[:120]}» không trỏ tới một tệp trong thư mục của "
+                    "trang đã lưu (hay thư mục _files của nó) nên đã bỏ qua, không đọc tệp đó.",
                 )
                 continue
             block.name = _photo_name(block.reference, taken)
