@@ -732,7 +732,7 @@ def test_hostile_text_builds_into_inert_html(tmp_path):
     output = result.stdout + result.stderr
     assert result.returncode == 0, output
     assert "Traceback" not in output
-    for src in ("javascript:alert(4)", "java\tscript:alert(5)", "vbscript:msgbox(7)"):
+    for src in ("javascript:alert(4)", "java script:alert(5)", "vbscript:msgbox(7)"):
         assert any(f"{page}:" in line and src in line and "[legacy-unsafe-link]" in line
                    for line in output.splitlines()), src
     (article,) = into.glob("*/*/index.md")

@@ -91,6 +91,11 @@ def normalize(text: str) -> str:
     return _SPACES.sub(" ", _INVISIBLE.sub("", nfc(text)))
 
 
+def quoted(text: str, limit: int = 120) -> str:
+    """A piece of a page (an address, a file name) as a report shows it: on one line, short."""
+    return " ".join(re.sub(r"[\x00-\x1f\x7f]", " ", text).split())[:limit]
+
+
 def is_photo_name(text: str) -> bool:
     """'IMG_5760.jpg': a line of a plain-text copy that stood for a photo."""
     return _PHOTO_NAME.fullmatch(text.strip()) is not None

@@ -34,6 +34,7 @@ from bantin.legacy_import.page import (
     Text,
     attach_captions,
     normalize,
+    quoted,
 )
 from bantin.legacy_import.paths import url_path
 from bantin.vietnamese import nfc
@@ -366,14 +367,14 @@ class BodyReader:
             self.page.finding(
                 _line(tag),
                 "legacy-unsafe-link",
-                f"Liên kết «{href[:80]}» không phải địa chỉ web (http, https), thư điện tử hay "
+                f"Liên kết «{quoted(href, 80)}» không phải địa chỉ web (http, https), thư điện tử hay "
                 f"số điện thoại nên đã bỏ, giữ lại chữ «{text[:40]}».",
             )
         else:
             self.page.finding(
                 _line(tag),
                 "legacy-portal-link",
-                f"Liên kết tới cổng cũ ({href[:80]}) đã bỏ, giữ lại chữ «{text[:40]}»; "
+                f"Liên kết tới cổng cũ ({quoted(href, 80)}) đã bỏ, giữ lại chữ «{text[:40]}»; "
                 "cần trỏ lại nếu bài đích đã được chuyển sang.",
             )
         self.add_inline(escape(text), text, tag)
@@ -394,7 +395,7 @@ class BodyReader:
     def unplaceable(self, tag: Tag) -> None:
         what = tag.name if tag.name in UNPLACEABLE else "web part"
         source = tag.get("src") or tag.get("data") or ""
-        where = f" ({source[:80]})" if source else ""
+        where = f" ({quoted(source, 80)})" if source else ""
         self.page.finding(
             _line(tag),
             "legacy-unplaceable",

@@ -22,7 +22,7 @@ from PIL import Image
 
 from bantin.errors import Finding
 from bantin.legacy_import.markdown import metadata_text, render_article
-from bantin.legacy_import.page import LegacyPage, Photo
+from bantin.legacy_import.page import LegacyPage, Photo, quoted
 from bantin.legacy_import.paths import inside, page_file, url_path, writable
 from bantin.placeholder import make_placeholder
 from bantin.vietnamese import nfc, slugify
@@ -180,7 +180,7 @@ def locate_photos(page: LegacyPage) -> None:
                 page.finding(
                     block.line,
                     "legacy-outside-path",
-                    f"Ảnh «{block.reference[:120]}» không trỏ tới một tệp trong thư mục của "
+                    f"Ảnh «{quoted(block.reference)}» không trỏ tới một tệp trong thư mục của "
                     "trang đã lưu (hay thư mục _files của nó) nên đã bỏ qua, không đọc tệp đó.",
                 )
                 continue
@@ -190,7 +190,7 @@ def locate_photos(page: LegacyPage) -> None:
                 page.finding(
                     block.line,
                     code,
-                    f"Tệp ảnh «{block.reference[:120]}» {reason} nên không chép vào bài; "
+                    f"Tệp ảnh «{quoted(block.reference)}» {reason} nên không chép vào bài; "
                     "đã đặt ảnh thay thế.",
                 )
                 block.file, block.reported = None, True
@@ -274,7 +274,7 @@ def write_article(
         page.finding(
             photo.line,
             "legacy-photo-placeholder",
-            f"Không tìm thấy tệp ảnh {photo.reference[:120]}; đã đặt ảnh thay thế có ghi chú "
+            f"Không tìm thấy tệp ảnh {quoted(photo.reference)}; đã đặt ảnh thay thế có ghi chú "
             f"{target.name}, cần thay bằng ảnh thật.",
         )
     if outcome.status != "unchanged":
