@@ -62,7 +62,9 @@ class Manifest:
                 raise ValueError("a link")
             entries = json.loads(self.path.read_text(encoding="utf-8"))
             if not isinstance(entries, dict) or not all(
-                isinstance(entry, dict) and isinstance(entry.get("sha256"), str)
+                isinstance(entry, dict)
+                and isinstance(entry.get("sha256"), str)
+                and isinstance(entry.get("placeholders", []), list)
                 for entry in entries.values()
             ):
                 raise ValueError("not a manifest")
@@ -95,6 +97,7 @@ class Manifest:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         # Written aside, then renamed: an interrupted import leaves the previous manifest whole.
         partial = self.path.with_name(self.path.name + ".tmp")
+        partial.unlink(missing_ok=True)  # a leftover, or a link: never written through
         partial.write_text(
             json.dumps(self.entries, ensure_ascii=False, indent=1, sort_keys=True) + "\n",
             encoding="utf-8",
