@@ -13,6 +13,9 @@ from datetime import datetime
 from pathlib import Path
 
 import markdown
+from hypothesis import given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 import pytest
 from bs4 import BeautifulSoup
 from PIL import Image
@@ -871,3 +874,41 @@ def test_files_that_are_no_photo_or_unreadable_are_not_copied(settings, tmp_path
         (unreadable,), _ = run_import(settings, tmp_path / "articles", page)
         assert codes(unreadable) == ["legacy-unreadable"]
         assert str(unreadable.findings[0]).startswith(f"{page}: Không đọc được tệp")
+
+
+# -- properties of the writing functions -------------------------------------------------------
+
+PAGE_TEXT = st.one_of(
+    st.text(
+        alphabet=st.sampled_from("aăâđêôơưáờữ0123456789 ![]()\"'*_`#>-+=\\<>&;{}|:~./"),
+        max_size=60,
+    ),
+    st.lists(  # pieces of syntax, more likely to meet than letter by letter
+        st.sampled_from(["---", "***", "1.", "- ", "# ", "> ", "<b>", "&lt;", "&#60;", "[a]",
+                         "(javascript:x)", "{: #x }", "```", "~~~", "|", "![b](c)", " ", "x",
+                         "<http://e.vn>", "*[a]: b", "[^1]", "\\", "=", "_u_"]),
+        max_size=8,
+    ).map("".join),
+)
+FUZZ = hypothesis_settings(max_examples=300, deadline=None)
+
+
+@FUZZ
+@given(PAGE_TEXT)
+def test_any_escaped_text_reads_as_written(text):
+    """Whatever a page says, Markdown shows it as text: no element but the paragraph."""
+    html = markdown.markdown(escape(text), extensions=["extra"])
+    soup = BeautifulSoup(html, "html.parser")
+    assert {tag.name for tag in soup.find_all(True)} <= {"p"}, html
+    assert " ".join(soup.get_text().split()) == " ".join(text.split())
+
+
+@FUZZ
+@given(PAGE_TEXT)
+def test_any_link_target_is_safe(href):
+    target = link_target(href)
+    if target is not None:
+        assert not re.search(r"[\s()<>\"'\\\[\]`{}|]", target), target
+        html = markdown.markdown(f"[x]({target})", extensions=["extra"])
+        (link,) = BeautifulSoup(html, "html.parser").find_all("a")
+        assert re.match(r"(https?:|mailto:|tel:|/(?!/)|#)", link["href"], re.IGNORECASE)

@@ -13,8 +13,8 @@ from bantin.legacy_import.page import LegacyPage, Photo, Text
 # Characters Markdown (with the extra extensions: attribute lists, tables) would read as syntax
 # inside a line of text.
 _INLINE_SYNTAX = re.compile(r"([\\`*_\[\]{}|])")
-# ... and at the start of a line: headings, quotes, list items.
-_LINE_START_SYNTAX = re.compile(r"^(\s*)(#|>|[-+*](?=\s))", re.MULTILINE)
+# ... and at the start of a line: headings, quotes, list items, rules ("---").
+_LINE_START_SYNTAX = re.compile(r"^(\s*)(#|>|-|[+*](?=\s))", re.MULTILINE)
 _ORDERED_ITEM = re.compile(r"^(\s*\d+)([.)])(?=\s)", re.MULTILINE)
 # "&" that HTML would read as the start of a character reference ("&lt;", "&#60;").
 _REFERENCE_START = re.compile(r"&(?=#|[A-Za-z])")
