@@ -94,15 +94,20 @@ def code_block(code: str) -> str:
     return f"{fence}\n{code}\n{fence}"
 
 
+def _caption_text(text: str) -> str:
+    """A caption inside the image's quoted title: the figures plugin renders its inline
+    Markdown, so every character Markdown or the quotes would read is a character reference."""
+    text = _html_text(" ".join(text.split()))
+    return re.sub(r'["()\\*_`\[\]{}|!]', lambda match: f"&#{ord(match[0])};", text)
+
+
 def _figure(photo: Photo) -> str:
     """A lone image: its alt is the caption, or its title is when alt and caption differ."""
     alt = photo.alt or photo.caption
     title = photo.caption if photo.caption and photo.caption != alt else ""
     alt_text = escape(" ".join(alt.split()))
     if title:
-        title_text = _html_text(" ".join(title.split())).replace('"', "&quot;")
-        title_text = title_text.replace("\\", "&#92;").replace(")", "&#41;")
-        return f'![{alt_text}]({photo.name} "{title_text}")'
+        return f'![{alt_text}]({photo.name} "{_caption_text(title)}")'
     return f"![{alt_text}]({photo.name})"
 
 
