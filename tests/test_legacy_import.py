@@ -516,6 +516,12 @@ def _linked_files_folder(tmp_path: Path) -> list[Path]:
     return _photo_page("trang_files/secret.jpg")(tmp_path)
 
 
+def _other_subfolder(tmp_path: Path) -> list[Path]:
+    (tmp_path / "saved" / "rieng").mkdir(parents=True)
+    shutil.copy(tmp_path / "outside" / "secret.jpg", tmp_path / "saved" / "rieng" / "anh.jpg")
+    return _photo_page("rieng/anh.jpg")(tmp_path)
+
+
 def _linked_page(tmp_path: Path) -> list[Path]:
     saved_page(tmp_path / "outside", "ngoai.html", GOOD_BODY, title="Trang ngoài")
     (tmp_path / "saved").mkdir()
@@ -577,6 +583,7 @@ HOSTILE_INPUTS = [
     ("linked-photo", _linked_photo, 0, [("saved/trang.html", "legacy-outside-path")]),
     ("linked-files-folder", _linked_files_folder, 0,
      [("saved/trang.html", "legacy-outside-path")]),
+    ("other-subfolder", _other_subfolder, 0, [("saved/trang.html", "legacy-outside-path")]),
     ("linked-page", _linked_page, 1, [("saved/ngoai.html", "legacy-outside-path")]),
     ("linked-article", _linked_article, 1, [("saved/trang.html", "legacy-outside-path")]),
     ("nul-in-name", _photo_page("anh%00.jpg"), 0, [("saved/trang.html", "legacy-outside-path")]),
@@ -912,3 +919,19 @@ def test_any_link_target_is_safe(href):
         html = markdown.markdown(f"[x]({target})", extensions=["extra"])
         (link,) = BeautifulSoup(html, "html.parser").find_all("a")
         assert re.match(r"(https?:|mailto:|tel:|/(?!/)|#)", link["href"], re.IGNORECASE)
+
+
+def test_photos_beside_the_page_and_in_files_folders_are_copied(settings, tmp_path):
+    """The page may read its folder and a `..._files` folder there, also one named after the
+    page's name before it was renamed."""
+    saved = tmp_path / "saved"
+    beside = jpeg(saved / "canh.jpg", (10, 200, 10))
+    renamed = jpeg(saved / "trang-cu_files" / "anh.jpg", (10, 10, 200))
+    body = GOOD_BODY + '<p><img src="canh.jpg" alt="Một"></p>' + (
+        '<p><img src="trang-cu_files/anh.jpg" alt="Hai"></p>')
+    page = saved_page(saved, "bai-moi.html", body)
+    (outcome,), _ = run_import(settings, tmp_path / "articles", page)
+    assert codes(outcome) == [] and outcome.placeholders == 0
+    folder = outcome.article.parent
+    assert (folder / "canh.jpg").read_bytes() == beside
+    assert (folder / "anh.jpg").read_bytes() == renamed

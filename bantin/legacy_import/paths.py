@@ -2,9 +2,9 @@
 
 A saved page is untrusted: its `<img src>` may climb out of its folder (`../../etc/passwd`,
 `%2e%2e%2f`), name a `file:` URL, or lead to a symbolic link pointing elsewhere. The importer
-reads only files inside the saved page's own folder (the `<page>_files` folder a browser saves
-beside it included), after following links; it writes only inside the articles folder, never
-through a link.
+reads only files that lie, once links are followed, in the saved page's own folder or in a
+`..._files` folder inside it (where a browser saves a page's images: `trang_files/`, also when
+the page was renamed since); it writes only inside the articles folder, never through a link.
 """
 
 import os
@@ -31,9 +31,20 @@ def inside(root: Path, path: Path) -> Path | None:
         return None
 
 
+def readable_by_page(page_source: Path, path: Path) -> Path | None:
+    """`path` with its links followed, when it is a file the page may use: in the page's folder,
+    or in a `..._files` folder there; else None."""
+    folder = page_source.parent
+    real = inside(folder, path)
+    if real is None:
+        return None
+    parts = real.relative_to(folder.resolve()).parts
+    return real if len(parts) == 1 or parts[0].endswith("_files") else None
+
+
 def page_file(page_source: Path, reference: str) -> tuple[Path | None, bool]:
-    """The file a saved page refers to by `reference`, and whether the reference leads outside
-    the page's folder (then nothing is read). Searched: the path as written from the page's
+    """The file a saved page refers to by `reference`, and whether the reference leads where the
+    page may not read (then nothing is read). Searched: the path as written from the page's
     folder, else the file's name in that folder and in `<page>_files`."""
     parts = urlsplit(reference) if url_path(reference) is not None else None
     if parts is None or parts.scheme.lower() == "file":
@@ -53,7 +64,7 @@ def page_file(page_source: Path, reference: str) -> tuple[Path | None, bool]:
         except OSError:  # a name over 255 bytes: no such file
             continue
         if exists:
-            real = inside(folder, candidate)
+            real = readable_by_page(page_source, candidate)
             if real is None:
                 return None, True
             if real.is_file():
