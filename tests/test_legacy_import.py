@@ -13,7 +13,7 @@ from datetime import datetime
 from pathlib import Path
 
 import markdown
-from hypothesis import given
+from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 import pytest
@@ -26,6 +26,7 @@ from bantin.legacy_encodings import TCVN3_TABLE
 from bantin.legacy_import import article_slug, format_report, has_errors, import_pages
 from bantin.legacy_import.dates import find_date
 from bantin.legacy_import.markdown import escape, link_target
+from plugins.figures import FiguresExtension
 
 ROOT = Path(__file__).resolve().parent.parent
 from conftest import SEED  # noqa: E402
@@ -935,3 +936,31 @@ def test_photos_beside_the_page_and_in_files_folders_are_copied(settings, tmp_pa
     folder = outcome.article.parent
     assert (folder / "canh.jpg").read_bytes() == beside
     assert (folder / "anh.jpg").read_bytes() == renamed
+
+
+HTML_PIECE = st.sampled_from([
+    "<p>", "</p>", "<div>", "</div>", "<br>", "<b>", "</b>", "<em>", "</em>", "<h3>", "</h3>",
+    "<ul><li>", "</li></ul>", "<blockquote>", "</blockquote>", "<pre>", "</pre>",
+    "<table><tr><td>", "</td></tr></table>", "<sup>", "</sup>",
+    '<a href="javascript:alert(1)">', '<a href="https://e.vn/a)(b">', '<a href="/x y">', "</a>",
+    '<img src="x.jpg)<img src=x onerror=alert(1)>" alt="a]b">', '<img src="../../a.jpg">',
+    "&lt;script&gt;alert(1)&lt;/script&gt;", "&lt;img src=x onerror=alert(1)&gt;",
+    "[x](javascript:alert(1))", "{: onclick=alert(1)}", "```", "---", "\n\n", "*", "_", "|",
+    "<", ">", "&amp;", "\\", "Chữ", " ", "1. ", "# ", "> ",
+])
+
+
+@hypothesis_settings(max_examples=100, deadline=None,
+                     suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(HTML_PIECE, max_size=25).map("".join))
+def test_any_page_body_imports_into_inert_markup(settings, tmp_path, body):
+    """Whatever the body of a page, the article's Markdown, as the site converts it, holds no
+    script, event handler or javascript: address."""
+    folder = tmp_path / str(abs(hash(body)))
+    page = saved_page(folder, "a.html", GOOD_BODY + body)
+    (outcome,), _ = run_import(settings, folder / "articles", page)
+    if outcome.status == "error":
+        return
+    text = outcome.article.read_text(encoding="utf-8").split("\n\n", 1)[1]
+    html = markdown.markdown(text, extensions=["extra", FiguresExtension()])
+    assert_inert(page, html)
