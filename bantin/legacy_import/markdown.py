@@ -9,10 +9,13 @@ import re
 from urllib.parse import quote
 
 from bantin.legacy_import.page import LegacyPage, Photo, Text
+from bantin.site_checks import local_address
 
 # Characters Markdown (with the extra extensions: attribute lists, tables) would read as syntax
-# inside a line of text.
-_INLINE_SYNTAX = re.compile(r"([\\`*_\[\]{}|])")
+# inside a line of text; brackets become character references, so that no reading of the
+# source (the lint's included) can take escaped text for a link.
+_INLINE_SYNTAX = re.compile(r"([\\`*_{}|])")
+_BRACKETS = {"[": "&#91;", "]": "&#93;"}
 # ... and at the start of a line: headings, quotes, list items, rules ("---").
 _LINE_START_SYNTAX = re.compile(r"^(\s*)(#|>|-|[+*](?=\s))", re.MULTILINE)
 _ORDERED_ITEM = re.compile(r"^(\s*\d+)([.)])(?=\s)", re.MULTILINE)
@@ -35,6 +38,7 @@ def _html_text(text: str) -> str:
 def escape(text: str) -> str:
     """Plain text that Markdown shows as written."""
     text = _INLINE_SYNTAX.sub(r"\\\1", _html_text(text))
+    text = re.sub(r"[\[\]]", lambda match: _BRACKETS[match[0]], text)
     text = _ORDERED_ITEM.sub(r"\1\\\2", text)
     return _LINE_START_SYNTAX.sub(r"\1\\\2", text)
 
@@ -76,7 +80,8 @@ def link_target(href: str) -> str | None:
             return None
     elif not href.startswith(("/", "#")) or href.startswith("//"):
         return None
-    return quote(href, safe=_URL_SAFE)
+    target = quote(href, safe=_URL_SAFE)
+    return None if local_address(target) else target  # the editor's machine: never published
 
 
 def summary_of(plain: str) -> str:
@@ -88,10 +93,11 @@ def summary_of(plain: str) -> str:
 
 
 def code_block(code: str) -> str:
-    """A fenced code block whose fence no line of the code can close."""
-    longest = max((len(run) for run in re.findall(r"`+", code)), default=0)
-    fence = "`" * max(3, longest + 1)
-    return f"{fence}\n{code}\n{fence}"
+    """A fenced code block; code with a line that looks like a fence itself (which could end
+    the block, and would mislead the lint) is written as escaped text, line by line."""
+    if re.search(r"^ {0,3}(```|~~~)", code, re.MULTILINE):
+        return "  \n".join(escape(line) for line in code.splitlines() if line.strip())
+    return f"```\n{code}\n```"
 
 
 def _caption_text(text: str) -> str:
