@@ -8,6 +8,7 @@ import yaml
 from invoke import Collection
 
 import tasks
+from bantin.build import load_settings
 
 ROOT = Path(__file__).resolve().parent.parent
 WORKFLOW = ROOT / ".github" / "workflows" / "publish.yml"
@@ -74,3 +75,30 @@ def test_deploying_happens_only_on_main_after_the_checks(workflow):
         assert job["needs"] == "check"
         assert job["permissions"] == {"contents": "write"}
 
+
+
+CACHE_INPUTS = ["requirements.txt", "pelicanconf.py", "publishconf.py", "bantin/**", "plugins/**",
+                "theme/**", "content/**"]
+
+
+def test_every_build_starts_from_the_last_runs_caches_and_output(workflow):
+    """A push of one article takes the fast path: each job that publishes restores cache/ and
+    output/ (where the settings put them) before building, keyed on what invalidates them, with
+    prefixes to fall back on (every entry is keyed by its own inputs, so an older copy is safe)."""
+    settings = load_settings(ROOT / "publishconf.py")
+    needed = {Path(settings[name]).resolve().relative_to(ROOT).parts[0]
+              for name in ("CACHE_PATH", "PHOTO_CACHE_PATH", "OUTPUT_PATH")}
+    for name, job in workflow["jobs"].items():
+        runs = [step.get("run", "") for step in job["steps"]]
+        publishing = next(i for i, run in enumerate(runs) if "bootstrap.py publish" in run)
+        caches = [(i, step) for i, step in enumerate(job["steps"])
+                  if step.get("uses", "").startswith("actions/cache@")]
+        assert len(caches) == 1, f"job {name} restores no cache"
+        position, cache = caches[0]
+        assert position < publishing
+        assert needed <= set(cache["with"]["path"].split()), name
+        key = cache["with"]["key"]
+        for inputs in CACHE_INPUTS:
+            assert f"'{inputs}'" in key, f"{inputs} missing from the cache key of {name}"
+        prefixes = cache["with"]["restore-keys"].splitlines()
+        assert prefixes and all(key.startswith(prefix) and key != prefix for prefix in prefixes)
