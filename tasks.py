@@ -51,7 +51,7 @@ def shown(path: Path) -> str:
 def _build(settings_file: Path, strict: bool | None, overrides: dict | None = None) -> Path:
     """Build, print the findings, and stop with exit code 1 when the build failed."""
     try:
-        result = build_site(settings_file, strict=strict, overrides=overrides)
+        result = build_site(settings_file, strict=strict, overrides=overrides, reuse_unchanged=True)
     except BuildFailed as failure:
         print(describe(failure.findings), file=sys.stderr)
         raise Exit("Dựng trang thất bại; trang cũ trong output/ được giữ nguyên.", code=1)

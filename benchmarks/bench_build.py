@@ -210,7 +210,8 @@ PROJECT_BUILD = PEAK + textwrap.dedent("""
     sys.path.insert(0, {root!r})
     from bantin.build import build, describe
     overrides = json.loads({overrides!r})
-    result = build({settings!r}, {output!r}, strict=False, overrides=overrides)
+    result = build({settings!r}, {output!r}, strict=False, overrides=overrides,
+                   reuse_unchanged=True)  # as `invoke build`
     errors = [finding for finding in result.findings if finding.is_error]
     if errors:
         sys.exit(describe(errors))
