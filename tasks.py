@@ -262,8 +262,9 @@ def bench_photos(c, photos=16):
 
 @task(help={"n": "number of synthetic articles (default 2000)", "runs": "runs, medians reported (default 3)"})
 def bench(c, n=2000, runs=3):
-    """Benchmark build speed on a synthetic archive: full build, bare Pelican, one-article and
-    one-photo rebuilds, peak memory; checks that rebuilds equal a clean build byte for byte."""
+    """Benchmark what users wait for on a synthetic archive, against bare Pelican: cold,
+    no-change and one-edit builds, the preview, publish; peak memory; checks that rebuilds equal
+    a clean build byte for byte."""
     from benchmarks.bench_build import main
 
     code = main(["--n", str(n), "--runs", str(runs)])
