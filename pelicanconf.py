@@ -3,9 +3,13 @@
 Every setting of the project lives here (or in publishconf.py); the code only reads them.
 """
 
+import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
+if str(ROOT) not in sys.path:  # the slug rule below comes from the project's own code
+    sys.path.insert(0, str(ROOT))
+from bantin.vietnamese import SLUG_REGEX_SUBSTITUTIONS as SLUG_RULE  # noqa: E402
 
 # --- Site -------------------------------------------------------------------------------------
 SITENAME = "Bản tin Đoàn Khối các cơ quan tỉnh"
@@ -16,6 +20,31 @@ SITE_DESCRIPTION = ("Tin hoạt động của Đảng, Đoàn thanh niên, Công
 SITEURL = ""
 RELATIVE_URLS = False
 DEFAULT_LANG = "vi"
+# The footer's block, as Vietnamese public bodies' sites carry it (theme partials/footer.html): the
+# governing body ("Cơ quan chủ quản"), address, telephone (a tel: link, spaces left out), email, and
+# who answers for the content ("Chịu trách nhiệm nội dung"); the English edition's in
+# EDITION_SETTINGS. A key left out or empty is not shown. The copyright line names
+# SITE_ORGANISATION and the years of the articles.
+SITE_PUBLISHER = {
+    "parent_body": "Đảng ủy Khối các cơ quan tỉnh Hà Nam",
+    "address": ("Tầng 3, trụ sở Đảng ủy Khối các cơ quan tỉnh, số 12 đường Lê Hoàn, phường Quang "
+                "Trung, thành phố Phủ Lý, tỉnh Hà Nam"),
+    "telephone": "0226 3852 000",
+    "email": "lienhe@doankhoi.example.vn",
+    "responsible": "Đinh Đức Trung, Bí thư Đoàn Khối các cơ quan tỉnh",
+}
+# The picture social networks show for an article without a photo of its own (plugins/sharing):
+# the organisation's logo on its colour, at the 1200x630 pixels they expect; its text alternative
+# is SITE_ORGANISATION. A file of content/images/.
+SHARE_IMAGE = {"url": "images/share.png", "width": 1200, "height": 630}
+# Plain share links under each article (theme partials/share.html), with {url} and {title}
+# URL-encoded; no script of theirs is loaded. Phones that have a share sheet (Web Share API, which
+# lists Zalo, Messenger, ...) get it instead; an email link and "copy the link" are always there.
+# Zalo documents no share address of its own; this is the one its apps and site answer.
+SHARE_LINKS = [
+    ("Facebook", "https://www.facebook.com/sharer/sharer.php?u={url}"),
+    ("Zalo", "https://zalo.me/share?url={url}"),
+]
 # og:locale of each edition: Open Graph wants language_TERRITORY (sharing sites assume en_US).
 OG_LOCALES = {"vi": "vi_VN", "en": "en_GB"}
 # Languages of the site, the default first; each has its own edition: the default at /, the others
@@ -40,6 +69,14 @@ EDITION_SETTINGS = {
         "YEAR_ARCHIVE_URL": "archives/{date:%Y}/",
         "MONTH_ARCHIVE_URL": "archives/{date:%Y}/{date:%m}/",
         "SEARCH_URL": "search/",
+        "SITE_PUBLISHER": {
+            "parent_body": "Party Committee of the Hà Nam Provincial Agencies Bloc",
+            "address": ("3rd floor, Party Committee of the Provincial Agencies Bloc, 12 Lê Hoàn "
+                        "street, Quang Trung ward, Phủ Lý city, Hà Nam province, Vietnam"),
+            "telephone": "+84 226 3852 000",
+            "email": "lienhe@doankhoi.example.vn",
+            "responsible": "Đinh Đức Trung, Secretary of the Bloc Youth Union",
+        },
         "PAGINATION_PATTERNS": (
             (1, "{url}", "{save_as}"),
             (2, "{base_name}/page/{number}/", "{base_name}/page/{number}/index.html"),
@@ -89,12 +126,19 @@ READERS = {"html": None, "rst": None}  # Markdown only: one authoring format for
 DEFAULT_METADATA = {}
 # A source larger than this is refused by the lint (a pasted document, not an article).
 MAX_SOURCE_BYTES = 2_000_000
-# Translations share the Slug of the Vietnamese article; plugins/editions links them (Pelican's
-# own linking warns in every edition that lacks one version).
+# A translation lies beside the article (index.en.md beside index.md; gioi-thieu.en.md beside
+# gioi-thieu.md): the language in its name is its Lang unless it writes one, and plugins/editions
+# links the versions by folder and name, whatever their Slug (Pelican's own linking, by Slug,
+# warns in every edition that lacks one version).
+FILENAME_METADATA = r".*\.(?P<lang>" + "|".join(EDITIONS) + r")$"
 ARTICLE_TRANSLATION_ID = None
 PAGE_TRANSLATION_ID = None
-# Articles dated in the future are not published until their date (the lint says so).
-WITH_FUTURE_DATES = False
+# Scheduled articles: a source dated after now (bantin.clock: the real time, or BANTIN_NOW) waits
+# for its date (plugins/schedule); the lint says when it will appear, CI rebuilds every hour.
+SCHEDULED_PUBLISHING = True
+# Pelican's own handling of future dates reads the real clock and would publish such an article as
+# a draft; plugins/schedule holds it back instead, so Pelican takes every date as it comes.
+WITH_FUTURE_DATES = True
 
 # Clean directory URLs: /tin/2021/hoi-nghi-.../ and never .html.
 ARTICLE_URL = "tin/{date:%Y}/{slug}/"
@@ -147,6 +191,12 @@ def newest_first(article):
 
 ARTICLE_ORDER_BY = newest_first
 SLUGIFY_SOURCE = "title"
+# One slug rule (bantin.vietnamese.slugify) for every address: articles and pages without a Slug,
+# fields, tags and authors.
+SLUG_REGEX_SUBSTITUTIONS = SLUG_RULE
+CATEGORY_REGEX_SUBSTITUTIONS = SLUG_RULE
+TAG_REGEX_SUBSTITUTIONS = SLUG_RULE
+AUTHOR_REGEX_SUBSTITUTIONS = SLUG_RULE
 
 # Atom feeds: the whole edition and each field (autodiscovery in partials/meta.html). Photos in
 # the entries get absolute URLs after the build (bantin/feeds.py). FEED_ATOM, not FEED_ALL_ATOM:
@@ -158,6 +208,9 @@ CATEGORY_FEED_ATOM = "feeds/{slug}.atom.xml"
 FEED_ALL_RSS = None
 CATEGORY_FEED_RSS = None
 TRANSLATION_FEED_ATOM = None
+# The Slug of the page (content/pages, hidden from the menus) that explains news readers to
+# readers; each field page links to it beside its feed.
+FEED_HELP_SLUG = "theo-doi-tin"
 AUTHOR_FEED_ATOM = None
 AUTHOR_FEED_RSS = None
 
@@ -192,13 +245,17 @@ JINJA_ENVIRONMENT = {"extensions": ["jinja2.ext.i18n"], "trim_blocks": True, "ls
 PLUGIN_PATHS = [str(ROOT)]
 PLUGINS = [
     "plugins.reader",
+    "plugins.schedule",
     "plugins.fields",
     "plugins.dates",
     "plugins.i18n",
     "plugins.editions",
+    "plugins.redirects",
     "plugins.photos",
     "plugins.assets",
     "plugins.search",
+    "plugins.feeds",
+    "plugins.sharing",
     "plugins.sitemap",
     "plugins.incremental",
     "plugins.archives",

@@ -12,3 +12,5 @@ SITEURL = os.environ.get("BANTIN_SITEURL", "https://doankhoi-hanam.github.io")
 RELATIVE_URLS = False
 STRICT = True
 PRECOMPRESS = True
+# Releases kept on an rsync target (the current one included), for `invoke rollback`.
+DEPLOY_KEEP_RELEASES = 3

@@ -5,17 +5,17 @@ Each task calls one function of bantin/ and says what it did and where the resul
 
 import functools
 import http.server
+import logging
 import os
 import shlex
 import shutil
+import socket
 import subprocess
 import sys
-from datetime import datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from invoke import task
-from invoke.exceptions import Exit
+from invoke.exceptions import Exit, ParseError
 
 ROOT = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT))
@@ -24,22 +24,28 @@ from bantin.build import build as build_site  # noqa: E402
 from bantin.build import describe, load_settings  # noqa: E402
 from bantin.errors import BuildFailed  # noqa: E402
 from bantin.legacy_import import format_report, has_errors, import_pages  # noqa: E402
-from bantin.lint import fix_text, lint  # noqa: E402
-from bantin.preview import PreviewSession  # noqa: E402
+from bantin.clock import ClockError  # noqa: E402
+from bantin.clock import now as clock_now  # noqa: E402
+from bantin.lint import fix_text, lint, nearest_field  # noqa: E402
+from bantin.preview import PreviewSession, preview_handler  # noqa: E402
+from bantin.processes import Stopped  # noqa: E402
 from bantin.publish import PublishFailed  # noqa: E402
 from bantin.publish import publish as publish_site  # noqa: E402
+from bantin.publish import rollback as rollback_site  # noqa: E402
 from bantin.site_checks import check_site as run_site_checks  # noqa: E402
+from bantin.swap import site_lock  # noqa: E402
 from bantin.translations import update_catalogs  # noqa: E402
-from bantin.vietnamese import slugify  # noqa: E402
+from bantin.vietnamese import nfc, slugify  # noqa: E402
 
 DEV_SETTINGS = ROOT / "pelicanconf.py"
 PUBLISH_SETTINGS = ROOT / "publishconf.py"
 # Debian packages the test suite needs, by the file that shows they are there: a real browser for
-# the accessibility and keyboard tests, Java for the Nu HTML Checker, rsync for publishing tests.
+# the accessibility and keyboard tests, Java for the Nu HTML Checker, rsync and sshd for publishing.
 TEST_APT_PACKAGES = {
     "/usr/bin/chromium": "chromium",
     "/usr/bin/java": "default-jre-headless",
     "/usr/bin/rsync": "rsync",
+    "/usr/sbin/sshd": "openssh-server",  # a real ssh server on loopback for the deploy tests
 }
 
 
@@ -57,11 +63,36 @@ def _build(settings_file: Path, strict: bool | None, overrides: dict | None = No
         raise Exit("Dựng trang thất bại; trang cũ trong output/ được giữ nguyên.", code=1)
     if result.findings:
         print(describe(result.findings), file=sys.stderr)
-    for source in result.skipped:
-        print(f"Bỏ qua (có lỗi): {source}", file=sys.stderr)
+    _report_summary(result)
     pages = sum(1 for _ in result.output.rglob("*.html"))
     print(f"Đã dựng trang: {shown(result.output)}/ ({pages} trang HTML)")
     return result.output
+
+
+def _report_summary(result) -> None:
+    """The sources left out, then one line per edition (a BuildResult or a preview Update)."""
+    for source in result.skipped:
+        print(f"Bỏ qua (có lỗi): {source}", file=sys.stderr)
+    for line in result.summary:
+        print(line)
+
+
+def _listening_socket(port) -> socket.socket:
+    """A socket bound to 127.0.0.1:`port`, taken before anything is built, so that a port in
+    use is said at once, in one sentence. (`port` is the text typed: the tasks' default is a
+    string so that invoke does not convert it itself and fail with a traceback.)"""
+    number = int(port) if str(port).isdigit() else 0
+    if not 0 < number < 65536:
+        raise Exit(f"Cổng '{port}' không hợp lệ: hãy ghi một số, ví dụ --port 8001.", code=2)
+    try:
+        return socket.create_server(("127.0.0.1", number))
+    except PermissionError:
+        raise Exit(f"Không được dùng cổng {number} (cổng dưới 1024 cần quyền quản trị): "
+                   "hãy chọn cổng khác, ví dụ --port 8001.", code=1) from None
+    except OSError:
+        raise Exit(f"Cổng {number} đang được dùng (có thể một bản xem trước khác đang chạy): "
+                   f"hãy dừng chương trình đó hoặc chọn cổng khác, ví dụ --port {number + 1}.",
+                   code=1) from None
 
 
 @task(help={"strict": "fail on any warning, as publishing does", "settings": "settings file"})
@@ -70,12 +101,16 @@ def build(c, strict=False, settings=str(DEV_SETTINGS)):
     _build(Path(settings), strict or None)
 
 
-@task(help={"port": "port on 127.0.0.1 (default 8000)"})
-def serve(c, port=8000):
-    """Build the site, then serve output/ on http://127.0.0.1:8000."""
-    output = _build(DEV_SETTINGS, None)
+@task(help={"port": "port on 127.0.0.1 (default 8000)", "settings": "settings file"})
+def serve(c, port="8000", settings=str(DEV_SETTINGS)):
+    """Build the site, then serve output/ on http://127.0.0.1:8000 (--port for another)."""
+    listener = _listening_socket(port)
+    output = _build(Path(settings), None)
     handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(output))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", int(port)), handler)
+    server = http.server.ThreadingHTTPServer(listener.getsockname(), handler,
+                                             bind_and_activate=False)
+    server.socket.close()
+    server.socket = listener
     print(f"Xem trang tại http://127.0.0.1:{port}/ (Ctrl+C để dừng)")
     try:
         server.serve_forever()
@@ -84,10 +119,12 @@ def serve(c, port=8000):
 
 
 @task(help={"port": "port on 127.0.0.1 (default 8000)", "settings": "settings file"})
-def livereload(c, port=8000, settings=str(DEV_SETTINGS)):
-    """Preview: rebuild when content, theme or plugins change and reload the browser."""
+def livereload(c, port="8000", settings=str(DEV_SETTINGS)):
+    """Preview: rebuild when content, theme or plugins change and reload the browser; an article
+    with an error shows the error at its address, and /_loi/ lists every finding."""
     from livereload import Server
 
+    listener = _listening_socket(port)  # held while building, so that nothing else takes it
     settings_file = Path(settings)
     settings = load_settings(settings_file)
     preview = {"CONTENT_SECURITY_POLICY": settings["LIVERELOAD_CONTENT_SECURITY_POLICY"]}
@@ -97,13 +134,20 @@ def livereload(c, port=8000, settings=str(DEV_SETTINGS)):
         raise Exit("Dựng trang thất bại.", code=1)
 
     def rebuild():  # only the pages an edit changes are rendered again; search catches up after
-        _report_update(session.update(background_search=True))
+        with site_lock(session.output):  # after any build or publish running now
+            _report_update(session.update(background_search=True))
 
     server = Server()
+    server.SFH = preview_handler(session)  # error pages and /_loi/ before output/'s files
     for watched in (settings["PATH"], settings["THEME"], ROOT / "plugins", ROOT / "bantin",
                     settings_file):
         server.watch(str(watched), rebuild)
-    print(f"Xem trước tại http://127.0.0.1:{port}/ — trang tự tải lại khi bạn lưu tệp")
+    print(f"Xem trước tại http://127.0.0.1:{port}/ — trang tự tải lại khi bạn lưu tệp; "
+          f"lỗi và cảnh báo ở http://127.0.0.1:{port}/_loi/")
+    # livereload's own progress lines are English ("Serving on", "Running task"): the lines
+    # above say the same in Vietnamese; its warnings and errors still show.
+    logging.getLogger("livereload").addFilter(lambda record: record.levelno >= logging.WARNING)
+    listener.close()
     server.serve(host="127.0.0.1", port=int(port), root=str(session.output))
 
 
@@ -111,6 +155,7 @@ def _report_update(update) -> bool:
     """Print a preview update's findings and what it did; False when the build failed."""
     if update.findings:
         print(describe(update.findings), file=sys.stderr)
+    _report_summary(update)
     if update.kind == "pages":
         print(f"Đã cập nhật {len(update.written)} tệp trong {update.pages_seconds:.1f} giây")
     elif update.failed:
@@ -121,24 +166,50 @@ def _report_update(update) -> bool:
     return True
 
 
+NEW_USAGE = 'Cách dùng: invoke new "Tiêu đề bài viết" --field "Đoàn thanh niên"'
+# Editors' tasks answer a wrong command line with their usage in Vietnamese, not the parser's
+# English ("'new' did not receive required positional arguments...").
+USAGES = {"new": NEW_USAGE}
+_parser_message = ParseError.__str__
+
+
+def _usage_for_editors(error: ParseError) -> str:
+    return USAGES.get(getattr(error.context, "name", None)) or _parser_message(error)
+
+
+ParseError.__str__ = _usage_for_editors
+
+
 @task(help={"title": "the article's title, in Vietnamese", "field": "its field, e.g. 'Đoàn thanh niên'",
             "settings": "settings file"})
 def new(c, title, field, settings=str(DEV_SETTINGS)):
     """Create an article folder with its index.md: `invoke new "Tiêu đề" --field "Công đoàn"`."""
+    if not field.strip() or not title.strip():
+        raise Exit(NEW_USAGE, 1)
     settings = load_settings(settings)
     names = {entry["vi"].casefold(): entry["vi"] for entry in settings["FIELDS"]}
-    if field.casefold() not in names:
-        raise Exit(f"Lĩnh vực '{field}' không có; chọn một trong: " + ", ".join(names.values()), 1)
-    now = datetime.now(ZoneInfo(settings["TIMEZONE"]))
+    if field.strip().casefold() not in names:
+        close = nearest_field(field, settings)
+        hint = f" Có phải là '{close}'?" if close else ""
+        raise Exit(f"Lĩnh vực '{field}' không có.{hint} Chọn một trong: "
+                   + ", ".join(names.values()), 1)
+    title = " ".join(nfc(title).split())
     slug = slugify(title)
+    if not slug:
+        raise Exit(f"Tiêu đề '{title}' không cho ra được địa chỉ: cần có chữ hoặc số.", 1)
+    try:
+        now = clock_now(settings)
+    except ClockError as error:
+        raise Exit(describe(error.findings), 1)
     folder = Path(settings["PATH"]) / settings["ARTICLE_PATHS"][0] / f"{now:%Y}" / slug
     if folder.exists():
         raise Exit(f"Đã có bài viết ở {folder}: hãy chọn tiêu đề khác.", 1)
     folder.mkdir(parents=True)
     shown = folder.relative_to(Path(settings["PATH"]).parent)
+    # The Slug line keeps the address when the title is edited later.
     (folder / "index.md").write_text(
-        f"Title: {title}\nDate: {now:%Y-%m-%d %H:%M}\nCategory: {names[field.casefold()]}\n"
-        "Tags:\nAuthor:\nSummary:\n\n",
+        f"Title: {title}\nDate: {now:%Y-%m-%d %H:%M}\nCategory: {names[field.strip().casefold()]}\n"
+        f"Slug: {slug}\nTags:\nAuthor:\nSummary:\n\n",
         encoding="utf-8",
     )
     print(f"Đã tạo {shown}/index.md — viết nội dung vào tệp này và chép ảnh "
@@ -175,11 +246,16 @@ def check(c, fix=False, settings=str(DEV_SETTINGS)):
     if fix:
         for path in fix_text(settings):
             print(f"Đã sửa chữ (NFC, mã cũ TCVN3/VNI): {path}")
-    findings = lint(settings)
+    try:
+        findings = lint(settings)
+    except ClockError as error:
+        raise Exit(describe(error.findings), 1)
     if findings:
         print(describe(findings))
-    if any(finding.is_error for finding in findings):
-        raise Exit(code=1)
+    blocking = [finding for finding in findings if finding.blocks_publishing]
+    if blocking:  # the verdict of `invoke publish`, which stops on warnings too
+        raise Exit(f"Còn {len(blocking)} điều phải sửa: bài chưa xuất bản được cho đến khi "
+                   "'invoke check' không còn báo gì.", code=1)
 
 
 @task
@@ -247,7 +323,23 @@ def publish(c, settings=str(PUBLISH_SETTINGS)):
         print(describe(failure.findings), file=sys.stderr)
         raise Exit(f"Không xuất bản: bước {failure.step} thất bại; trang đang phát hành và "
                    "output/ được giữ nguyên.", code=1)
+    except Stopped as stop:
+        raise Exit("Đã dừng xuất bản; trang đang phát hành và output/ là cùng một bản "
+                   "(bản cũ, hoặc bản mới nếu đã kịp chuyển).", code=128 + stop.signum)
     print(f"Đã xuất bản: {target}.")
+
+
+@task(help={"settings": "publishing settings file"})
+def rollback(c, settings=str(PUBLISH_SETTINGS)):
+    """Switch the rsync target back to the release before the current one (output/ is unchanged)."""
+    try:
+        release = rollback_site(settings)
+    except PublishFailed as failure:
+        print(describe(failure.findings), file=sys.stderr)
+        raise Exit("Không quay lại được; trang đang phát hành được giữ nguyên.", code=1)
+    except Stopped as stop:
+        raise Exit("Đã dừng; trang đang phát hành được giữ nguyên.", code=128 + stop.signum)
+    print(f"Đã quay lại bản {release}: người đọc đang thấy bản này.")
 
 
 @task(help={"photos": "how many 6 MP photos to process (default 16)"})

@@ -1,8 +1,10 @@
 """The build: lint, Pelican, post-build steps, and a swap that never destroys the last good site.
 
 Pelican runs in-process into a fresh staging folder beside output/. Only when the build succeeds
-(in strict mode: with no error and no warning) does the staging folder replace output/. Pelican's
-own `--fatal` mode is not used because it ends in a traceback; here every problem is one line.
+(in strict mode: with no error and no warning) does the staging folder replace output/, in one
+step (bantin/swap.py). One build at a time: a second one waits for the site folder's lock, and
+removes what killed builds left beside it. Pelican's own `--fatal` mode is not used because it
+ends in a traceback; here every problem, a full disk included, is one line.
 """
 
 import logging
@@ -21,8 +23,10 @@ from bantin.feeds import absolutise_feeds
 from bantin.headers import write_headers
 from bantin.lint import lint
 from bantin.precompress import precompress
+from bantin.report import counting_editions, left_out_sources, summary_lines
 from bantin.search import index_search
 from bantin.sitemap import write_sitemap
+from bantin.swap import DISK_REFUSED, remove_leftovers, replace_site, site_lock, write_failed
 from plugins.editions import edition_overrides
 from plugins.incremental import WRITTEN as RENDERED_PAGES
 from plugins.incremental import save_manifest
@@ -33,6 +37,14 @@ logger = logging.getLogger(__name__)
 # Run in order on the staging folder once Pelican is done. Precompression, for static hosting,
 # comes last, on the final files, when the settings ask for it (publishing does).
 POST_BUILD_STEPS = (index_search, absolutise_feeds, write_sitemap, write_headers)
+# What each step writes, to name it when the disk refuses a write that names no file.
+STEP_WRITES = {
+    index_search: "lập chỉ mục tìm kiếm (pagefind/)",
+    absolutise_feeds: "ghi các nguồn tin (feeds/)",
+    write_sitemap: "ghi sitemap.xml và robots.txt",
+    write_headers: "ghi _headers",
+    precompress: "nén sẵn các tệp (.gz, .br)",
+}
 
 
 @dataclass
@@ -40,6 +52,7 @@ class BuildResult:
     output: Path
     findings: list[Finding] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)  # sources left out of a preview build
+    summary: list[str] = field(default_factory=list)  # one line per edition (bantin.report)
 
 
 class FindingsRecorder(logging.Handler):
@@ -77,7 +90,7 @@ def build(
     Raises BuildFailed, leaving `output` untouched, when strict and anything is wrong, or when
     Pelican itself fails. In preview mode broken sources are reported and left out.
     With `reuse_unchanged` (`invoke build`), a build into `output` with no input changed since
-    the last one only repeats its findings (bantin/unchanged.py).
+    the last one only repeats what that one said (bantin/unchanged.py).
     """
     settings = load_settings(settings_file, overrides)
     strict = settings["STRICT"] if strict is None else strict
@@ -89,28 +102,46 @@ def build(
         if replayed is not None:
             return BuildResult(output, *replayed)
     findings = lint(settings)
-    if strict and any(finding.is_error for finding in findings):
-        raise BuildFailed(findings)
+    if strict and any(finding.blocks_publishing for finding in findings):
+        raise BuildFailed(findings)  # what `invoke check` reports, before any work
     excluded = excluded_sources(findings, settings)
-    skipped = sorted({str(finding.path) for finding in findings if finding.is_error})
+    left_out = left_out_sources(findings, settings)
+    counts: dict[str, tuple[int, int]] = {}
 
-    staging = staging_path(output)
-    shutil.rmtree(staging, ignore_errors=True)
-    try:
-        previous = Path(previous).resolve() if previous else output
-        findings += run_pelican(settings_file, overrides, staging, excluded, previous)
-        for step in POST_BUILD_STEPS + ((precompress,) if settings["PRECOMPRESS"] else ()):
-            findings += step(staging, settings)
-        if strict and findings:
-            raise BuildFailed(findings)
-        replace_atomically(staging, output)
-        if previous == output:
-            save_manifest(settings["CACHE_PATH"], output)  # what the next build may reuse
-        if inputs is not None:
-            unchanged.record(settings, output, inputs, findings, skipped)
-    finally:
+    previous = Path(previous).resolve() if previous else output
+    with site_lock(previous):  # the site this build reads and (by default) replaces
+        remove_leftovers(previous)
+        staging = staging_path(output)
         shutil.rmtree(staging, ignore_errors=True)
-    return BuildResult(output, findings, skipped)
+        try:
+            doing = "ghi các trang"
+            said = {(str(finding.path), finding.line, finding.code) for finding in findings}
+            try:
+                with counting_editions(counts):
+                    findings += [finding for finding in run_pelican(
+                                     settings_file, overrides, staging, excluded, previous)
+                                 if (str(finding.path), finding.line, finding.code) not in said]
+                for step in POST_BUILD_STEPS + ((precompress,) if settings["PRECOMPRESS"] else ()):
+                    doing = STEP_WRITES[step]
+                    findings += step(staging, settings)
+            except OSError as error:  # a full disk: one line, output/ stays as it was
+                if error.errno not in DISK_REFUSED:
+                    raise
+                refused = write_failed(error, doing, staging, output)
+                raise BuildFailed([*findings, refused]) from None
+            if strict and any(finding.blocks_publishing for finding in findings):
+                raise BuildFailed(findings)
+            replace_atomically(staging, output)
+            if previous == output:
+                save_manifest(settings["CACHE_PATH"], output)  # what the next build may reuse
+            result = BuildResult(output, findings, [source.shown for source in left_out],
+                                 summary_lines(counts, left_out))
+            if inputs is not None:
+                unchanged.record(settings, output, inputs, result.findings, result.skipped,
+                                 result.summary)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+    return result
 
 
 def staging_path(output: Path) -> Path:
@@ -157,6 +188,8 @@ def run_pelican(
             edition = edition_overrides(base, lang, staging)
             Pelican(load_settings(settings_file, {**common, **edition})).run()
     except Exception as error:  # a template or plugin failure: one line, never a traceback
+        if isinstance(error, OSError) and error.errno in DISK_REFUSED:
+            raise  # a full disk, say: the build names the file
         if os.environ.get("BANTIN_DEBUG"):
             traceback.print_exc()
         raise BuildFailed([*recorder.findings, Finding(
@@ -169,12 +202,9 @@ def run_pelican(
 
 
 def replace_atomically(new: Path, target: Path) -> None:
-    """Put `new` in place of `target` with renames, so readers never see half a site."""
-    previous = target.with_name(f"{target.name}.previous-{os.getpid()}")
-    if target.exists():
-        target.rename(previous)
-    new.rename(target)
-    shutil.rmtree(previous, ignore_errors=True)
+    """Put `new` in place of `target` in one step, so readers never see half a site or none;
+    raises BuildFailed naming `target` when it cannot be replaced (read-only, busy)."""
+    replace_site(new, target)
 
 
 def describe(findings: list[Finding]) -> str:

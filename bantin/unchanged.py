@@ -22,7 +22,7 @@ from bantin.fingerprint import code_fingerprint
 # Settings that name places of this build rather than what it produces.
 PLACE_SETTINGS = {"OUTPUT_PATH", "CACHE_PATH", "PREVIOUS_OUTPUT_PATH", "PHOTO_CACHE_PATH"}
 # Findings that depend on the clock rather than the files: a build with one always runs.
-CLOCK_FINDINGS = {"future-date"}
+CLOCK_FINDINGS = {"future-date", "scheduled", "link-to-scheduled"}
 
 
 def stamp_path(settings: dict, output: Path) -> Path:
@@ -74,20 +74,20 @@ def _stable(value) -> str:
     return repr(value)
 
 
-def replay(settings: dict, output: Path, inputs: str) -> tuple[list[Finding], list[str]] | None:
-    """The findings and skipped sources of the last build into `output` when it had the same
-    inputs and `output` is as it left it; None when a build is needed."""
+def replay(settings: dict, output: Path, inputs: str) -> tuple | None:
+    """The findings, skipped sources and summary lines of the last build into `output` when it
+    had the same inputs and `output` is as it left it; None when a build is needed."""
     try:
         stamp = json.loads(stamp_path(settings, output).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
     if stamp.get("inputs") != inputs or stamp.get("output") != tree_state(output):
         return None
-    return [Finding(**finding) for finding in stamp["findings"]], stamp["skipped"]
+    return [Finding(**finding) for finding in stamp["findings"]], stamp["skipped"], stamp["summary"]
 
 
 def record(settings: dict, output: Path, inputs: str, findings: list[Finding],
-           skipped: list[str]) -> None:
+           skipped: list[str], summary: list[str]) -> None:
     """Stamp `output`, just put in place by a build that read `inputs`."""
     path = stamp_path(settings, output)
     if any(finding.code in CLOCK_FINDINGS for finding in findings):
@@ -100,6 +100,7 @@ def record(settings: dict, output: Path, inputs: str, findings: list[Finding],
                       "message": finding.message, "severity": finding.severity}
                      for finding in findings],
         "skipped": skipped,
+        "summary": summary,
     }
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(f"{path.name}.tmp-{os.getpid()}")

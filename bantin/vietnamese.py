@@ -1,14 +1,18 @@
 """Vietnamese text done right: NFC, accent-free slugs, dates as Vietnamese readers write them."""
 
-import re
 import unicodedata
 from datetime import date, datetime
 
 from babel.dates import format_date as babel_format_date
+from pelican.utils import slugify as pelican_slugify
 
 # Letters that do not decompose into a base letter plus combining marks.
 _UNDECOMPOSABLE = str.maketrans({"đ": "d", "Đ": "D"})
-_NOT_SLUG = re.compile(r"[^a-z0-9]+")
+# The slug rule, applied by Pelican to the ASCII form of a text (tone marks and đ folded): every
+# run of anything but letters and digits is one hyphen, none at the ends. So "Quốc khánh 2/9"
+# gives "quoc-khanh-2-9" and the tag "26/3" "26-3", never "29" or "263". pelicanconf.py sets it
+# for article, page, field, tag and author addresses alike.
+SLUG_REGEX_SUBSTITUTIONS = [(r"[^a-z0-9]+", "-"), (r"^-+|-+$", "")]
 
 
 def nfc(text: str) -> str:
@@ -23,8 +27,10 @@ def strip_accents(text: str) -> str:
 
 
 def slugify(text: str) -> str:
-    """'Đoàn thanh niên' -> 'doan-thanh-nien': readable, stable, ASCII URL segments."""
-    return _NOT_SLUG.sub("-", strip_accents(nfc(text)).lower()).strip("-")
+    """'Đoàn thanh niên' -> 'doan-thanh-nien': readable, stable, ASCII URL segments. The very
+    function Pelican uses for addresses, with the project's rule, so that the lint, `invoke new`,
+    folder names and published URLs always agree."""
+    return pelican_slugify(nfc(text), regex_subs=SLUG_REGEX_SUBSTITUTIONS)
 
 
 def format_date(value: date | datetime, lang: str, pattern: str | None = None) -> str:

@@ -1,7 +1,9 @@
-"""The bad-input suite: each broken article or asset an editor can push makes `invoke publish` print
-the documented `path:line: message [code]` and exit 1, and leaves the last good site where it was.
+"""The bad-input suite: each broken or hostile article or asset an editor can push makes
+`invoke check` and `invoke publish` both exit 1 and print the same `path:line: message [code]`
+lines (one gate: what check lets through publishes), leaves the last good site where it was, and
+writes nothing outside the project's folders.
 
-Every case runs the real task in a subprocess on a copy of the sample content, as CI would.
+Every case runs the real tasks in subprocesses on a copy of the sample content, as CI would.
 """
 
 import os
@@ -9,6 +11,7 @@ import shutil
 import subprocess
 import sys
 import unicodedata
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -18,6 +21,22 @@ from conftest import snapshot
 ROOT = Path(__file__).resolve().parent.parent
 ARTICLE = "content/articles/2021/bai-thu/index.md"
 PHOTO = "content/articles/2021/bai-thu/anh.jpg"
+REAL_PHOTO = (ROOT / "content" / "articles" / "2021" / "hoi-nghi-so-ket-6-thang-dau-nam-2021"
+              / "IMG_5760.jpg").read_bytes()
+# A folder beside the project that hostile paths aim at: nothing may be read from it or written in it.
+OUTSIDE = "ngoai"
+LONG_NAME = "anh-" + "a" * 300
+
+
+@dataclass(frozen=True)
+class Symlink:
+    """A symbolic link to `target` ({outside} is the outside folder's absolute path)."""
+
+    target: str
+
+
+class Folder:
+    """A folder where a file is expected."""
 
 
 def article(*, title="Bài thử", date="2021-08-01 08:00", field="Đoàn thanh niên",
@@ -36,7 +55,6 @@ CASES = [
      f"{ARTICLE}:5", "unknown-metadata", "Nguon"),
     ("malformed metadata", {ARTICLE: article(extra="Tác giả Nguyễn Văn A\n")},
      f"{ARTICLE}:5", "malformed-metadata", None),
-    ("future date", {ARTICLE: article(date="2999-01-01 08:00")}, f"{ARTICLE}:2", "future-date", "2999"),
     ("duplicate slug", {ARTICLE: article(extra="Slug: hoi-nghi-so-ket-6-thang-dau-nam-2021\n")},
      "content/articles/2021/hoi-nghi-so-ket-6-thang-dau-nam-2021/index.md:7", "duplicate-slug",
      ARTICLE),
@@ -60,7 +78,82 @@ CASES = [
     ("empty file", {ARTICLE: b""}, ARTICLE, "empty-file", None),
     ("10 MB paragraph", {ARTICLE: article(body="Đoàn viên tình nguyện " * 450_000)},
      ARTICLE, "file-too-large", None),
+    ("article longer than a page may be", {ARTICLE: article(body="Đoàn viên tình nguyện. " * 5_000)},
+     ARTICLE, "page-too-large", "kB"),
+    ("Image: names a missing photo", {ARTICLE: article(extra="Image: khong-co.jpg\n")},
+     f"{ARTICLE}:5", "photo-missing", "khong-co.jpg"),
+    ("truncated JPEG", {ARTICLE: article(body="![Toàn cảnh hội nghị](anh.jpg)"),
+                        PHOTO: REAL_PHOTO[:20_000]},
+     f"{ARTICLE}:6", "photo-corrupt", "anh.jpg"),
+    ("text file named .jpg as card photo", {ARTICLE: article(extra="Image: anh.jpg\n"),
+                                            PHOTO: "Đây là văn bản, không phải ảnh.\n"},
+     f"{ARTICLE}:5", "photo-not-image", "anh.jpg"),
+    ("unknown metadata name", {ARTICLE: article(extra="Sumary: Tóm tắt\n")},
+     f"{ARTICLE}:5", "unknown-metadata", "Có phải là 'Summary'?"),
+    ("photo named with other letter case",
+     {ARTICLE: article(body="![Toàn cảnh hội nghị](img_8101.JPG)"),
+      "content/articles/2021/bai-thu/IMG_8101.jpg": REAL_PHOTO},
+     f"{ARTICLE}:6", "missing-photo", "Có phải là 'IMG_8101.jpg'?"),
 ]
+
+# Hostile input: what an attacker (or a careless paste) can put in an article.
+HOSTILE_CASES = [
+    ("inline script", {ARTICLE: article(body="Tin.\n\n<script>alert(1)</script>")},
+     f"{ARTICLE}:8", "unsafe-html", "<script>"),
+    ("inline handler", {ARTICLE: article(body='<p onmouseover="alert(1)">Tin.</p>')},
+     f"{ARTICLE}:6", "unsafe-html", "onmouseover"),
+    ("javascript: link", {ARTICLE: article(body="Xem [đây](javascript:alert(1)).")},
+     f"{ARTICLE}:6", "unsafe-link", "javascript:"),
+    ("data: image", {ARTICLE: article(body="![Ảnh](data:image/png;base64,iVBORw0KGgo=)")},
+     f"{ARTICLE}:6", "unsafe-link", "data:"),
+    ("iframe", {ARTICLE: article(body='<iframe src="https://example.org/"></iframe>')},
+     f"{ARTICLE}:6", "unsafe-html", "<iframe>"),
+    ("object", {ARTICLE: article(body='<object data="x.swf"></object>')},
+     f"{ARTICLE}:6", "unsafe-html", "<object>"),
+    ("form", {ARTICLE: article(body='<form action="/"><input name="mat-khau"></form>')},
+     f"{ARTICLE}:6", "unsafe-html", "<form>"),
+    ("image from another site", {ARTICLE: article(body="![Ảnh](https://example.org/anh.jpg)")},
+     f"{ARTICLE}:6", "unsafe-link", "example.org"),
+    ("raw <img> of the folder", {ARTICLE: article(body='<img src="anh.jpg" alt="Ảnh">'),
+                                 PHOTO: REAL_PHOTO},
+     f"{ARTICLE}:6", "raw-photo", "anh.jpg"),
+    ("photo path leaving the folder",
+     {ARTICLE: article(body=f"![x](../../../../{OUTSIDE}/evil.png)")},
+     f"{ARTICLE}:6", "photo-outside", "evil.png"),
+    ("photo path leaving the folder, %-encoded",
+     {ARTICLE: article(body=f"![x](%2e%2e/%2e%2e/%2e%2e/%2E%2E/{OUTSIDE}/evil.png)")},
+     f"{ARTICLE}:6", "photo-outside", "evil.png"),
+    ("absolute photo path", {ARTICLE: article(body="![x]({outside}/evil.png)")},
+     f"{ARTICLE}:6", "photo-outside", "evil.png"),
+    ("absolute path in Image:", {ARTICLE: article(extra="Image: {outside}/evil.png\n")},
+     f"{ARTICLE}:5", "photo-outside", "evil.png"),
+    ("photo symlink leaving content/", {ARTICLE: article(body="![Ảnh](anh.png)"),
+                                        "content/articles/2021/bai-thu/anh.png":
+                                            Symlink("{outside}/evil.png")},
+     f"{ARTICLE}:6", "photo-outside", "anh.png"),
+    ("article symlink leaving content/", {ARTICLE: Symlink("{outside}/bai.md")},
+     ARTICLE, "source-outside", "content/"),
+    ("article folder symlink leaving content/",
+     {"content/articles/2021/ngoai": Symlink("{outside}"), OUTSIDE + "/index.md": article()},
+     "content/articles/2021/ngoai", "source-outside", "Thư mục"),
+    ("dangling index.md symlink", {ARTICLE: Symlink("{outside}/khong-co/index.md")},
+     ARTICLE, "broken-symlink", None),
+    ("folder named x.md", {"content/articles/2021/x.md/anh.txt": "x"},
+     "content/articles/2021/x.md", "folder-named-like-article", ".md"),
+    (".mkd file Pelican reads", {"content/articles/2021/bai-thu/index.mkd": article(date="hôm qua")},
+     "content/articles/2021/bai-thu/index.mkd:2", "bad-date", "hôm qua"),
+    ("photo name over 255 bytes", {ARTICLE: article(body=f"![Ảnh]({LONG_NAME}.jpg)")},
+     f"{ARTICLE}:6", "name-too-long", None),
+    ("link name over 255 bytes", {ARTICLE: article(body=f"[bài]({LONG_NAME}.md)")},
+     f"{ARTICLE}:6", "broken-link", None),
+    ("5,000-character title", {ARTICLE: article(title="Tiêu đề rất dài " * 320)},
+     f"{ARTICLE}:1", "too-long", "Title"),
+    ("template outside the theme", {ARTICLE: article(extra="Template: ../../etc/passwd\n")},
+     f"{ARTICLE}:5", "unknown-template", "../../etc/passwd"),
+    ("Save_as writing elsewhere", {ARTICLE: article(extra="Save_as: ../../../ngoai/x.html\n")},
+     f"{ARTICLE}:5", "refused-metadata", "Save_as"),
+]
+ALL_CASES = CASES + HOSTILE_CASES
 
 
 @pytest.fixture
@@ -72,38 +165,69 @@ def workplace(tmp_path):
         f"PATH = {str(tmp_path / 'content')!r}\nOUTPUT_PATH = {str(tmp_path / 'output')!r}\n",
         encoding="utf-8",
     )
-    for folder in ("output", "target"):
+    for folder in ("output", "target", OUTSIDE):
         (tmp_path / folder).mkdir()
         (tmp_path / folder / "index.html").write_text("bản tốt gần nhất", encoding="utf-8")
+    (tmp_path / OUTSIDE / "evil.png").write_bytes((ROOT / "content" / "images" / "favicon.png").read_bytes())
+    (tmp_path / OUTSIDE / "bai.md").write_text(article(date="2021-08-02 08:00"), encoding="utf-8")
     return tmp_path
 
 
-def run_publish(workplace: Path) -> subprocess.CompletedProcess:
-    environment = {name: value for name, value in os.environ.items() if not name.startswith("BANTIN_")}
-    environment.update(BANTIN_DEPLOY="rsync", BANTIN_RSYNC_TARGET=str(workplace / "target"))
-    return subprocess.run(
-        [sys.executable, "-m", "invoke", "publish", "--settings", str(workplace / "caidat.py")],
-        cwd=ROOT, env=environment, capture_output=True, text=True, timeout=300,
-    )
-
-
-@pytest.mark.parametrize("case, files, where, code, words", CASES, ids=[case[0] for case in CASES])
-def test_publish_refuses_bad_input_and_keeps_the_last_good_site(
-    workplace, case, files, where, code, words
-):
+def add_files(workplace: Path, files: dict) -> None:
+    """Write a case's files; `{outside}` stands for the outside folder's absolute path."""
+    outside = str(workplace / OUTSIDE)
     for name, data in files.items():
         path = workplace / name
         path.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(data, bytes):
+        if isinstance(data, Symlink):
+            path.symlink_to(data.target.replace("{outside}", outside))
+        elif isinstance(data, bytes):
             path.write_bytes(data)
         else:
-            path.write_text(data, encoding="utf-8")
-    before = {folder: snapshot(workplace / folder) for folder in ("output", "target")}
+            path.write_text(data.replace("{outside}", outside), encoding="utf-8")
 
+
+def environment(**extra: str) -> dict:
+    clean = {name: value for name, value in os.environ.items() if not name.startswith("BANTIN_")}
+    return {**clean, **extra}
+
+
+def run_publish(workplace: Path) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "invoke", "publish", "--settings", str(workplace / "caidat.py")],
+        cwd=ROOT, capture_output=True, text=True, timeout=300,
+        env=environment(BANTIN_DEPLOY="rsync", BANTIN_RSYNC_TARGET=str(workplace / "target")),
+    )
+
+
+def run_check(workplace: Path) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "invoke", "check", "--settings", str(workplace / "caidat.py")],
+        cwd=ROOT, capture_output=True, text=True, timeout=300, env=environment(),
+    )
+
+
+def finding_lines(text: str) -> set[str]:
+    """The `path:line: message [code]` lines of a task's output."""
+    return {line for line in text.splitlines() if line.startswith("content/") and line.endswith("]")}
+
+
+@pytest.mark.parametrize("case, files, where, code, words", ALL_CASES,
+                         ids=[case[0] for case in ALL_CASES])
+def test_check_and_publish_refuse_bad_input_alike_and_keep_the_last_good_site(
+    workplace, case, files, where, code, words
+):
+    add_files(workplace, files)
+    kept = ("output", "target", OUTSIDE)
+    before = {folder: snapshot(workplace / folder) for folder in kept}
+
+    checked = run_check(workplace)
     result = run_publish(workplace)
 
     assert result.returncode == 1, result.stdout + result.stderr
-    assert "Traceback" not in result.stdout + result.stderr
+    assert checked.returncode == 1, checked.stdout + checked.stderr
+    for run in (checked, result):
+        assert "Traceback" not in run.stdout + run.stderr
     assert "Không xuất bản" in result.stderr
     lines = [
         line for line in result.stderr.splitlines()
@@ -112,14 +236,53 @@ def test_publish_refuses_bad_input_and_keeps_the_last_good_site(
     assert lines, f"no `{where}: ... [{code}]` line in:\n{result.stderr}"
     if words:
         assert any(words in line for line in lines), lines
-    assert {folder: snapshot(workplace / folder) for folder in ("output", "target")} == before
-    assert sorted(path.name for path in workplace.iterdir()) == ["caidat.py", "content", "output", "target"]
+    # One gate: check names exactly what stops publishing, file, line and words.
+    assert finding_lines(checked.stdout) == finding_lines(result.stderr)
+    assert {folder: snapshot(workplace / folder) for folder in kept} == before
+    assert sorted(path.name for path in workplace.iterdir()) == sorted([".output.lock", "caidat.py", "content", *kept])
+
+
+def test_the_preview_builds_the_rest_of_the_site_around_hostile_sources(workplace):
+    """A folder named x.md, a dangling index.md, a 5,000-character title, a template outside
+    the theme: each named by the lint, left out, and the other articles published."""
+    from bantin.build import build
+
+    add_files(workplace, {
+        "content/articles/2021/x.md/anh.txt": "x",
+        "content/articles/2021/gay/index.md": Symlink("{outside}/khong-co/index.md"),
+        "content/articles/2021/dai/index.md": article(title="Tiêu đề rất dài " * 320),
+        ARTICLE: article(extra="Template: ../../etc/passwd\n"),
+    })
+    result = build(ROOT / "pelicanconf.py", output=workplace / "xem-truoc", strict=False,
+                   overrides={"PATH": str(workplace / "content")})
+    assert sorted(result.skipped) == [
+        "content/articles/2021/bai-thu/index.md", "content/articles/2021/dai/index.md",
+        "content/articles/2021/gay/index.md"]
+    assert (workplace / "xem-truoc" / "tin" / "2021" / "hoi-nghi-so-ket-6-thang-dau-nam-2021"
+            / "index.html").is_file()
+    assert {finding.code for finding in result.findings} >= {
+        "folder-named-like-article", "broken-symlink", "too-long", "unknown-template"}
+
+
+# What looks like the hostile cases but is harmless, and must pass both: HTML shown as code,
+# the site's own images, links to other sites, a photo in a subfolder of the article's folder.
+LOOK_ALIKE = article(title="Hướng dẫn chèn mã", extra="Image: anh/IMG_1.jpg\n", body=(
+    "Đừng dán `<script>alert(1)</script>` hay `<iframe>` vào bài.\n\n"
+    "```\n<form action=\"https://example.org/\"><input></form>\n```\n\n"
+    "    <object data=\"x.swf\"></object>\n\n"
+    "![Biểu trưng](/images/logo.svg)\n\n![Hội nghị](anh/IMG_1.jpg)\n\n"
+    "Xem [trang Đoàn](https://doanthanhnien.vn/) hoặc [thư](mailto:bientap@example.org)."))
 
 
 def test_the_same_workplace_publishes_when_nothing_is_wrong(workplace):
+    add_files(workplace, {ARTICLE: LOOK_ALIKE, "content/articles/2021/bai-thu/anh/IMG_1.jpg": REAL_PHOTO})
+    checked = run_check(workplace)
+    assert (checked.returncode, checked.stdout) == (0, "")
     result = run_publish(workplace)
     assert result.returncode == 0, result.stderr
     assert "Đã xuất bản: rsync tới" in result.stdout
-    published = snapshot(workplace / "target")
+    published = snapshot(workplace / "target" / "current")  # the release readers see
     assert "tin/2021/hoi-nghi-so-ket-6-thang-dau-nam-2021/index.html" in published
+    shown = published["tin/2021/huong-dan-chen-ma/index.html"].decode()
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in shown and "<script>alert" not in shown
     assert published == snapshot(workplace / "output")

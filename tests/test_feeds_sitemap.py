@@ -10,6 +10,7 @@ from xml.etree import ElementTree
 
 import pytest
 from bs4 import BeautifulSoup
+from PIL import Image
 
 from bantin.build import build
 from conftest import ROOT, add_article
@@ -76,6 +77,60 @@ def test_whole_edition_feed_is_atom_with_every_article(site, lang):
         assert parse(site, link).find("h1").get_text().split() == title.split()
         links.add(link)
     assert links == {page_url(site, path) for path in article_pages(site, EDITIONS[lang])}
+
+
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+
+
+def only(element, path: str):
+    """The one child of `element` at `path`: RFC 4287 allows exactly one."""
+    found = element.findall(path)
+    assert len(found) == 1, (path, len(found))
+    return found[0]
+
+
+def test_every_feed_follows_rfc_4287(site):
+    """Each feed: one permanent id unique across the site, its own address as rel=self, the page
+    it stands for as rel=alternate (a field's feed: the field's page, which announces the feed),
+    its edition's language, an updated date; each entry: id, title, updated, link."""
+    feeds = sorted(site.rglob("*.atom.xml"))
+    assert len(feeds) >= 2 * 3
+    ids = set()
+    for path in feeds:
+        url = SITEURL + "/" + path.relative_to(site).as_posix()
+        lang = "en" if path.relative_to(site).parts[0] == "en" else "vi"
+        feed = ElementTree.parse(path).getroot()
+        assert feed.tag == f"{ATOM}feed"
+        assert feed.get(XML_LANG) == lang, path
+        feed_id = only(feed, f"{ATOM}id").text
+        assert urlsplit(feed_id).scheme in ("https", "tag"), feed_id
+        assert feed_id not in ids, f"{path}: id {feed_id} is another feed's"
+        ids.add(feed_id)
+        assert only(feed, f"{ATOM}title").text.strip()
+        updated = only(feed, f"{ATOM}updated").text
+        assert ISO_DATE.match(updated)
+        assert only(feed, f"{ATOM}link[@rel='self']").get("href") == url
+        alternate = only(feed, f"{ATOM}link[@rel='alternate']").get("href")
+        home = f"{SITEURL}/{EDITIONS[lang]}"
+        if path.name == "all.atom.xml":
+            assert alternate == home
+        else:
+            assert FIELD_PAGE.search(alternate) and alternate.startswith(home), alternate
+        announced = parse(site, alternate).select("head link[rel=alternate][type='application/atom+xml']")
+        assert url in [link["href"] for link in announced], (alternate, url)
+        entries = feed.findall(f"{ATOM}entry")
+        assert entries
+        entry_ids = set()
+        for entry in entries:
+            entry_id = only(entry, f"{ATOM}id").text
+            assert entry_id not in entry_ids
+            entry_ids.add(entry_id)
+            title = only(entry, f"{ATOM}title").text
+            assert title.strip() and "\u00a0" not in title
+            assert ISO_DATE.match(only(entry, f"{ATOM}updated").text) and updated >= only(
+                entry, f"{ATOM}updated").text
+            assert local_file(site, only(entry, f"{ATOM}link[@rel='alternate']").get("href")).is_file()
+        assert updated == max(entry.find(f"{ATOM}updated").text for entry in entries)
 
 
 @pytest.mark.parametrize("lang", EDITIONS)
@@ -161,19 +216,33 @@ def test_robots_txt_points_to_the_sitemap(site):
     assert "Disallow: /" not in robots.splitlines()
 
 
+NO_BREAK_SPACE = "\u00a0"
+HEADLINE_LIMIT = 110
+
+
 @pytest.mark.parametrize("lang", EDITIONS)
-def test_articles_carry_news_article_json_ld_open_graph_and_twitter_card(site, lang):
+def test_articles_carry_news_article_json_ld_open_graph_and_twitter_card(site, settings, lang):
     pages = article_pages(site, EDITIONS[lang])
     assert pages
-    with_photo = 0
+    with_photo = trimmed = 0
     for path in pages:
         soup = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
         url = page_url(site, path)
         data = json.loads(soup.find("script", type="application/ld+json").string)
         meta = {tag.get("property") or tag.get("name"): tag["content"]
                 for tag in soup.find_all("meta", content=True)}
+        heading = " ".join(soup.find("h1").get_text().split())
         assert data["@type"] == "NewsArticle"
-        assert data["headline"].split() == soup.find("h1").get_text().split()
+        # The headline is the title, cut at a word with an ellipsis past Google's 110 characters.
+        assert len(data["headline"]) <= HEADLINE_LIMIT
+        if data["headline"] != heading:
+            trimmed += 1
+            assert data["headline"].endswith("…") and len(heading) > HEADLINE_LIMIT
+            assert (heading + " ").startswith(data["headline"][:-1].rstrip(" ,;:") + " ")
+        # The no-break space of the no-widow rule stays in the visible heading only.
+        for text in (soup.title.string, meta["og:title"], meta["twitter:title"], data["headline"]):
+            assert NO_BREAK_SPACE not in text, (path, text)
+        assert meta["og:title"].split() == heading.split()
         assert data["datePublished"] == soup.select_one(".bt-article__meta time")["datetime"]
         assert data["dateModified"] >= data["datePublished"]
         assert data["inLanguage"] == soup.html["lang"] == lang
@@ -182,17 +251,31 @@ def test_articles_carry_news_article_json_ld_open_graph_and_twitter_card(site, l
         assert data["author"][0]["name"] and data["publisher"]["name"]
         assert data["mainEntityOfPage"] == url == soup.find("link", rel="canonical")["href"]
         assert meta["og:url"] == url and meta["twitter:title"] == meta["og:title"]
-        if "og:image" in meta:
+        # Every article has a picture to share: its own photo, else the site's share image.
+        image = data["image"][0]
+        assert image["url"] == meta["og:image"] == meta["twitter:image"]
+        assert local_file(site, image["url"]).is_file()
+        assert (image["width"], image["height"]) == (
+            int(meta["og:image:width"]), int(meta["og:image:height"]))
+        assert meta["og:image:alt"] and meta["twitter:card"] == "summary_large_image"
+        if soup.select_one(".bt-article__body img"):
             with_photo += 1
-            image = data["image"][0]
-            assert image["url"] == meta["og:image"] == meta["twitter:image"]
-            assert local_file(site, image["url"]).is_file()
-            assert (image["width"], image["height"]) == (
-                int(meta["og:image:width"]), int(meta["og:image:height"]))
-            assert meta["twitter:card"] == "summary_large_image"
+            assert not image["url"].endswith(settings["SHARE_IMAGE"]["url"])
         else:
-            assert "image" not in data and meta["twitter:card"] == "summary"
+            assert image["url"].endswith("/" + settings["SHARE_IMAGE"]["url"])
+            assert (image["width"], image["height"]) == (1200, 630)
+            with Image.open(local_file(site, image["url"])) as share:
+                assert share.size == (1200, 630)
     assert with_photo
+    if lang == "vi":
+        assert trimmed, "the sample has a title over 110 characters"
+
+
+def test_an_article_without_photo_shares_the_site_image(site):
+    """The sample's article without a photo still shows a picture when shared."""
+    soup = parse(site, f"{SITEURL}/tin/2024/ket-nap-dang-vien-moi-nhan-dip-quoc-khanh-2-9/")
+    assert not soup.select_one(".bt-article__body img")
+    assert soup.find("meta", property="og:image")["content"] == f"{SITEURL}/images/share.png"
 
 
 def test_sitemap_leaves_out_drafts_and_not_found_pages(tmp_path):

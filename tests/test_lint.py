@@ -8,9 +8,11 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import HealthCheck, given, settings as hypothesis_settings, strategies as st
 
 from bantin.build import load_settings
-from bantin.lint import fix_text, lint
+from bantin.errors import Finding
+from bantin.lint import KNOWN_NAMES, fix_text, lint, lint_file
 from conftest import ROOT, SETTINGS_FILE
 
 GOOD = (
@@ -34,19 +36,45 @@ BROKEN = [
     ("no-alt", GOOD.replace("![Đoàn viên dọn rác]", "![]"), "missing-alt", 10),
     ("not-nfc", unicodedata.normalize("NFD", GOOD), "not-nfc", 1),
     ("typo-key", GOOD.replace("Author:", "Autor:"), "unknown-metadata", 5),
-    ("future", GOOD.replace("2024-03-10", "2027-01-01"), "future-date", 2),
+    ("future", GOOD.replace("2024-03-10", "2027-01-01"), "scheduled", 2),
     ("broken-link", GOOD + "\nXem [bài cũ](../khong-co/index.md).\n", "broken-link", 12),
     ("unknown-lang", GOOD.replace("Summary:", "Lang: fr\nSummary:"), "unknown-lang", 6),
     ("empty", "\n\n", "empty-file", 1),
     ("tcvn3", GOOD.replace("Sáng 10/3, đoàn viên ra quân.", "Héi nghÞ s¬ kÕt c«ng t¸c ®oµn"),
      "legacy-encoding", 8),
+    ("card-photo-missing", GOOD.replace("Summary:", "Image: khong-co.jpg\nSummary:"),
+     "photo-missing", 6),
+    ("card-photo-url", GOOD.replace("Summary:", "Image: https://example.org/a.jpg\nSummary:"),
+     "photo-outside", 6),
+    ("photo-outside", GOOD.replace("(anh.jpg)", "(../good/anh.jpg)"), "photo-outside", 10),
+    ("photo-absolute", GOOD.replace("(anh.jpg)", "(/etc/passwd)"), "photo-outside", 10),
+    ("template", GOOD.replace("Summary:", "Template: ../../etc/passwd\nSummary:"),
+     "unknown-template", 6),
+    ("status", GOOD.replace("Summary:", "Status: nháp\nSummary:"), "bad-status", 6),
+    ("save-as", GOOD.replace("Summary:", "Save_as: x.html\nSummary:"), "refused-metadata", 6),
+    ("long-title", GOOD.replace("Ra quân Chủ nhật xanh", "Ra quân " * 40), "too-long", 1),
+    ("long-tag", GOOD.replace("tình nguyện", "tình nguyện " * 30), "too-long", 4),
+    ("script", GOOD + "\n<script src=\"https://example.org/x.js\"></script>\n", "unsafe-html", 12),
+    ("style-attribute", GOOD + '\n<p style="color:red">Đỏ</p>\n', "unsafe-html", 12),
+    ("script-in-title", GOOD.replace("Title: Ra quân", "Title: <img src=x onerror=alert(1)>"),
+     "unsafe-html", 1),
+    ("javascript-link", GOOD + "\n[x](JaVaScRiPt:alert(1))\n", "unsafe-link", 12),
+    ("javascript-reference", GOOD + "\n[x][1]\n\n[1]: javascript:alert(1)\n", "unsafe-link", 14),
+    ("localhost-link", GOOD + "\n[x](http://localhost:8000/tin/)\n", "unsafe-link", 12),
+    ("other-site-photo", GOOD.replace("(anh.jpg)", "(//example.org/anh.jpg)"), "unsafe-link", 10),
+    ("raw-img-without-alt", GOOD + '\n<img src="https://example.org/x.png">\n', "unsafe-html", 12),
+    ("raw-img", GOOD + '\n<img src="anh.jpg" alt="Ảnh">\n', "raw-photo", 12),
 ]
+
+
+PHOTO = (ROOT / "content" / "articles" / "2021" / "hoi-nghi-so-ket-6-thang-dau-nam-2021"
+         / "IMG_5760.jpg").read_bytes()
 
 
 def write_article(content: Path, name: str, text: str | bytes) -> Path:
     folder = content / "articles" / "2024" / name
     folder.mkdir(parents=True)
-    (folder / "anh.jpg").write_bytes(b"")
+    (folder / "anh.jpg").write_bytes(PHOTO)
     path = folder / "index.md"
     path.write_bytes(text if isinstance(text, bytes) else text.encode("utf-8"))
     return path
@@ -75,6 +103,120 @@ def test_each_broken_article_is_found_at_its_line(content, name, text, code, lin
     assert findings[0].path == f"content/articles/2024/{name}/index.md"
     assert findings[0].line == line
     assert str(findings[0]).startswith(f"content/articles/2024/{name}/index.md:{line}: ")
+
+
+def test_html_shown_as_code_is_not_refused(content):
+    write_article(content, "code", GOOD + (
+        "\nĐừng dán `<script>` hay ``<iframe src=x>`` vào bài, \\<form> cũng vậy.\n\n"
+        "```html\n<script>alert(1)</script>\n```\n\n    <object data=x></object>\n"))
+    assert lint_folder(content) == []
+
+
+def test_unknown_metadata_suggests_the_name_and_lists_every_known_one(content):
+    write_article(content, "typo", GOOD.replace("Summary:", "Sumary:"))
+    (finding,) = lint_folder(content)
+    assert (finding.code, finding.line, finding.severity) == ("unknown-metadata", 6, "warning")
+    assert "Có phải là 'Summary'?" in finding.message
+    assert all(name in finding.message for name in KNOWN_NAMES)
+
+
+@pytest.mark.parametrize("name", ["Image", "Aliases", "Status", "Translation", "Template", "Modified",
+                                  "Authors"])
+def test_every_name_the_site_reads_is_known(content, name):
+    write_article(content, "known", GOOD.replace("Summary:", f"{name}: anh.jpg\nSummary:"))
+    assert "unknown-metadata" not in {finding.code for finding in lint_folder(content)}
+
+
+def test_a_photo_named_with_other_letter_case_gets_the_real_name(content):
+    path = write_article(content, "case", GOOD.replace("anh.jpg", "img_8101.JPG"))
+    (path.parent / "anh.jpg").rename(path.parent / "IMG_8101.jpg")
+    (finding,) = lint_folder(content)
+    assert finding.code == "missing-photo" and finding.line == 10
+    assert "Có phải là 'IMG_8101.jpg'?" in finding.message
+
+
+@pytest.mark.parametrize("data, code", [
+    (b"GIF89a not really", "photo-not-image"),
+    (PHOTO[:4000], "photo-corrupt"),
+    ("Đây là văn bản.".encode(), "photo-not-image"),
+], ids=["fake-gif", "truncated-jpeg", "text-named-jpg"])
+def test_photos_are_checked_by_the_photo_pipeline(content, data, code):
+    path = write_article(content, "photo", GOOD)
+    (path.parent / "anh.jpg").write_bytes(data)
+    (finding,) = lint_folder(content)
+    assert (finding.code, finding.line, finding.severity) == (code, 10, "warning")
+    assert finding.blocks_publishing
+    assert "anh.jpg" in finding.message
+
+
+def test_photo_verdicts_are_cached_by_content(tmp_path, content, monkeypatch):
+    """A second check, or the same bytes under another name, decodes nothing again."""
+    write_article(content, "one", GOOD)
+    settings = load_settings(SETTINGS_FILE, {"PATH": str(content),
+                                             "PHOTO_CACHE_PATH": str(tmp_path / "photos")})
+    assert lint(settings, today=TODAY) == []
+    assert len(list((tmp_path / "photos").glob("*/*/photo.json"))) == 1
+
+    def no_work(*args, **kwargs):
+        raise AssertionError("a photo was decoded again")
+
+    monkeypatch.setattr("plugins.photos.pipeline.derive", no_work)
+    monkeypatch.setattr("plugins.photos.library.derive_into_cache", no_work)
+    write_article(content, "two", GOOD.replace("Ra quân Chủ nhật xanh", "Ra quân lần hai"))
+    settings = load_settings(SETTINGS_FILE, {"PATH": str(content),
+                                             "PHOTO_CACHE_PATH": str(tmp_path / "photos")})
+    assert lint(settings, today=TODAY) == []
+
+
+def test_folders_broken_links_and_other_suffixes_are_named(content, tmp_path):
+    write_article(content, "good", GOOD)
+    (content / "articles" / "2024" / "x.md").mkdir()
+    (content / "pages" / "gay.md").symlink_to(tmp_path / "khong-co.md")
+    (content / "pages" / "ngoai.markdown").symlink_to(SETTINGS_FILE)
+    (content / "articles" / "2024" / "ngoai").symlink_to(ROOT / "content" / "articles" / "2021",
+                                                       target_is_directory=True)
+    (content / "pages" / "cu.mdown").write_text("Title: Trang cũ\nSlug: cu\nLang: fr\n\nx\n",
+                                               encoding="utf-8")
+    found = {(str(finding.path), finding.code, finding.severity) for finding in lint_folder(content)}
+    assert found == {
+        ("content/articles/2024/x.md", "folder-named-like-article", "warning"),
+        ("content/pages/gay.md", "broken-symlink", "error"),
+        ("content/pages/ngoai.markdown", "source-outside", "error"),
+        ("content/articles/2024/ngoai", "source-outside", "error"),
+        ("content/pages/cu.mdown", "unknown-lang", "error"),
+    }
+
+
+# Path-like photo and link targets, as an attacker or a fuzzer would write them.
+PATH_PARTS = ["..", ".", "%2e%2e", "%2E%2e", "%2F", "%00", "/", "//", "\\", "~", "C:", "anh.jpg",
+              "IMG_5760.JPG", "a" * 300, "ả" * 100, "x.md", "index.md", "#", "?", ":", " ", "\x00",
+              "file:", "{static}", "data:", "etc", "passwd", "<", ">", "%", "'", '"']
+path_like = st.one_of(
+    st.lists(st.sampled_from(PATH_PARTS), min_size=1, max_size=8).map("".join),
+    st.lists(st.sampled_from(PATH_PARTS), min_size=1, max_size=6).map("/".join),
+    st.text(max_size=40),
+)
+
+
+@pytest.fixture(scope="module")
+def fuzz_article(tmp_path_factory):
+    content = tmp_path_factory.mktemp("fuzz") / "content"
+    (content / "pages").mkdir(parents=True)
+    path = write_article(content, "fuzz", GOOD)
+    (path.parent / "ngoai.jpg").symlink_to(SETTINGS_FILE)
+    return path, load_settings(SETTINGS_FILE, {"PATH": str(content)})
+
+
+@hypothesis_settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(photo=path_like, link=path_like, card=path_like)
+def test_path_like_targets_get_findings_never_an_exception(fuzz_article, photo, link, card):
+    path, settings = fuzz_article
+    card = " ".join(card.split())
+    path.write_text(GOOD.replace("Summary:", f"Image: {card}\nSummary:")
+                    + f"\n![Ảnh]({photo})\n\n[Bài]({link})\n\n<img src=\"{photo}\" alt=\"x\">\n",
+                    encoding="utf-8")
+    _, findings = lint_file(path, "article", settings, TODAY)
+    assert all(isinstance(finding, Finding) and finding.message for finding in findings)
 
 
 def test_unknown_field_suggests_the_right_one(content):
@@ -143,6 +285,16 @@ def settings_for(tmp_path: Path, content: Path) -> Path:
 def invoke(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "invoke", *args], cwd=ROOT,
                           capture_output=True, text=True)
+
+
+def test_invoke_check_fails_on_a_warning_as_publishing_does(tmp_path, content):
+    body = "Sáng 10/3, đoàn viên ra quân."
+    write_article(content, "nfd", GOOD.replace(body, unicodedata.normalize("NFD", body)))
+    result = invoke("check", "--settings", str(settings_for(tmp_path, content)))
+    assert result.returncode == 1
+    assert result.stdout.startswith("content/articles/2024/nfd/index.md:8: ")
+    assert result.stdout.rstrip().endswith("[not-nfc]")
+    assert "Còn 1 điều phải sửa" in result.stderr
 
 
 def test_invoke_check_exits_1_and_prints_path_line_message(tmp_path, content):

@@ -72,6 +72,14 @@ def test_a_correct_site_passes(site):
         ('<p style="color: red">x</p>', "inline-code"),
         ('<button type="button" onclick="history.back()">x</button>', "inline-code"),
         ('<a href="javascript:history.back()">x</a>', "inline-code"),
+        ('<a href=" JaVa\tScript:history.back()">x</a>', "unsafe-markup"),
+        ('<a href="data:text/html;base64,PHNjcmlwdD4=">x</a>', "unsafe-markup"),
+        ('<iframe src="https://example.org/" title="x"></iframe>', "unsafe-markup"),
+        ('<embed src="tin/bai/anh.jpg">', "unsafe-markup"),
+        ('<img src="https://example.org/anh.jpg" alt="x">', "unsafe-markup"),
+        ('<img src="tin/bai/anh.jpg" alt="x" srcset="//example.org/anh.jpg 2x">', "unsafe-markup"),
+        ('<form action="https://example.org/"><input name="q"></form>', "unsafe-markup"),
+        ('<script src="https://example.org/x.js"></script>', "unsafe-markup"),
     ],
 )
 def test_each_broken_reference_is_reported_on_its_line(site, body, code):
@@ -86,6 +94,12 @@ def test_an_image_without_alt_is_reported_by_both_checks(site):
     add_page(site, '<img src="tin/bai/anh.jpg">')
     assert codes(check_site(site, SETTINGS)) == ["invalid-html", "missing-alt"]
     assert codes(check_links(site, SETTINGS)) == ["missing-alt"]
+
+
+def test_the_sites_own_search_form_and_scripts_are_accepted(site):
+    add_page(site, '<form action="/" method="get" role="search"><input name="q"></form>'
+                   '<script src="/theme/css/site.css"></script>')
+    assert check_links(site, SETTINGS) == []
 
 
 def test_structured_data_scripts_are_not_inline_code(site):

@@ -4,6 +4,7 @@ article furniture, pagination, CSP-safe markup and the weight of CSS and JS."""
 import gzip
 import re
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from bs4 import BeautifulSoup
@@ -242,3 +243,104 @@ def test_pagination_nav(paginated_site):
     assert "trang 2/" in second.h1.get_text()
     ribbon_current = second.select_one("nav.bt-ribbon [aria-current]")
     assert ribbon_current["aria-current"] == "true", "page 2 is inside the field, not the field page"
+
+
+@pytest.mark.parametrize("prefix, lang", [("", "vi"), ("en/", "en")])
+def test_footer_carries_the_block_of_a_public_body(page, settings, prefix, lang):
+    """The organisation, its governing body, address, telephone (tel:), email (mailto:), who
+    answers for the content and a copyright line, from settings, in the edition's language."""
+    publisher = settings["EDITION_SETTINGS"].get(lang, {}).get("SITE_PUBLISHER", settings["SITE_PUBLISHER"])
+    organisation = settings["EDITION_SETTINGS"].get(lang, {}).get("SITE_ORGANISATION", settings["SITE_ORGANISATION"])
+    labels = {"vi": ["Cơ quan chủ quản", "Địa chỉ", "Điện thoại", "Thư điện tử", "Chịu trách nhiệm nội dung"],
+              "en": ["Governing body", "Address", "Telephone", "Email", "Responsible for the content"]}[lang]
+    article = prefix + CONFERENCE_REPORT_URL.replace("tin/", "news/" if prefix else "tin/")
+    for url in (prefix, prefix + "404.html", article):
+        footer = page(url).select_one("footer.bt-footer")
+        assert footer.select_one(".bt-footer__owner").get_text(strip=True) == organisation
+        details = {dt.get_text(strip=True).rstrip(":"): dt.find_next_sibling("dd")
+                   for dt in footer.select("address dl dt")}
+        assert list(details) == labels, url
+        parent, address, telephone, email, responsible = (details[label] for label in labels)
+        assert parent.get_text(strip=True) == publisher["parent_body"]
+        assert address.get_text(strip=True) == publisher["address"]
+        assert telephone.a["href"] == "tel:" + publisher["telephone"].replace(" ", "")
+        assert telephone.a.get_text(strip=True) == publisher["telephone"]
+        assert email.a["href"] == "mailto:" + publisher["email"]
+        assert responsible.get_text(strip=True) == publisher["responsible"]
+        copyright_line = footer.select_one(".bt-footer__copyright").get_text(" ", strip=True)
+        assert re.match(r"© 2021–20\d\d " + re.escape(organisation), copyright_line), copyright_line
+
+
+def test_field_page_says_in_plain_words_how_to_follow_it(page):
+    for url, text, help_title in (
+        (FIELD_URL, "Nhận tin Đoàn thanh niên qua ứng dụng đọc tin", "Theo dõi tin mới"),
+        ("en/fields/youth-union/", "Get Youth Union news in a news reader app", "Following the news"),
+    ):
+        line = page(url).select_one("main .bt-feed-link")
+        feed, help_link = line.find_all("a")
+        assert feed.get_text(strip=True) == text and "Atom" not in line.get_text()
+        assert feed["href"].endswith(".atom.xml")
+        help_page = page(help_link["href"])
+        assert help_page.h1.get_text().split() == help_title.split()
+        assert "ứng dụng đọc tin" in help_page.main.get_text() or "news reader" in help_page.main.get_text()
+    # A help page, not a section of the site: it stays out of the ribbon and the footer.
+    links = [a["href"] for a in page("").select(".bt-ribbon a, .bt-footer a")]
+    assert not any("theo-doi-tin" in href for href in links)
+
+
+def test_last_breadcrumb_names_a_long_article_in_a_few_words(page):
+    soup = page(CONFERENCE_REPORT_URL)
+    title = " ".join(soup.h1.get_text().split())
+    last = soup.select("nav.bt-breadcrumbs li")[-1].get_text(strip=True)
+    assert len(title) > 100 and len(last) <= 60
+    assert last.endswith("…") and title.startswith(last[:-1])
+    assert title[len(last) - 1] == " ", "cut inside a word"
+    short = page("tin/2023/lop-boi-duong-nhan-thuc-ve-dang-nam-2023/")
+    assert short.select("nav.bt-breadcrumbs li")[-1].get_text(" ", strip=True) == " ".join(
+        short.h1.get_text().split())
+
+
+def test_article_offers_plain_share_links_without_script(page, settings):
+    soup = page(CONFERENCE_REPORT_URL)
+    share = soup.select_one("main article section.bt-share")
+    assert share.h2.get_text(strip=True) == "Chia sẻ bài viết"
+    canonical = soup.find("link", rel="canonical")["href"]
+    links = {a.get_text(strip=True): a["href"] for a in share.select("a")}
+    assert list(links) == [name for name, _ in settings["SHARE_LINKS"]] + ["Thư điện tử"]
+    for name, href in links.items():
+        query = parse_qs(urlsplit(href).query)
+        assert canonical in (query.get("u") or query.get("url") or query.get("body")), (name, href)
+    assert urlsplit(links["Facebook"]).netloc == "www.facebook.com"
+    assert parse_qs(urlsplit(links["Thư điện tử"]).query)["subject"] == [
+        " ".join(soup.h1.get_text().split())]
+    # What needs script is hidden until site.js shows it: the share sheet and "copy the link".
+    assert share.select_one("[data-share-native]").has_attr("hidden")
+    assert share.select_one("[data-share-copy-item]").has_attr("hidden")
+    assert not share.find("script") and not share.find("iframe")
+
+
+def test_no_break_spaces_stay_in_the_visible_headings(site):
+    """The no-widow rule's U+00A0 is for headings on the page; <title>, og:title and
+    twitter:title are laid out by other programs."""
+    checked = 0
+    for path in html_files(site):
+        soup = parse(path)
+        texts = [soup.title.get_text()] + [
+            meta["content"] for meta in soup.find_all("meta", content=True)
+            if (meta.get("property") or meta.get("name")) in ("og:title", "twitter:title", "description",
+                                                                "og:description", "twitter:description")]
+        for text in texts:
+            assert "\u00a0" not in text, (path, text)
+        checked += "\u00a0" in soup.h1.get_text()
+    assert checked, "no heading of the sample has a no-break space: the test proves nothing"
+
+
+def test_shorten_cuts_at_a_word_and_plain_drops_markup_and_no_break_spaces():
+    from plugins.sharing import plain, shorten
+
+    title = "Hội nghị sơ kết công tác đoàn, triển khai nhiệm vụ&nbsp;<em>2021</em>"
+    assert plain(title) == "Hội nghị sơ kết công tác đoàn, triển khai nhiệm vụ 2021"
+    assert shorten(title, 100) == plain(title)
+    assert shorten(title, 32) == "Hội nghị sơ kết công tác đoàn…"  # no comma before the ellipsis
+    assert len(shorten(title, 32)) <= 32
+    assert shorten("Một", 2) == "M…"

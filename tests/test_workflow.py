@@ -76,6 +76,18 @@ def test_deploying_happens_only_on_main_after_the_checks(workflow):
         assert job["permissions"] == {"contents": "write"}
 
 
+def test_main_is_published_again_every_hour_for_scheduled_articles(workflow):
+    (entry,) = triggers(workflow)["schedule"]
+    minute, hour, *rest = entry["cron"].split()
+    assert minute.isdigit() and hour == "*" and rest == ["*", "*", "*"], "not hourly"
+    check, publish = workflow["jobs"]["check"], workflow["jobs"]["publish"]
+    # Scheduled runs start from the default branch (main): the publish job's condition lets
+    # them through, after the same checks as a push.
+    assert "github.event_name != 'pull_request'" in publish["if"] and publish["needs"] == "check"
+    skipped = [step for step in check["steps"] if "schedule" in step.get("if", "")]
+    assert [step["run"] for step in skipped] == ["python3 bootstrap.py test"]
+    assert any("publish" in step.get("run", "") and "if" not in step for step in check["steps"])
+
 
 CACHE_INPUTS = ["requirements.txt", "pelicanconf.py", "publishconf.py", "bantin/**", "plugins/**",
                 "theme/**", "content/**"]

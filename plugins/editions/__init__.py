@@ -2,7 +2,10 @@
 
 `bantin.build` runs Pelican once per edition with `edition_overrides()`. Every run reads the
 sources of all languages, so each article and page knows its translations; this plugin then
-- gives a source with no `Lang:` the default edition's language (not the edition being built),
+- gives a source with no `Lang:` the language its name says (`index.en.md`, through Pelican's
+  FILENAME_METADATA), else the default edition's (not the edition being built),
+- links the versions of one article by its folder, and of one page by its folder and name
+  (`gioi-thieu.en.md` beside `gioi-thieu.md`), whatever their Slug,
 - lists in an edition only the articles and pages written in its language (the documented
   policy: an untranslated article is absent from the other editions),
 - offers templates `language_links()`: for the page being rendered, one entry per edition with
@@ -14,6 +17,7 @@ patterns), which the build computes once from the settings and hands to every ru
 
 import functools
 import os
+import re
 from collections import defaultdict
 from pathlib import Path
 
@@ -74,30 +78,57 @@ def language_name(lang: str) -> str:
 
 
 def default_language(generator, metadata: dict) -> None:
-    """A source without `Lang:` is in the default edition's language, whichever edition runs."""
+    """A source with no `Lang:` and no language in its name is in the default edition's language,
+    whichever edition runs."""
     metadata.setdefault("lang", generator.settings["EDITIONS"][0])
+
+
+def language_in_name(path: str | Path, settings: dict) -> str | None:
+    """'en' for index.en.md, None for index.md: FILENAME_METADATA, as Pelican reads it."""
+    match = re.match(settings["FILENAME_METADATA"], Path(path).stem)
+    return match.groupdict().get("lang") if match else None
+
+
+def language_of(path: str | Path, lang: str | None, settings: dict) -> str:
+    """A source's language: its `Lang:`, else the one its name says, else the default edition's."""
+    return lang or language_in_name(path, settings) or settings["EDITIONS"][0]
+
+
+def translation_key(path: str | Path, kind: str, settings: dict) -> tuple[str, ...]:
+    """What the versions of one article or page share: an article's folder; a page's folder and
+    name without its language (pages share one folder). Never the Slug, which each version may
+    choose for its own address."""
+    path = Path(path)
+    if kind == "article":
+        return (str(path.parent),)
+    stem = path.stem
+    lang = language_in_name(path, settings)
+    return (str(path.parent), stem[: -len(lang) - 1] if lang else stem)
 
 
 def _in_edition(items: list, lang: str) -> list:
     return [item for item in items if item.lang == lang]
 
 
-def _link_translations(items: list) -> None:
-    """The versions of one article or page share its Slug: each gets the others as translations.
-    (Pelican's own grouping, turned off by *_TRANSLATION_ID = None, warns in every edition that
-    lacks a version, such as a third language.)"""
+def _link_translations(items: list, kind: str) -> None:
+    """Each version of an article or page gets the others as translations. (Pelican's own
+    grouping, turned off by *_TRANSLATION_ID = None, groups by Slug and warns in every edition
+    that lacks a version, such as a third language.)"""
     versions = defaultdict(list)
+    keys = {}
     for item in items:
-        versions[item.slug].append(item)
+        keys[id(item)] = translation_key(item.source_path, kind, item.settings)
+        versions[keys[id(item)]].append(item)
     for item in items:
-        item.translations = [other for other in versions[item.slug] if other is not item]
+        item.translations = [other for other in versions[keys[id(item)]] if other is not item]
 
 
 def _keep_edition(generator, kinds: tuple[str, ...]) -> None:
     lang = generator.settings["DEFAULT_LANG"]
+    source_kind = "page" if generator.__class__.__name__ == "PagesGenerator" else "article"
     for kind in kinds:
         items = getattr(generator, kind)
-        _link_translations(items)
+        _link_translations(items, source_kind)
         setattr(generator, kind, _in_edition(items, lang))
 
 

@@ -6,13 +6,17 @@
 - While Markdown is converted, each photo becomes a responsive `<picture>` (markdown.py).
 - Each article and page gets `card_image` (its `Image:` metadata, or its first photo) for lists
   and Open Graph, and a bad photo becomes one finding naming the article and the file.
-- When a page is written, its photos' files are copied beside it from the cache. Originals are
-  published only when PHOTO_PUBLISH_ORIGINALS is set.
+- When a page is written, its photos' files are copied beside it from the cache, each checked
+  against the digest the cache recorded (copies, not links: damage to the cache later cannot
+  reach a published file); the same file published again in the same build (the other
+  edition, another article using the same photo) is a hard link to that first copy. Originals
+  are published only when PHOTO_PUBLISH_ORIGINALS is set.
+- Photos are untrusted: a reference that leaves the article's folder is never read
+  (library.photo_inside), and `write_published` writes nothing outside the output folder.
 """
 
 import logging
 import os
-import shutil
 from pathlib import Path
 
 from pelican import signals
@@ -20,7 +24,7 @@ from pelican.contents import Article, Page
 
 from bantin.errors import Finding
 
-from .library import library_for
+from .library import library_for, source_inside
 from .markdown import PhotoUse
 
 logger = logging.getLogger(__name__)
@@ -42,7 +46,7 @@ def enrich(content) -> None:
     named = getattr(content, "image", None)
     if named:
         photo = library_for(content.settings).photo(article_dir, str(named).strip())
-        card = next((use for use in uses if use.photo is photo), None)
+        card = next((use for use in uses if use.photo.src == photo.src), None)
         if card is None:  # a photo shown only on cards: published all the same
             card = PhotoUse(photo, "")
             uses.append(card)
@@ -50,12 +54,14 @@ def enrich(content) -> None:
         card = next((use for use in uses if use.photo.derived is not None), None)
     content.photos = uses
     report_errors(content, uses)
+    report_clashes(content, uses)
     if card is not None and card.photo.derived is not None:
         content.card_image = card_image(content, card)
 
 
 def card_image(content, use: PhotoUse) -> dict:
-    """The contract of docs/architecture.md: site-relative url, width, height, alt, srcset."""
+    """The contract of docs/architecture.md: site-relative url, width, height, alt, srcset,
+    webp_srcset."""
     photo = use.photo
     folder = content.url.rsplit("/", 1)[0] if "/" in content.url else ""
     prefix = f"{folder}/" if folder else ""
@@ -66,6 +72,7 @@ def card_image(content, use: PhotoUse) -> dict:
         "height": variant.height,
         "alt": use.alt,
         "srcset": photo.srcset(photo.derived.fallback, f"{content.settings['SITEURL']}/{prefix}"),
+        "webp_srcset": photo.srcset("webp", f"{content.settings['SITEURL']}/{prefix}"),
     }
 
 
@@ -76,11 +83,34 @@ def report_errors(content, uses: list[PhotoUse]) -> None:
         if error is None or use.photo.src in reported:
             continue
         reported.add(use.photo.src)
-        source = Path(content.source_path)
-        shown = Path(content.settings["PATH"]).parent
-        path = source.relative_to(shown) if shown in source.parents else source
-        finding = Finding(path, line_of(source, use.photo.src), error.code, error.message)
-        logger.error(str(finding), extra={"finding": finding})
+        report(content, use.photo.src, error.code, error.message)
+
+
+def report(content, src: str, code: str, message: str) -> None:
+    """One finding on the line of `content`'s source that names the photo `src`."""
+    source = Path(content.source_path)
+    shown = Path(content.settings["PATH"]).parent
+    path = source.relative_to(shown) if shown in source.parents else source
+    finding = Finding(path, line_of(source, src), code, message)
+    logger.error(str(finding), extra={"finding": finding})
+
+
+def report_clashes(content, uses: list[PhotoUse]) -> None:
+    """Two sources that would publish under one name (left after published_stem's rule only by
+    names made to collide, such as `gps.png` beside `gps-png.jpg`): one would overwrite the
+    other."""
+    owners: dict[str, str] = {}
+    for use in uses:
+        photo = use.photo
+        if photo.derived is None:
+            continue
+        for variant in photo.derived.variants:
+            other = owners.setdefault(photo.file_name(variant), photo.src)
+            if other != photo.src:
+                report(content, photo.src, "photo-name-clash",
+                       f"Ảnh “{photo.src}” và ảnh “{other}” sẽ được đăng cùng một tên tệp "
+                       f"“{photo.file_name(variant)}”: hãy đổi tên một trong hai ảnh")
+                break
 
 
 def line_of(source: Path, src: str) -> int | None:
@@ -92,36 +122,79 @@ def line_of(source: Path, src: str) -> int | None:
     return next((number for number, line in enumerate(lines, 1) if src in line), None)
 
 
-def place(source: Path, target: str) -> None:
-    """Publish `source` at `target` as a hard link (no bytes copied: cache entries are never
-    written in place), or as a copy where the two folders are on different file systems."""
-    try:
-        os.link(source, target)
-    except FileExistsError:
-        os.unlink(target)
-        place(source, target)
-    except OSError:
-        shutil.copyfile(source, target)
+def write_published(data: bytes | Path, target: Path, output: Path) -> bool:
+    """Write one published photo file: the only place photos are written to the site. Refuses
+    (False) any target outside `output`, the build's output or staging folder, whatever the
+    names it was made from: `..` steps, or a symlink on the way below `output`. Replaces a file
+    already there rather than writing through it. `data` is the bytes, or a file this build
+    already published with those bytes, linked rather than copied again."""
+    root = os.path.abspath(output)
+    inside = os.path.normpath(os.path.join(root, target))
+    if not inside.startswith(root + os.sep):
+        return False
+    step = root
+    for part in os.path.relpath(inside, root).split(os.sep):
+        step = os.path.join(step, part)
+        if os.path.islink(step):
+            return False
+    os.makedirs(os.path.dirname(inside), exist_ok=True)
+    if os.path.exists(inside):
+        os.unlink(inside)
+    if isinstance(data, Path):
+        os.link(data, inside)
+        return True
+    with open(inside, "xb") as file:
+        file.write(data)
+    return True
 
 
 def publish(path: str, context: dict) -> None:
-    """Publish the photos of the page just written at `path` beside it, from the cache."""
+    """Publish the photos of the page just written at `path` beside it, from the cache. A photo
+    that cannot be published whole is an error: a strict build never ships a page without it."""
     content = context.get("article") or context.get("page")
     if content is None:
         return
-    folder = os.path.dirname(path)
+    output = Path(content.settings["OUTPUT_PATH"])
+    folder = Path(path).parent
     library = library_for(content.settings)
     for use in getattr(content, "photos", None) or []:
         photo = use.photo
         if photo.derived is None:
             continue
         for variant in photo.derived.variants:
-            target = os.path.join(folder, photo.file_name(variant))
-            if "/" in photo.src:  # a photo in a subfolder of the article's folder
-                os.makedirs(os.path.dirname(target), exist_ok=True)
-            place(library.cache.file(photo.key, variant), target)
+            target = folder / photo.file_name(variant)
+            earlier = library.earlier_copy(photo, variant)
+            if earlier is not None:
+                try:
+                    if write_published(earlier, target, output):
+                        continue
+                except OSError:
+                    pass  # linking failed: a copy from the cache, below, says why if it fails too
+            data = library.published_bytes(photo, variant)
+            if data is None:
+                report(content, photo.src, "photo-cache",
+                       f"Không đăng được ảnh “{photo.src}”: bản đã xử lý trong bộ nhớ đệm bị hỏng "
+                       "và không làm lại được; hãy dựng lại trang")
+                break
+            try:
+                written = write_published(data, target, output)
+            except OSError as error:
+                report(content, photo.src, "photo-write",
+                       f"Không ghi được ảnh “{photo.src}” vào thư mục trang web: {error.strerror}")
+                break
+            if not written:
+                report(content, photo.src, "photo-outside", outside(photo.src))
+                break
+            library.remember_copy(photo, variant, target)
         if content.settings["PHOTO_PUBLISH_ORIGINALS"]:
-            shutil.copyfile(photo.source, os.path.join(folder, photo.src))
+            source = source_inside(photo)
+            if source is None or not write_published(source.read_bytes(), folder / photo.src,
+                                                     output):
+                report(content, photo.src, "photo-outside", outside(photo.src))
+
+
+def outside(src: str) -> str:
+    return f"Ảnh “{src}” nằm ngoài thư mục bài viết hoặc sẽ được ghi ra ngoài thư mục trang web"
 
 
 def register() -> None:

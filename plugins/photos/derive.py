@@ -46,6 +46,10 @@ class PhotoError(Exception):
         self.code = code
         self.message = message
 
+    def __reduce__(self):
+        """Pickled whole (the reader's cache keeps an article's photos, errors included)."""
+        return (PhotoError, (self.code, self.message))
+
 
 @dataclass(frozen=True)
 class PhotoSettings:

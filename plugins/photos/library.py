@@ -5,6 +5,7 @@ the missing ones in parallel, so that when the Markdown is converted every photo
 error) are already known and the markup can be written in one pass.
 """
 
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,8 +23,40 @@ MARKDOWN_SUFFIXES = (".md", ".markdown")
 
 
 def is_local_photo(src: str) -> bool:
-    """True for a plain relative path such as `IMG_5760.jpg` or `anh/IMG_5760.jpg`."""
+    """True for a plain relative path such as `IMG_5760.jpg` or `anh/IMG_5760.jpg`. An absolute
+    path is a site address (`/images/logo.svg`), never read as a photo (the lint judges it)."""
     return bool(src) and "://" not in src and not src.startswith(("/", "{", "data:", "#"))
+
+
+def photo_inside(folder: Path, src: str) -> Path | None:
+    """The file `src` names inside the article's `folder`, or None when it would leave the
+    folder: a `..` step (even one that comes back: published names must stay beside the page
+    too), an absolute or Windows path, or a symlink (at any step) to somewhere else. Photos are untrusted
+    input: the build reads no file an article's folder does not hold. The file need not exist
+    (the caller says "missing"); only where it would be is judged."""
+    parts = [part for part in src.split("/") if part not in ("", ".")]
+    if not parts or "\0" in src or src.startswith("/") or ".." in parts \
+            or re.match(r"[A-Za-z]:[\\/]", src):  # a Windows path: C:\Users\...
+        return None
+    candidate = Path(folder) / src
+    step = str(folder)
+    for part in parts:  # one lstat a step: resolving whole paths costs ten times more
+        step = os.path.join(step, part)
+        if os.path.islink(step):
+            break
+    else:
+        return candidate
+    base, inside = os.path.realpath(folder), os.path.realpath(candidate)
+    return candidate if inside.startswith(base + os.sep) else None
+
+
+def source_inside(photo: "Photo") -> Path | None:
+    """`photo`'s source, if it is still inside its article's folder (a photo kept from an earlier
+    build, by the reader's cache, is judged again before it is read)."""
+    folder = photo.source
+    for _ in photo.src.split("/"):
+        folder = folder.parent
+    return photo_inside(folder, photo.src)
 
 
 @dataclass(frozen=True)
@@ -35,11 +68,11 @@ class Photo:
     key: str | None
     derived: Derived | None
     error: PhotoError | None
+    stem: str = ""  # published name without width and extension (published_stem)
 
     def file_name(self, variant: Variant) -> str:
         """Published name, beside the article's page: `anh/IMG_1.jpg` -> `anh/IMG_1-800.webp`."""
-        stem = self.src.rsplit(".", 1)[0] if "." in Path(self.src).name else self.src
-        return f"{stem}-{variant.width}.{variant.extension}"
+        return f"{self.stem or self.src}-{variant.width}.{variant.extension}"
 
     def variants(self, format_: str) -> list[Variant]:
         return [v for v in self.derived.variants if v.format == format_]
@@ -57,6 +90,28 @@ class Photo:
         )
 
 
+# Sources whose names compete for one published name when only their extension differs.
+PHOTO_SUFFIXES = {".jpg", ".jpeg", ".jpe", ".png", ".webp", ".heic", ".heif", ".gif", ".tif",
+                  ".tiff", ".bmp"}
+
+
+def published_stem(src: str, neighbours: set[str]) -> str:
+    """`IMG_1.jpg` -> `IMG_1`; but when the folder also holds another photo of that name with
+    another extension (`gps.jpg`, `gps.png`, `gps.webp`), each keeps its extension in its
+    published name (`gps-jpg`, `gps-png`, `gps-webp`), so distinct sources never overwrite each
+    other's published files. `neighbours` are the file names of the photo's own folder."""
+    folder, _, name = src.rpartition("/")
+    stem, dot, extension = name.rpartition(".")
+    if not dot or not stem:
+        return src
+    same_stem = [other for other in neighbours if other != name
+                 and other.rpartition(".")[0].casefold() == stem.casefold()
+                 and Path(other).suffix.lower() in PHOTO_SUFFIXES]
+    if same_stem:
+        stem = f"{stem}-{extension}"
+    return f"{folder}/{stem}" if folder else stem
+
+
 def photo_settings(settings: dict) -> PhotoSettings:
     return PhotoSettings(
         widths=tuple(sorted(settings["PHOTO_WIDTHS"])),
@@ -72,6 +127,9 @@ class PhotoLibrary:
         self.settings = photo_settings(settings)
         self.cache = PhotoCache(Path(settings["PHOTO_CACHE_PATH"]))
         self._photos: dict[tuple[Path, str], Photo] = {}
+        self._listings: dict[Path, set[str]] = {}
+        # (key, variant) -> the first published copy of this build: path, inode, size, time
+        self._copies: dict[tuple[str, Variant], tuple[Path, int, int, int]] = {}
         self._known_keys: dict[str, str] | None = None
         self._new_keys = False
 
@@ -93,24 +151,112 @@ class PhotoLibrary:
         known = self._photos.get((article_dir, src))
         if known is not None:
             return known
-        source = article_dir / src
-        if not source.is_file():
-            error = PhotoError("photo-missing", f"Không tìm thấy ảnh “{src}” trong thư mục bài viết")
-            return self._remember(article_dir, Photo(source, src, None, None, error))
-        key = self.key(source)
-        result = self.cache.lookup(key)
-        if result is None:
-            derive_into_cache(source, key, self.settings, self.cache.root)
-            result = self.cache.lookup(key)
+        source = photo_inside(article_dir, src)
+        if source is None:
+            error = PhotoError(
+                "photo-outside",
+                f"Ảnh “{src}” nằm ngoài thư mục bài viết: hãy chép ảnh vào thư mục của bài "
+                "rồi chỉ ghi tên tệp, ví dụ ![Mô tả](IMG_5760.jpg)")
+            return self._remember(article_dir, Photo(article_dir, src, None, None, error))
+        stem = published_stem(src, self._names(source.parent))
+        try:
+            found = source.is_file()
+        except OSError:  # a name the file system refuses (over 255 bytes...)
+            error = PhotoError("photo-unreadable",
+                               f"Tên ảnh “{src}” quá dài hoặc không hợp lệ: hãy đặt tên ngắn hơn")
+            return self._remember(article_dir, Photo(source, src, None, None, error, stem))
+        if not found:
+            error = PhotoError("photo-missing",
+                               f"Không tìm thấy ảnh “{src}” trong thư mục bài viết")
+            return self._remember(article_dir, Photo(source, src, None, None, error, stem))
+        try:
+            key = self.key(source)
+        except OSError as error:
+            problem = PhotoError("photo-unreadable",
+                                 f"Không đọc được ảnh “{src}”: {error.strerror}")
+            return self._remember(article_dir, Photo(source, src, None, None, problem, stem))
+        result = self._derived(source, key)
         if isinstance(result, PhotoError):
-            return self._remember(article_dir, Photo(source, src, key, None, result))
-        return self._remember(article_dir, Photo(source, src, key, result, None))
+            return self._remember(article_dir, Photo(source, src, key, None, result, stem))
+        return self._remember(article_dir, Photo(source, src, key, result, None, stem))
+
+    def _derived(self, source: Path, key: str) -> Derived | PhotoError:
+        """The cache's result for `key`, derived now when missing or damaged. A build that
+        cannot store it (disk full, a folder it may not write) gets an error, never a photo
+        silently left out."""
+        for _ in range(3):  # a concurrent build may set a damaged entry aside meanwhile
+            result = self.cache.lookup(key)
+            if result is not None:
+                return result
+            try:
+                derive_into_cache(source, key, self.settings, self.cache.root)
+            except OSError:
+                break
+        return self.cache.lookup(key) or PhotoError(
+            "photo-cache",
+            f"Không lưu được ảnh “{source.name}” vào thư mục {self.cache.root}: hãy kiểm tra ổ "
+            "đĩa còn chỗ trống rồi dựng lại trang")
+
+    def published_bytes(self, photo: Photo, variant: Variant) -> bytes | None:
+        """The bytes to publish for one variant of `photo`, checked against the digest the
+        cache recorded; a damaged or vanished entry is derived again from the source (if the
+        source still has the content the markup was made from). None if that fails."""
+        for _ in range(3):
+            data = self.cache.verified(photo.key, variant)
+            if data is not None:
+                return data
+            if source_inside(photo) is None:
+                return None
+            try:
+                if cache_key(photo.source, self.settings) != photo.key:
+                    return None  # the photo changed during the build: the next build redoes it
+            except OSError:
+                return None
+            self._derived(photo.source, photo.key)
+        return None
+
+    def remember_copy(self, photo: Photo, variant: Variant, target: Path) -> None:
+        """`target` now holds the verified bytes of `variant`: later pages may link to it."""
+        stat = target.stat()
+        self._copies[(photo.key, variant)] = (target, stat.st_ino, stat.st_size, stat.st_mtime_ns)
+
+    def earlier_copy(self, photo: Photo, variant: Variant) -> Path | None:
+        """A file this build published with `variant`'s bytes, if it is still that very file
+        (the preview moves published files away; a name may be written again for another photo)."""
+        known = self._copies.get((photo.key, variant))
+        if known is None:
+            return None
+        path, inode, size, mtime = known
+        try:
+            stat = path.stat()
+        except OSError:
+            return None
+        same = (stat.st_ino, stat.st_size, stat.st_mtime_ns) == (inode, size, mtime)
+        return path if same else None
+
+    def _names(self, folder: Path) -> set[str]:
+        """The file names of a photo's folder (remembered for the run)."""
+        if folder not in self._listings:
+            try:
+                self._listings[folder] = {entry.name for entry in os.scandir(folder)}
+            except OSError:
+                self._listings[folder] = set()
+        return self._listings[folder]
+
+    def save_keys(self) -> None:
+        """Keep the keys hashed by this library for later builds and checks."""
+        if self._new_keys:
+            self.cache.remember_keys(self._known_keys)
+            self._new_keys = False
 
     def forget(self, article_dir: Path) -> None:
         """Look the photos of `article_dir` up again (one of them was replaced or added)."""
         for folder, src in list(self._photos):
             if folder == article_dir:
                 del self._photos[(folder, src)]
+        for folder in list(self._listings):
+            if folder == article_dir or article_dir in folder.parents:
+                del self._listings[folder]
 
     def _remember(self, article_dir: Path, photo: Photo) -> Photo:
         self._photos[(article_dir, photo.src)] = photo
@@ -118,6 +264,7 @@ class PhotoLibrary:
 
     def prefetch(self, content_roots: list[Path]) -> None:
         """Derive, on every core, the photos the Markdown under `content_roots` appears to use."""
+        self.cache.remove_leftovers()
         jobs: dict[str, Path] = {}
         for source in referenced_photos(content_roots):
             key = self.key(source)
@@ -149,6 +296,10 @@ def referenced_photos(content_roots: list[Path]) -> list[Path]:
             text = markdown.read_text(encoding="utf-8", errors="replace")
             names = IMAGE_REFERENCE.findall(text) + IMAGE_METADATA.findall(text)
             for name in names:
-                if is_local_photo(name) and (markdown.parent / name).is_file():
-                    found[markdown.parent / name] = None
+                source = photo_inside(markdown.parent, name) if is_local_photo(name) else None
+                try:
+                    if source is not None and source.is_file():
+                        found[source] = None
+                except OSError:
+                    pass  # reported when the article is read
     return list(found)

@@ -42,12 +42,10 @@ class PhotoTreeprocessor(Treeprocessor):
                 continue
             photo = self.library.photo(self.article_dir, unquote(src))
             self.md.photos.append(PhotoUse(photo, describe(image, parents)))
-            if photo.derived is None:
-                continue  # reported with the article; its <img> is left as the editor wrote it
-            picture = self.picture(photo, image, first)
-            parent = parents[image]
-            picture.tail, image.tail = image.tail, None
-            parent[list(parent).index(image)] = picture
+            if photo.derived is None:  # reported with the article (a strict build stops)
+                replace(image, broken(photo), parents)
+                continue
+            replace(image, self.picture(photo, image, first), parents)
             first = False
 
     def picture(self, photo: Photo, image: etree.Element, first: bool) -> etree.Element:
@@ -68,6 +66,23 @@ class PhotoTreeprocessor(Treeprocessor):
         image.set("decoding", "async")
         picture.append(image)
         return picture
+
+
+def replace(image: etree.Element, by: etree.Element, parents: dict) -> None:
+    parent = parents[image]
+    by.tail, image.tail = image.tail, None
+    parent[list(parent).index(image)] = by
+
+
+def broken(photo: Photo) -> etree.Element:
+    """What the preview shows where a photo cannot be published: a bordered box of text
+    (readable by everyone, screen readers included) naming the photo and the problem, rather
+    than a broken image."""
+    box = etree.Element("span", {"class": "bt-photo-error", "data-photo-error": photo.error.code})
+    label = etree.SubElement(box, "strong")
+    label.text = f"Ảnh “{photo.src}” không đọc được."
+    label.tail = f" {photo.error.message}"
+    return box
 
 
 def describe(image: etree.Element, parents: dict) -> str:

@@ -8,6 +8,8 @@ from pathlib import Path
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from bantin.processes import end_with_parent
+
 from .cache import PhotoCache
 from .derive import PhotoError, PhotoSettings, corrupt, derive
 
@@ -39,7 +41,7 @@ def derive_missing(
     if progress is None:
         progress = sys.stderr.isatty()
     workers = min(len(jobs), os.cpu_count() or 1)
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    with ProcessPoolExecutor(max_workers=workers, initializer=end_with_parent) as pool:
         futures = [
             pool.submit(derive_into_cache, source, key, settings, cache.root)
             for key, source in jobs.items()

@@ -13,11 +13,12 @@ from concurrent.futures import ProcessPoolExecutor
 from multiprocessing import get_context
 from pathlib import Path
 
+from bantin.processes import end_with_parent
 from plugins.reader.cache import ReaderCache
+from plugins.reader.links import SOURCE_SUFFIXES
 
 # Fewer sources than this are converted by Pelican itself: starting workers would cost more.
 MIN_SOURCES = 16
-SOURCE_SUFFIXES = (".md", ".markdown")
 
 _last_settings: dict | None = None  # the settings of the Pelican run last seen (one per run)
 _worker_reader = None  # the reader the workers inherit
@@ -50,12 +51,16 @@ def convert_ahead(reader_class, settings: dict) -> None:
 
 def sources(settings: dict) -> list[str]:
     """The Markdown sources under the article and page folders (Pelican leaves out the same
-    excluded ones; converting one more than needed is harmless)."""
+    excluded ones; converting one more than needed is harmless). Broken links and links leading
+    out of content/ are not read: the lint reports them and the build leaves them out."""
     content = Path(settings["PATH"])
+    inside = content.resolve()
     found = []
     for folder in settings["ARTICLE_PATHS"] + settings["PAGE_PATHS"]:
         for root, _, names in os.walk(content / folder):
-            found += [os.path.join(root, name) for name in names if name.endswith(SOURCE_SUFFIXES)]
+            paths = [os.path.join(root, name) for name in names if name.endswith(SOURCE_SUFFIXES)]
+            found += [path for path in paths
+                      if os.path.isfile(path) and Path(path).resolve().is_relative_to(inside)]
     return sorted(found)
 
 
@@ -72,6 +77,7 @@ class _Counter(logging.Handler):
 def _silence() -> None:
     """A worker prints nothing: what it would say, Pelican says again when it converts."""
     logging.getLogger().handlers = []
+    end_with_parent()  # and ends with the build that started it
 
 
 def _convert(job: tuple[str, str]) -> None:

@@ -47,10 +47,13 @@ class ReaderCache:
         return (self.root / key[:2] / key).is_file()
 
     def load(self, key: str):
+        """The stored conversion, or None when there is none or it cannot be read whole (a
+        damaged entry, or one a class of the code cannot rebuild): the source is converted
+        again, and its findings reported again, rather than failing the article."""
         try:
             with open(self.root / key[:2] / key, "rb") as entry:
                 return pickle.load(entry)
-        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+        except Exception:  # unpickling can raise almost anything from a damaged byte stream
             return None
 
     def store(self, key: str, value) -> None:

@@ -10,6 +10,35 @@ VI_SEARCH = "tim-kiem/"
 EN_SEARCH = "en/search/"
 BLOOD_DONATION = "/tin/2022/hien-mau-tinh-nguyen-le-hoi-xuan-hong-2022/"
 CONFERENCE_REPORT = "/tin/2021/hoi-nghi-so-ket-6-thang-dau-nam-2021/"
+FOOTBALL = "/tin/2022/giai-bong-da-nam-thanh-nien-khoi-cac-co-quan-tinh-2022/"
+VETERANS = "/tin/2021/gap-mat-ky-niem-77-nam-ngay-thanh-lap-quan-doi-nhan-dan-viet-nam/"
+PARTY_CLASS = "/tin/2023/lop-boi-duong-nhan-thuc-ve-dang-nam-2023/"
+DIGITAL_TALK = "/tin/2023/toa-dam-nu-can-bo-tre-voi-chuyen-doi-so/"
+WORKERS_MONTH = "/tin/2024/cong-doan-vien-chuc-tinh-huong-ung-thang-cong-nhan-2024/"
+NEW_MEMBERS = "/tin/2024/ket-nap-dang-vien-moi-nhan-dip-quoc-khanh-2-9/"
+SPRING_GIFTS = "/tin/2025/xuan-yeu-thuong-mang-tet-som-den-thieu-nhi/"
+CONTACT = "/lien-he/"
+# What readers type, with and without tone marks, and the page they mean (the sample content).
+# Several of these were answered wrongly by Pagefind's own order ("hoc bong" listed the football
+# match first for its "bóng", "thu dien tu" and "cong nghe so" an article with "thư", "công nghệ").
+QUERIES = [
+    ("hien mau", BLOOD_DONATION), ("hiến máu", BLOOD_DONATION),
+    ("xuan hong", BLOOD_DONATION), ("Xuân hồng", BLOOD_DONATION),
+    ("bong da", FOOTBALL), ("bóng đá", FOOTBALL),
+    ("chuyen doi so", DIGITAL_TALK), ("chuyển đổi số", DIGITAL_TALK),
+    ("cong nghe so", DIGITAL_TALK), ("công nghệ số", DIGITAL_TALK), ("nu can bo tre", DIGITAL_TALK),
+    ("ket nap dang vien", NEW_MEMBERS), ("kết nạp đảng viên", NEW_MEMBERS),
+    ("quoc khanh", NEW_MEMBERS),
+    ("boi duong nhan thuc ve dang", PARTY_CLASS), ("bồi dưỡng nhận thức", PARTY_CLASS),
+    ("cuu chien binh", VETERANS), ("Quân đội nhân dân", VETERANS),
+    ("thang cong nhan", WORKERS_MONTH), ("Tháng Công nhân", WORKERS_MONTH),
+    ("an toan ve sinh lao dong", WORKERS_MONTH),
+    ("xuan yeu thuong", SPRING_GIFTS), ("thiếu nhi", SPRING_GIFTS), ("hoc bong", SPRING_GIFTS),
+    ("học bổng", SPRING_GIFTS), ("Lý Nhân", SPRING_GIFTS),
+    ("hoi nghi so ket", CONFERENCE_REPORT), ("sơ kết 6 tháng", CONFERENCE_REPORT),
+    ("dinh duc trung", CONFERENCE_REPORT),
+    ("gio lam viec", CONTACT), ("thu dien tu", CONTACT), ("thư điện tử", CONTACT),
+]
 
 
 def search(browser_page, query: str) -> list[dict]:
@@ -127,3 +156,68 @@ def test_without_javascript_the_page_says_so_and_offers_the_fields(open_page):
     fallback = browser_page.locator("[data-search-fallback]")
     assert "cần JavaScript" in fallback.inner_text()
     assert fallback.locator("a[href*='/linh-vuc/']").count() >= 3
+
+
+@pytest.mark.browser
+def test_the_first_result_is_the_page_the_reader_means(search_page):
+    """Precision at 1 over the query set, typed with and without marks: at least 0.95."""
+    assert len(QUERIES) >= 20
+    assert any(query.isascii() for query, _ in QUERIES) and not all(q.isascii() for q, _ in QUERIES)
+    misses = []
+    for query, expected in QUERIES:
+        results = search(search_page, query)
+        first = results[0]["href"] if results else None
+        if first != expected:
+            misses.append((query, expected, first))
+    precision = 1 - len(misses) / len(QUERIES)
+    assert precision >= 0.95, misses
+
+
+@pytest.mark.browser
+def test_syllables_together_rank_above_syllables_apart(search_page):
+    """"hien mau": every page with the phrase "hiến máu" comes before a page that only says
+    "hiện" somewhere; typed with its marks, the exact spelling stays first."""
+    for query in ("hien mau", "hiến máu"):
+        results = search(search_page, query)
+        hrefs = [result["href"] for result in results]
+        assert hrefs[0] == BLOOD_DONATION
+        assert NEW_MEMBERS in hrefs  # says "hiện", not "hiến máu"
+        apart = hrefs.index(NEW_MEMBERS)
+        assert {BLOOD_DONATION, CONFERENCE_REPORT} <= set(hrefs[:apart]), hrefs
+
+
+@pytest.mark.browser
+def test_excerpts_quote_the_article_body_not_its_header(search_page):
+    """The byline, date and field are not indexed: excerpts come from the article's text."""
+    for query in ("hien mau", "doan thanh nien", "khoi cac co quan tinh"):
+        for result in search(search_page, query):
+            assert not re.search(r"Tác giả|Thứ (Hai|Ba|Tư|Năm|Sáu|Bảy)|Chủ Nhật,", result["excerpt"]), (
+                query, result["excerpt"])
+
+
+@pytest.mark.browser
+def test_field_filters_fold_on_a_phone_and_stay_open_on_a_desktop(open_page):
+    phone = open_page(VI_SEARCH + "?q=hien+mau", width=390)
+    phone.locator(".bt-search__result").first.wait_for()
+    filters = phone.locator("details[data-search-filters]")
+    assert filters.get_attribute("open") is None
+    assert not phone.get_by_label("Xây dựng Đảng").is_visible()
+    first = phone.locator(".bt-search__result").first.bounding_box()
+    assert first["y"] + 40 < phone.viewport_size["height"], "the first result is below the first screen"
+    phone.locator("summary", has_text="Lọc theo lĩnh vực").focus()
+    phone.keyboard.press("Enter")
+    assert phone.get_by_label("Xây dựng Đảng").is_visible()
+
+    desktop = open_page(VI_SEARCH, width=1280)
+    desktop.locator("form[role=search]").wait_for(state="visible")
+    assert desktop.locator("details[data-search-filters]").get_attribute("open") is not None
+    assert desktop.get_by_label("Xây dựng Đảng").is_visible()
+
+
+@pytest.mark.browser
+def test_a_shared_address_with_a_field_shows_the_filter_open_on_a_phone(open_page):
+    phone = open_page(VI_SEARCH + "?q=doan&field=X%C3%A2y+d%E1%BB%B1ng+%C4%90%E1%BA%A3ng", width=390)
+    phone.locator(".bt-search__result").first.wait_for()
+    assert phone.get_by_label("Xây dựng Đảng").is_checked()
+    assert phone.get_by_label("Xây dựng Đảng").is_visible()
+    assert "(1)" in phone.locator("summary").inner_text()

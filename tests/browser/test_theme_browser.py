@@ -16,6 +16,7 @@ PAGES = {
     "en-field": "en/fields/youth-union/",
     "en-conference-report": "en/news/2021/hoi-nghi-so-ket-6-thang-dau-nam-2021/",
     "en-404": "en/404.html",
+    "search": "tim-kiem/?q=hien+mau",
 }
 SKIP_LINK_TEXT = {"vi": "Bỏ qua đến nội dung chính", "en": "Skip to main content"}
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21aa", "wcag22aa", "best-practice"]
@@ -205,3 +206,122 @@ def test_screenshot(open_page, screenshots_dir, name, width):
     target = screenshots_dir / f"{name}-{width}.png"
     browser_page.screenshot(path=str(target), full_page=True)
     assert target.stat().st_size > 10_000
+
+
+def share_page(browser, base_url, web_share: bool, width: int = PHONE):
+    """The conference report in a context that may offer the Web Share API (recorded, not sent)
+    and lets the page write to the clipboard, as a phone's browser does."""
+    context = browser.new_context(viewport={"width": width, "height": 800})
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=base_url)
+    if web_share:
+        context.add_init_script("""window.sharedWith = [];
+            navigator.share = data => { window.sharedWith.push(data); return Promise.resolve(); };""")
+    browser_page = context.new_page()
+    browser_page.goto(f"{base_url}/{CONFERENCE_REPORT_URL}")
+    return context, browser_page
+
+
+def tab_to(browser_page, selector: str, limit: int = 120) -> None:
+    """Press Tab until `selector` has keyboard focus."""
+    for _ in range(limit):
+        browser_page.keyboard.press("Tab")
+        if browser_page.evaluate(f"document.activeElement.matches({selector!r})"):
+            return
+    raise AssertionError(f"Tab never reached {selector}")
+
+
+def test_share_uses_the_phones_share_sheet_from_the_keyboard(browser, base_url):
+    context, browser_page = share_page(browser, base_url, web_share=True)
+    try:
+        native = browser_page.locator("[data-share-native]")
+        assert native.is_visible() and native.inner_text() == "Chia sẻ…"
+        assert not browser_page.locator("[data-share-links]").is_visible()
+        tab_to(browser_page, "[data-share-native]")
+        browser_page.keyboard.press("Enter")
+        shared = browser_page.evaluate("window.sharedWith")
+        assert shared == [{"title": "Hội nghị sơ kết công tác đoàn và phong trào thanh niên 6 tháng "
+                                    "đầu năm, triển khai nhiệm vụ trọng tâm 6 tháng cuối năm 2021",
+                           "url": f"{base_url}/{CONFERENCE_REPORT_URL}"}]
+    finally:
+        context.close()
+
+
+def test_share_without_a_share_sheet_offers_links_and_copies_the_link(browser, base_url):
+    context, browser_page = share_page(browser, base_url, web_share=False)
+    try:
+        assert not browser_page.locator("[data-share-native]").is_visible()
+        for name in ("Facebook", "Zalo", "Thư điện tử"):
+            assert browser_page.locator(".bt-share__link", has_text=name).is_visible()
+        tab_to(browser_page, "[data-share-copy]")
+        browser_page.keyboard.press("Enter")
+        status = browser_page.locator("[data-share-status]")
+        status.filter(has_text="Đã sao chép liên kết").wait_for()
+        assert status.get_attribute("role") == "status"
+        assert browser_page.evaluate("navigator.clipboard.readText()") == (
+            f"{base_url}/{CONFERENCE_REPORT_URL}")
+    finally:
+        context.close()
+
+
+def test_share_links_work_without_javascript(open_page):
+    browser_page = open_page(CONFERENCE_REPORT_URL, width=PHONE, javascript=False)
+    links = browser_page.locator(".bt-share__link")
+    assert links.count() == 3 and all(link.is_visible() for link in links.all())
+    assert not browser_page.locator("[data-share-native]").is_visible()
+    assert not browser_page.locator("[data-share-copy]").is_visible()
+
+
+@pytest.mark.parametrize("path", ["theo-doi-tin/", "en/theo-doi-tin/"])
+def test_the_help_page_on_following_news_passes_axe(open_page, path):
+    browser_page = open_page(path, width=PHONE)
+    options = {"runOnly": {"type": "tag", "values": AXE_TAGS}, "resultTypes": ["violations"]}
+    results = Axe().run(browser_page, options=options)
+    assert results.violations_count == 0, results.generate_report()
+
+
+def test_footer_contact_links_and_share_section_pass_axe_on_a_phone(open_page):
+    browser_page = open_page(CONFERENCE_REPORT_URL, width=PHONE)
+    options = {"runOnly": {"type": "tag", "values": AXE_TAGS}, "resultTypes": ["violations"]}
+    results = Axe().run(browser_page, context={"include": [[".bt-share"], [".bt-footer"]]},
+                        options=options)
+    assert results.violations_count == 0, results.generate_report()
+    telephone = browser_page.locator(".bt-footer a[href^='tel:']")
+    assert telephone.is_visible() and telephone.bounding_box()["height"] >= 24
+
+
+SLOT_AND_RENDERED = """img => {
+    const entries = img.sizes.split(/,\\s*(?![^(]*\\))/);
+    let length = entries[entries.length - 1];
+    for (const entry of entries) {
+        const media = entry.match(/^(\\(.*?\\))\\s+(.+)$/);
+        if (!media) { length = entry; break; }
+        if (matchMedia(media[1]).matches) { length = media[2]; break; }
+    }
+    const probe = document.createElement("div");
+    probe.style.width = length;
+    document.body.appendChild(probe);
+    const slot = probe.getBoundingClientRect().width;
+    probe.remove();
+    return {slot, rendered: img.getBoundingClientRect().width, src: img.currentSrc,
+            priority: img.getAttribute("fetchpriority")};
+}"""
+
+
+@pytest.mark.parametrize("width", [360, 700, 800, 1280])
+def test_card_photos_are_webp_sized_for_the_slot_they_fill(open_page, width):
+    """Each card photo's `sizes` names the width it is shown at, in every layout, and the
+    browser picks a WebP; on the home page the lead photo is fetched first."""
+    for path in ("", FIELD_URL, CONFERENCE_REPORT_URL):
+        browser_page = open_page(path, width=width)
+        images = browser_page.locator(".bt-card__image")
+        assert images.count() > 0, path
+        for image in images.all():
+            image.scroll_into_view_if_needed()
+            image.evaluate("img => img.decode()")
+            found = image.evaluate(SLOT_AND_RENDERED)
+            assert abs(found["slot"] - found["rendered"]) <= 2, (path, width, found)
+            assert found["src"].endswith(".webp"), found
+        if path == "":
+            lead = browser_page.locator(".bt-card--lead .bt-card__image")
+            assert lead.get_attribute("fetchpriority") == "high"
+            assert browser_page.locator(".bt-card__image[fetchpriority=high]").count() == 1

@@ -23,6 +23,31 @@
     });
   });
 
+  /* Sharing an article: the phone's share sheet where the browser has one (Web Share API), in
+     place of the plain links; a button that copies the link where the clipboard is available. */
+  document.querySelectorAll("[data-module='bt-share']").forEach(function (share) {
+    var url = new URL(share.dataset.url, location.href).href;
+    var status = share.querySelector("[data-share-status]");
+    var native = share.querySelector("[data-share-native]");
+    if (navigator.share) {
+      native.hidden = false;
+      share.querySelector("[data-share-links]").hidden = true;
+      native.addEventListener("click", function () {
+        navigator.share({ title: share.dataset.title, url: url }).catch(function () {
+          share.querySelector("[data-share-links]").hidden = false;  /* cancelled or refused */
+        });
+      });
+    }
+    if (navigator.clipboard && window.isSecureContext) {
+      share.querySelector("[data-share-copy-item]").hidden = false;
+      share.querySelector("[data-share-copy]").addEventListener("click", function () {
+        navigator.clipboard.writeText(url).then(function () {
+          status.textContent = share.dataset.textCopied;
+        });
+      });
+    }
+  });
+
   /* Ribbon: on narrow screens the field list folds behind a menu button
      (GOV.UK service navigation). The button is `hidden` in the markup so that,
      without script, the whole list shows. */

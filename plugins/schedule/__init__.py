@@ -1,0 +1,36 @@
+"""Scheduled articles: a source dated after now (bantin.clock) is not read into the edition until
+its date, so nothing shows it (pages, lists, feeds, sitemap, search, its photos, its
+translations' links). Pelican's own WITH_FUTURE_DATES stays on: it would read the real clock
+and publish the article as a draft at DRAFT_URL, where anyone could find it.
+
+The lint says when each held-back source will appear (`scheduled`, information only); CI
+rebuilds every hour so that it appears on time without anyone pushing.
+"""
+
+from datetime import datetime
+
+from pelican import signals
+
+from bantin.clock import now
+
+
+def is_scheduled(date, moment: datetime) -> bool:
+    """Dated after `moment`; a date without a zone is in the site's TIMEZONE, as Pelican reads it."""
+    if not isinstance(date, datetime):
+        return False
+    if date.tzinfo is None:
+        date = date.replace(tzinfo=moment.tzinfo)
+    return date > moment
+
+
+def hold_back(generator, metadata: dict) -> None:
+    """Pelican skips a source whose status is 'skip' before making anything of it."""
+    if generator.settings.get("SCHEDULED_PUBLISHING") and is_scheduled(
+        metadata.get("date"), now(generator.settings)
+    ):
+        metadata["status"] = "skip"
+
+
+def register() -> None:
+    signals.article_generator_context.connect(hold_back)
+    signals.page_generator_context.connect(hold_back)
