@@ -33,7 +33,7 @@ import tempfile
 import textwrap
 import time
 import unicodedata
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
