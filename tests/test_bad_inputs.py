@@ -270,7 +270,7 @@ LOOK_ALIKE = article(title="Hướng dẫn chèn mã", extra="Image: anh/IMG_1.j
     "Đừng dán `<script>alert(1)</script>` hay `<iframe>` vào bài.\n\n"
     "```\n<form action=\"https://example.org/\"><input></form>\n```\n\n"
     "    <object data=\"x.swf\"></object>\n\n"
-    "![Biểu trưng](/images/logo.svg)\n\n![Hội nghị](anh/IMG_1.jpg)\n\n"
+    "![Ảnh chia sẻ](/images/share.png)\n\n![Hội nghị](anh/IMG_1.jpg)\n\n"
     "Xem [trang Đoàn](https://doanthanhnien.vn/) hoặc [thư](mailto:bientap@example.org)."))
 
 
