@@ -168,7 +168,7 @@ def workplace(tmp_path):
     for folder in ("output", "target", OUTSIDE):
         (tmp_path / folder).mkdir()
         (tmp_path / folder / "index.html").write_text("bản tốt gần nhất", encoding="utf-8")
-    (tmp_path / OUTSIDE / "evil.png").write_bytes((ROOT / "content" / "images" / "favicon.png").read_bytes())
+    (tmp_path / OUTSIDE / "evil.png").write_bytes((ROOT / "theme" / "static" / "images" / "favicon.png").read_bytes())
     (tmp_path / OUTSIDE / "bai.md").write_text(article(date="2021-08-02 08:00"), encoding="utf-8")
     return tmp_path
 
