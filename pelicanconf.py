@@ -176,6 +176,11 @@ PAGINATION_PATTERNS = (
     (2, "{base_name}/trang/{number}/", "{base_name}/trang/{number}/index.html"),
 )
 DEFAULT_PAGINATION = 10
+# The lists that grow with the archive are paged, so that no page outgrows SIZE_BUDGETS: the home
+# page, fields, tags, authors and month archives (None: DEFAULT_PAGINATION items a page). Year
+# pages list their months instead, and the archives page the years (plugins/archives).
+PAGINATED_TEMPLATES = {"index": None, "category": None, "tag": None, "author": None,
+                       "period_archives": None}
 
 
 def newest_first(article):
@@ -258,6 +263,7 @@ PLUGINS = [
     "plugins.sharing",
     "plugins.sitemap",
     "plugins.incremental",
+    "plugins.archives",
 ]
 
 # --- Photos (plugins/photos) -----------------------------------------------------------------------

@@ -44,7 +44,7 @@ from bantin.lint import display_path, lint_file
 from bantin.report import LeftOut, describe_source, left_out_sources
 from bantin.search import index_search
 from plugins.assets import asset_url
-from plugins.incremental import WRITTEN, IncrementalWriter, listing, save_manifest
+from plugins.incremental import IncrementalWriter, listing, save_manifest
 from plugins.photos.library import library_for
 
 logger = logging.getLogger(__name__)

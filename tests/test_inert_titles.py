@@ -3,7 +3,6 @@ shows them (the <title>, headings, breadcrumbs, cards, sharing metadata), never 
 
 import json
 import shutil
-from pathlib import Path
 
 from bs4 import BeautifulSoup
 

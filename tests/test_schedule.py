@@ -34,7 +34,6 @@ def project(tmp_path) -> Path:
     (source.parent / "index.en.md").write_text(
         "Title: Volunteer youth launch\nDate: 2027-01-15 08:00\nCategory: Công đoàn\n\n"
         "This morning.\n", encoding="utf-8")
-    settings = tmp_path / "settings.py"
     for name, base in (("settings.py", "pelicanconf"), ("publish.py", "publishconf")):
         (tmp_path / name).write_text(
             f"from {base} import *\nPATH = {str(content)!r}\n"
