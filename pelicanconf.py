@@ -234,6 +234,11 @@ TYPOGRIFY_OMIT_FILTERS = ["caps"]
 # --- Theme ----------------------------------------------------------------------------------------
 THEME = str(ROOT / "theme")
 THEME_STATIC_DIR = "theme"
+# The theme's CSS, JS and icons are published once for every edition, minified and under names
+# that carry a hash of their content (plugins/assets), from these theme folders; Pelican's own
+# unhashed copy into every edition is off.
+ASSET_PATHS = ["static"]
+THEME_STATIC_PATHS = []
 # 404.html is the page static hosts serve for unknown addresses.
 DIRECT_TEMPLATES = ["index", "categories", "tags", "archives", "404", "search"]
 # The search page (theme/templates/search.html); its index is built by bantin/search.py.

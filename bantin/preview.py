@@ -330,7 +330,7 @@ class PreviewSession:
         site = self.settings["SITEURL"]
         page = PREVIEW_TEMPLATES.get_template(template).render(
             csp=self.settings["CONTENT_SECURITY_POLICY"], sitename=self.settings["SITENAME"],
-            site_css=f"{site}/{asset_url(self.settings, 'css/site.css')}",
+            site_css=asset_url(self.settings, 'css/site.css'),
             preview_css=site + PREVIEW_CSS_URL, home=f"{site}/", list_url=site + FINDINGS_URL,
             left_out=self.left_out, **context)
         return page.encode("utf-8")

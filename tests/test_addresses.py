@@ -37,7 +37,7 @@ def project(tmp_path) -> Path:
     """An empty content folder with settings files (preview and publishing) that read it."""
     (tmp_path / "content" / "articles").mkdir(parents=True)
     (tmp_path / "content" / "pages").mkdir()
-    shutil.copytree(ROOT / "content" / "images", tmp_path / "content" / "images")  # logo, icons
+    shutil.copytree(ROOT / "content" / "images", tmp_path / "content" / "images")  # the share image
     for name, base in (("settings.py", "pelicanconf"), ("publish.py", "publishconf")):
         (tmp_path / name).write_text(
             f"from {base} import *\nPATH = {str(tmp_path / 'content')!r}\n"

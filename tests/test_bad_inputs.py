@@ -169,7 +169,7 @@ def workplace(tmp_path):
     for folder in ("output", "target", OUTSIDE):
         (tmp_path / folder).mkdir()
         (tmp_path / folder / "index.html").write_text("bản tốt gần nhất", encoding="utf-8")
-    (tmp_path / OUTSIDE / "evil.png").write_bytes((ROOT / "content" / "images" / "favicon.png").read_bytes())
+    (tmp_path / OUTSIDE / "evil.png").write_bytes((ROOT / "theme" / "static" / "images" / "favicon.png").read_bytes())
     (tmp_path / OUTSIDE / "bai.md").write_text(article(date="2021-08-02 08:00"), encoding="utf-8")
     return tmp_path
 
@@ -271,7 +271,7 @@ LOOK_ALIKE = article(title="Hướng dẫn chèn mã", extra="Image: anh/IMG_1.j
     "Đừng dán `<script>alert(1)</script>` hay `<iframe>` vào bài.\n\n"
     "```\n<form action=\"https://example.org/\"><input></form>\n```\n\n"
     "    <object data=\"x.swf\"></object>\n\n"
-    "![Biểu trưng](/images/logo.svg)\n\n![Hội nghị](anh/IMG_1.jpg)\n\n"
+    "![Ảnh chia sẻ](/images/share.png)\n\n![Hội nghị](anh/IMG_1.jpg)\n\n"
     "Xem [trang Đoàn](https://doanthanhnien.vn/) hoặc [thư](mailto:bientap@example.org)."))
 
 
