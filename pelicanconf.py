@@ -176,6 +176,11 @@ PAGINATION_PATTERNS = (
     (2, "{base_name}/trang/{number}/", "{base_name}/trang/{number}/index.html"),
 )
 DEFAULT_PAGINATION = 10
+# The lists that grow with the archive are paged, so that no page outgrows SIZE_BUDGETS: the home
+# page, fields, tags, authors and month archives (None: DEFAULT_PAGINATION items a page). Year
+# pages list their months instead, and the archives page the years (plugins/archives).
+PAGINATED_TEMPLATES = {"index": None, "category": None, "tag": None, "author": None,
+                       "period_archives": None}
 
 
 def newest_first(article):
@@ -229,6 +234,11 @@ TYPOGRIFY_OMIT_FILTERS = ["caps"]
 # --- Theme ----------------------------------------------------------------------------------------
 THEME = str(ROOT / "theme")
 THEME_STATIC_DIR = "theme"
+# The theme's CSS, JS and icons are published once for every edition, minified and under names
+# that carry a hash of their content (plugins/assets), from these theme folders; Pelican's own
+# unhashed copy into every edition is off.
+ASSET_PATHS = ["static"]
+THEME_STATIC_PATHS = []
 # 404.html is the page static hosts serve for unknown addresses.
 DIRECT_TEMPLATES = ["index", "categories", "tags", "archives", "404", "search"]
 # The search page (theme/templates/search.html); its index is built by bantin/search.py.
@@ -253,6 +263,7 @@ PLUGINS = [
     "plugins.sharing",
     "plugins.sitemap",
     "plugins.incremental",
+    "plugins.archives",
 ]
 
 # --- Photos (plugins/photos) -----------------------------------------------------------------------

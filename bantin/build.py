@@ -17,6 +17,7 @@ from pathlib import Path
 from pelican import Pelican
 from pelican.settings import read_settings
 
+from bantin import unchanged
 from bantin.errors import BuildFailed, Finding
 from bantin.feeds import absolutise_feeds
 from bantin.headers import write_headers
@@ -80,6 +81,7 @@ def build(
     strict: bool | None = None,
     overrides: dict | None = None,
     previous: str | Path | None = None,
+    reuse_unchanged: bool = False,
 ) -> BuildResult:
     """Build the site into `output` (default: the settings' OUTPUT_PATH), reusing the unchanged
     pages of `previous` (default: `output` itself). A caller that builds elsewhere and moves the
@@ -87,10 +89,18 @@ def build(
 
     Raises BuildFailed, leaving `output` untouched, when strict and anything is wrong, or when
     Pelican itself fails. In preview mode broken sources are reported and left out.
+    With `reuse_unchanged` (`invoke build`), a build into `output` with no input changed since
+    the last one only repeats what that one said (bantin/unchanged.py).
     """
     settings = load_settings(settings_file, overrides)
     strict = settings["STRICT"] if strict is None else strict
     output = Path(output or settings["OUTPUT_PATH"]).resolve()
+    inputs = None
+    if reuse_unchanged and previous is None:
+        inputs = unchanged.inputs_state(settings_file, settings, strict)
+        replayed = unchanged.replay(settings, output, inputs)
+        if replayed is not None:
+            return BuildResult(output, *replayed)
     findings = lint(settings)
     if strict and any(finding.blocks_publishing for finding in findings):
         raise BuildFailed(findings)  # what `invoke check` reports, before any work
@@ -124,10 +134,14 @@ def build(
             replace_atomically(staging, output)
             if previous == output:
                 save_manifest(settings["CACHE_PATH"], output)  # what the next build may reuse
+            result = BuildResult(output, findings, [source.shown for source in left_out],
+                                 summary_lines(counts, left_out))
+            if inputs is not None:
+                unchanged.record(settings, output, inputs, result.findings, result.skipped,
+                                 result.summary)
         finally:
             shutil.rmtree(staging, ignore_errors=True)
-    return BuildResult(output, findings, [source.shown for source in left_out],
-                       summary_lines(counts, left_out))
+    return result
 
 
 def staging_path(output: Path) -> Path:

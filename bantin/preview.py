@@ -47,7 +47,7 @@ from bantin.report import LeftOut, describe_source, left_out_sources
 from bantin.search import index_search
 from bantin.swap import site_lock
 from plugins.assets import asset_url
-from plugins.incremental import WRITTEN, IncrementalWriter, listing, save_manifest
+from plugins.incremental import IncrementalWriter, listing, save_manifest
 from plugins.photos.library import library_for
 
 logger = logging.getLogger(__name__)
@@ -341,7 +341,7 @@ class PreviewSession:
         site = self.settings["SITEURL"]
         page = PREVIEW_TEMPLATES.get_template(template).render(
             csp=self.settings["CONTENT_SECURITY_POLICY"], sitename=self.settings["SITENAME"],
-            site_css=f"{site}/{asset_url(self.settings, 'css/site.css')}",
+            site_css=asset_url(self.settings, 'css/site.css'),
             preview_css=site + PREVIEW_CSS_URL, home=f"{site}/", list_url=site + FINDINGS_URL,
             left_out=self.left_out, **context)
         return page.encode("utf-8")

@@ -15,7 +15,6 @@ Each page is parsed once with BeautifulSoup; every problem is a Finding on the o
 import json
 import posixpath
 import re
-import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit

@@ -19,7 +19,7 @@ from pelican.urlwrappers import Author, Category, Tag
 from bantin.build import load_settings
 from bantin.lint import SourceFile, lint, own_address, read_metadata, source_files
 from bantin.vietnamese import SLUG_REGEX_SUBSTITUTIONS, slugify
-from conftest import ROOT, SETTINGS_FILE, add_article
+from conftest import ROOT, add_article
 
 NOW = "2026-09-02 08:00"
 
@@ -37,7 +37,7 @@ def project(tmp_path) -> Path:
     """An empty content folder with settings files (preview and publishing) that read it."""
     (tmp_path / "content" / "articles").mkdir(parents=True)
     (tmp_path / "content" / "pages").mkdir()
-    shutil.copytree(ROOT / "content" / "images", tmp_path / "content" / "images")  # logo, icons
+    shutil.copytree(ROOT / "content" / "images", tmp_path / "content" / "images")  # the share image
     for name, base in (("settings.py", "pelicanconf"), ("publish.py", "publishconf")):
         (tmp_path / name).write_text(
             f"from {base} import *\nPATH = {str(tmp_path / 'content')!r}\n"

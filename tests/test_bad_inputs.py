@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from bs4 import BeautifulSoup
 
 from conftest import snapshot
 
@@ -168,7 +169,7 @@ def workplace(tmp_path):
     for folder in ("output", "target", OUTSIDE):
         (tmp_path / folder).mkdir()
         (tmp_path / folder / "index.html").write_text("bản tốt gần nhất", encoding="utf-8")
-    (tmp_path / OUTSIDE / "evil.png").write_bytes((ROOT / "content" / "images" / "favicon.png").read_bytes())
+    (tmp_path / OUTSIDE / "evil.png").write_bytes((ROOT / "theme" / "static" / "images" / "favicon.png").read_bytes())
     (tmp_path / OUTSIDE / "bai.md").write_text(article(date="2021-08-02 08:00"), encoding="utf-8")
     return tmp_path
 
@@ -270,7 +271,7 @@ LOOK_ALIKE = article(title="Hướng dẫn chèn mã", extra="Image: anh/IMG_1.j
     "Đừng dán `<script>alert(1)</script>` hay `<iframe>` vào bài.\n\n"
     "```\n<form action=\"https://example.org/\"><input></form>\n```\n\n"
     "    <object data=\"x.swf\"></object>\n\n"
-    "![Biểu trưng](/images/logo.svg)\n\n![Hội nghị](anh/IMG_1.jpg)\n\n"
+    "![Ảnh chia sẻ](/images/share.png)\n\n![Hội nghị](anh/IMG_1.jpg)\n\n"
     "Xem [trang Đoàn](https://doanthanhnien.vn/) hoặc [thư](mailto:bientap@example.org)."))
 
 
@@ -286,3 +287,23 @@ def test_the_same_workplace_publishes_when_nothing_is_wrong(workplace):
     shown = published["tin/2021/huong-dan-chen-ma/index.html"].decode()
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in shown and "<script>alert" not in shown
     assert published == snapshot(workplace / "output")
+
+
+def test_an_article_without_summary_passes_check_and_publish_with_no_photo_in_the_lists(workplace):
+    """Without `Summary:`, the lists show the article's opening words: its photos, whose
+    addresses are relative to the article, stay out of them, so a clean check publishes."""
+    add_files(workplace, {
+        ARTICLE: ("Title: Bài không tóm tắt\nDate: 2021-08-01 08:00\nCategory: Đoàn thanh niên\n\n"
+                  "![Toàn cảnh hội nghị](anh.jpg)\n\nĐoàn viên ra quân tình nguyện.\n"),
+        PHOTO: REAL_PHOTO,
+    })
+    checked = run_check(workplace)
+    assert (checked.returncode, checked.stdout) == (0, "")
+    result = run_publish(workplace)
+    assert result.returncode == 0, result.stderr
+    listing = BeautifulSoup(snapshot(workplace / "target" / "current")[
+        "linh-vuc/doan-thanh-nien/index.html"].decode(), "html.parser")
+    card = next(card for card in listing.select(".bt-card")
+                if card.find("a", href=lambda href: href and href.endswith("/tin/2021/bai-khong-tom-tat/")))
+    assert card.select_one(".bt-card__summary").get_text(strip=True).replace("\xa0", " ") == "Đoàn viên ra quân tình nguyện."
+    assert all(img.get("src", "").startswith(("/", "http")) for img in listing.find_all("img"))

@@ -328,7 +328,7 @@ def test_a_full_disk_is_one_sentence_and_output_stays(tmp_path, previous_site, m
     with pytest.raises(BuildFailed) as failure:
         build(DEV_SETTINGS, strict=True, overrides=dev_overrides(tmp_path))
     [finding] = [finding for finding in failure.value.findings if finding.code == "write-failed"]
-    assert f"không ghi được khi ghi" in finding.message and named in finding.message
+    assert "không ghi được khi ghi" in finding.message and named in finding.message
     assert "hết chỗ trên đĩa" in finding.message and Path(finding.path) == previous_site
     assert snapshot(previous_site) == {"index.html": "bản trước".encode()}
     assert sorted(path.name for path in tmp_path.iterdir()) == [".output.lock", "cache", "output"]

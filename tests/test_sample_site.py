@@ -2,7 +2,10 @@
 
 import re
 
-from conftest import CONFERENCE_REPORT_URL, SEED, resolve
+from PIL import Image
+
+from bantin.placeholder import make_sample_photo
+from conftest import CONFERENCE_REPORT_URL, ROOT, SEED, resolve
 
 PHOTO_LINE = re.compile(r"^IMG_\d+\.jpg$")
 QUOTES = str.maketrans({"\u201c": '"', "\u201d": '"', "\u00a0": " "})
@@ -103,3 +106,22 @@ def test_every_page_is_nfc(site):
 
     for path in site.rglob("*.html"):
         assert unicodedata.is_normalized("NFC", path.read_text(encoding="utf-8")), path
+
+
+def test_sample_photos_say_they_are_samples():
+    """Every sample photo carries "Ảnh mẫu" in its JPEG comment (its corner says so too)."""
+    photos = sorted((ROOT / "content" / "articles").glob("*/*/IMG_*.jpg"))
+    assert len(photos) == 9
+    for path in photos:
+        with Image.open(path) as photo:
+            assert photo.format == "JPEG"
+            assert "Ảnh mẫu" in photo.info["comment"].decode("utf-8"), path
+
+
+def test_sample_photo_is_drawn_the_same_from_the_same_seed(tmp_path):
+    first = make_sample_photo(tmp_path / "a.jpg", (300, 200), seed=7)
+    again = make_sample_photo(tmp_path / "b.jpg", (300, 200), seed=7)
+    other = make_sample_photo(tmp_path / "c.jpg", (300, 200), seed=8)
+    assert first.read_bytes() == again.read_bytes() != other.read_bytes()
+    with Image.open(first) as photo:
+        assert photo.size == (300, 200)

@@ -25,7 +25,7 @@ def project(tmp_path) -> Path:
     photo and an English translation."""
     content = tmp_path / "content"
     (content / "pages").mkdir(parents=True)
-    shutil.copytree(ROOT / "content" / "images", content / "images")  # logo, icons
+    shutil.copytree(ROOT / "content" / "images", content / "images")  # the share image
     add_article(content, "dai-hoi-cong-doan", "Đại hội Công đoàn", "2026-11-20 09:00")
     source = add_article(content, "le-ra-quan-thanh-nien-tinh-nguyen",
                          "Lễ ra quân thanh niên tình nguyện", "2027-01-15 08:00",
@@ -34,7 +34,6 @@ def project(tmp_path) -> Path:
     (source.parent / "index.en.md").write_text(
         "Title: Volunteer youth launch\nDate: 2027-01-15 08:00\nCategory: Công đoàn\n\n"
         "This morning.\n", encoding="utf-8")
-    settings = tmp_path / "settings.py"
     for name, base in (("settings.py", "pelicanconf"), ("publish.py", "publishconf")):
         (tmp_path / name).write_text(
             f"from {base} import *\nPATH = {str(content)!r}\n"

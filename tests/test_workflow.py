@@ -8,6 +8,7 @@ import yaml
 from invoke import Collection
 
 import tasks
+from bantin.build import load_settings
 
 ROOT = Path(__file__).resolve().parent.parent
 WORKFLOW = ROOT / ".github" / "workflows" / "publish.yml"
@@ -75,7 +76,6 @@ def test_deploying_happens_only_on_main_after_the_checks(workflow):
         assert job["permissions"] == {"contents": "write"}
 
 
-
 def test_main_is_published_again_every_hour_for_scheduled_articles(workflow):
     (entry,) = triggers(workflow)["schedule"]
     minute, hour, *rest = entry["cron"].split()
@@ -87,3 +87,30 @@ def test_main_is_published_again_every_hour_for_scheduled_articles(workflow):
     skipped = [step for step in check["steps"] if "schedule" in step.get("if", "")]
     assert [step["run"] for step in skipped] == ["python3 bootstrap.py test"]
     assert any("publish" in step.get("run", "") and "if" not in step for step in check["steps"])
+
+
+CACHE_INPUTS = ["requirements.txt", "pelicanconf.py", "publishconf.py", "bantin/**", "plugins/**",
+                "theme/**", "content/**"]
+
+
+def test_every_build_starts_from_the_last_runs_caches_and_output(workflow):
+    """A push of one article takes the fast path: each job that publishes restores cache/ and
+    output/ (where the settings put them) before building, keyed on what invalidates them, with
+    prefixes to fall back on (every entry is keyed by its own inputs, so an older copy is safe)."""
+    settings = load_settings(ROOT / "publishconf.py")
+    needed = {Path(settings[name]).resolve().relative_to(ROOT).parts[0]
+              for name in ("CACHE_PATH", "PHOTO_CACHE_PATH", "OUTPUT_PATH")}
+    for name, job in workflow["jobs"].items():
+        runs = [step.get("run", "") for step in job["steps"]]
+        publishing = next(i for i, run in enumerate(runs) if "bootstrap.py publish" in run)
+        caches = [(i, step) for i, step in enumerate(job["steps"])
+                  if step.get("uses", "").startswith("actions/cache@")]
+        assert len(caches) == 1, f"job {name} restores no cache"
+        position, cache = caches[0]
+        assert position < publishing
+        assert needed <= set(cache["with"]["path"].split()), name
+        key = cache["with"]["key"]
+        for inputs in CACHE_INPUTS:
+            assert f"'{inputs}'" in key, f"{inputs} missing from the cache key of {name}"
+        prefixes = cache["with"]["restore-keys"].splitlines()
+        assert prefixes and all(key.startswith(prefix) and key != prefix for prefix in prefixes)

@@ -5,6 +5,10 @@ a folder is searched for both. Every page becomes `<into>/<year>/<slug>/index.md
 authoring format with its photos beside it, filed under the site field that LEGACY_FIELD_MAP (in
 pelicanconf.py) gives for the portal's field. The report lists, per page, what was imported and
 what an editor must review; problems are Findings.
+
+Saved pages are untrusted input: what they say is written as text (markdown.py), files are read
+only inside each page's folder (paths.py), and a page that cannot be read or written is one
+finding naming its file while the batch goes on with the others.
 """
 
 import re
@@ -13,6 +17,7 @@ from pathlib import Path
 
 from bantin.errors import Finding
 from bantin.legacy_import.page import LegacyPage
+from bantin.legacy_import.paths import inside
 from bantin.legacy_import.plain_text import read_text_page
 from bantin.legacy_import.sharepoint import read_html_page
 from bantin.legacy_import.writer import Manifest, Outcome, write_article
@@ -41,15 +46,41 @@ def collect_sources(sources: Iterable[Path]) -> tuple[list[Path], list[Finding]]
     """The page files named, folders searched for pages; a missing path is a finding."""
     files, findings = [], []
     for source in sources:
-        if source.is_dir():
-            files += sorted(
-                path
-                for path in source.rglob("*")
-                if path.suffix.lower() in READERS
-                and path.is_file()
-                and not any(part.endswith("_files") for part in path.relative_to(source).parts)
+        try:
+            is_dir, is_file = source.is_dir(), source.is_file()
+        except OSError as error:  # a name over 255 bytes
+            findings.append(
+                Finding(source, None, "legacy-unreadable", f"Không đọc được: {error.strerror}.")
             )
-        elif source.is_file() and source.suffix.lower() in READERS:
+            continue
+        if is_dir:
+            for path in sorted(source.rglob("*")):
+                if path.suffix.lower() not in READERS or any(
+                    part.endswith("_files") for part in path.relative_to(source).parts
+                ):
+                    continue
+                if inside(source, path) is None:
+                    findings.append(
+                        Finding(
+                            path,
+                            None,
+                            "legacy-outside-path",
+                            "Tệp này là liên kết tới nơi ngoài thư mục đang nhập; đã bỏ qua, "
+                            "không đọc.",
+                        )
+                    )
+                elif path.is_file():
+                    files.append(path)
+                elif not path.is_dir():  # a broken link, a pipe: nothing to read, or never ending
+                    findings.append(
+                        Finding(
+                            path,
+                            None,
+                            "legacy-unreadable",
+                            "Không phải tệp thường (liên kết hỏng, ống dẫn...); không đọc được.",
+                        )
+                    )
+        elif is_file and source.suffix.lower() in READERS:
             files.append(source)
         elif source.exists():
             findings.append(
@@ -99,6 +130,16 @@ def read_page(path: Path) -> LegacyPage:
         page = LegacyPage(source=path)
         page.finding(None, "legacy-unreadable", f"Không đọc được tệp: {error.strerror}.", "error")
         return page
+    except RecursionError:  # the reader walks the page's elements depth first
+        page = LegacyPage(source=path)
+        page.finding(
+            None,
+            "legacy-too-deep",
+            "Trang có quá nhiều thẻ lồng nhau (hàng trăm tầng) nên không đọc được; hãy chép "
+            "nội dung bài ra bản chữ (.txt) rồi nhập bản đó.",
+            "error",
+        )
+        return page
 
 
 def import_page(
@@ -130,9 +171,17 @@ def import_page(
             )
     if any(finding.is_error for finding in page.findings):
         return Outcome(path, findings=page.findings)
-    return write_article(
-        page, into, article_slug(page.title), fields[slugify(page.field_name)], manifest, force
-    )
+    try:
+        slug = article_slug(page.title) or f"bai-viet-{page.date:%Y%m%d-%H%M}"
+        return write_article(
+            page, into, slug, fields[slugify(page.field_name)], manifest, force
+        )
+    except OSError as error:  # disk full, no permission: this page only
+        where = error.filename or into
+        page.finding(
+            None, "legacy-write-failed", f"Không ghi được {where}: {error.strerror}.", "error"
+        )
+        return Outcome(path, findings=page.findings)
 
 
 def import_pages(
@@ -142,6 +191,8 @@ def import_pages(
     fields = field_table(settings)
     files, findings = collect_sources(sources)
     manifest = Manifest(into)
+    if manifest.damaged:
+        findings.append(manifest.damaged)
     return [import_page(path, into, fields, manifest, force) for path in files], findings
 
 

@@ -48,6 +48,7 @@ class Photo:
     line: int | None = None
     file: Path | None = None  # the file found on disk, if any
     name: str = ""  # its file name beside the article (set by the writer)
+    reported: bool = False  # its file was found but refused, and that was reported
 
 
 @dataclass
@@ -58,6 +59,7 @@ class LegacyPage:
     field_name: str | None = None  # the portal's name of the field the page was filed under
     author: str | None = None
     tags: list[str] = field(default_factory=list)
+    aliases: list[str] = field(default_factory=list)  # the page's site paths on the old portal
     blocks: list[Text | Photo] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
 
@@ -87,6 +89,11 @@ class LegacyPage:
 def normalize(text: str) -> str:
     """NFC, without the invisible characters, with runs of spaces made one."""
     return _SPACES.sub(" ", _INVISIBLE.sub("", nfc(text)))
+
+
+def quoted(text: str, limit: int = 120) -> str:
+    """A piece of a page (an address, a file name) as a report shows it: on one line, short."""
+    return " ".join(re.sub(r"[\x00-\x1f\x7f]", " ", text).split())[:limit]
 
 
 def is_photo_name(text: str) -> bool:

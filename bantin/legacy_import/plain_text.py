@@ -10,6 +10,7 @@ import re
 from pathlib import Path
 
 from bantin.legacy_encodings import find_legacy_encoding
+from bantin.legacy_import.addresses import file_name_alias
 from bantin.legacy_import.dates import find_date
 from bantin.legacy_import.markdown import escape
 from bantin.legacy_import.page import (
@@ -100,6 +101,7 @@ def read_text_page(path: Path) -> LegacyPage:
         else:
             blocks.append(Text(escape(line), line, line=number))
     page.blocks = attach_captions(blocks)
+    page.aliases = [alias] if (alias := file_name_alias(path)) else []
     if not any(isinstance(block, Text) for block in page.blocks):
         page.finding(None, "legacy-no-body", "Trang không có nội dung bài viết.", "error")
 

@@ -19,13 +19,14 @@ site cannot show (embedded frames, web parts, forms) is reported.
 
 import re
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import urlsplit
 
-from bs4 import BeautifulSoup, NavigableString, Tag
+from bs4 import BeautifulSoup, NavigableString, Tag, UnicodeDammit
 
 from bantin.legacy_encodings import convert_legacy
+from bantin.legacy_import.addresses import page_aliases
 from bantin.legacy_import.dates import find_date
-from bantin.legacy_import.markdown import escape
+from bantin.legacy_import.markdown import code_block, escape, has_scheme, link_target
 from bantin.legacy_import.page import (
     FIELD_MENTION,
     LegacyPage,
@@ -33,7 +34,9 @@ from bantin.legacy_import.page import (
     Text,
     attach_captions,
     normalize,
+    quoted,
 )
+from bantin.legacy_import.paths import url_path
 from bantin.vietnamese import nfc
 
 BODY_CONTAINERS = (".article-content", ".pageContent", "#ctl00_PlaceHolderMain_PageContent")
@@ -111,12 +114,23 @@ def _is_tracker(img: Tag) -> bool:
 
 def _is_portal_link(href: str) -> bool:
     """Links into the old portal (its pages, lists, layouts) lead nowhere once it is gone."""
-    parts = urlsplit(href)
+    try:
+        parts = urlsplit(href)
+    except ValueError:  # a malformed address leads nowhere either
+        return True
     if parts.scheme in ("mailto", "tel"):
         return False
     if parts.scheme in ("http", "https"):
         return bool(re.search(r"\.aspx$|/_layouts/|/Lists/|/Pages/", parts.path, re.IGNORECASE))
     return not href.startswith("#")
+
+
+def _inner_markdown(block: Text) -> str:
+    """A block's Markdown inside a quote or a list item, where a blank line ends it: a code
+    block is written there as escaped text, line by line, since a fence would not hold."""
+    if block.kind != "code":
+        return block.markdown
+    return "  \n".join(escape(line) for line in block.plain.splitlines() if line.strip())
 
 
 class BodyReader:
@@ -207,7 +221,7 @@ class BodyReader:
             code = tag.get_text()
             if code.strip():
                 self.blocks.append(
-                    Text(f"```\n{code.strip(chr(10))}\n```", code, "code", line=_line(tag))
+                    Text(code_block(code.strip("\n")), code, "code", line=_line(tag))
                 )
         elif name == "hr":
             self.blocks.append(Text("* * *", "", "rule", line=_line(tag)))
@@ -224,7 +238,8 @@ class BodyReader:
         texts = [block for block in blocks if isinstance(block, Text)]
         if texts:
             markdown = "\n>\n".join(
-                "\n".join(prefix + line for line in block.markdown.splitlines()) for block in texts
+                "\n".join(prefix + line for line in _inner_markdown(block).splitlines())
+                for block in texts
             )
             plain = "\n".join(block.plain for block in texts)
             self.blocks.append(Text(markdown, plain, kind, line=_line(tag)))
@@ -239,7 +254,7 @@ class BodyReader:
                 sublist.extract()
             parts = BodyReader(self.page).read(item)
             texts = [block for block in parts if isinstance(block, Text)]
-            text = " ".join(block.markdown.replace("  \n", " ") for block in texts)
+            text = " ".join(_inner_markdown(block).replace("  \n", " ") for block in texts)
             plain = " ".join(block.plain for block in texts)
             self.blocks.extend(block for block in parts if isinstance(block, Photo))
             lines.append("    " * depth + f"{marker} {text}")
@@ -287,7 +302,7 @@ class BodyReader:
         width = max(len(row) for row in text_rows)
         text_rows = [row + [""] * (width - len(row)) for row in text_rows]
         header, *body = [
-            "| " + " | ".join(escape(cell).replace("|", "\\|") for cell in row) + " |"
+            "| " + " | ".join(escape(cell) for cell in row) + " |"
             for row in text_rows
         ]  # the first row heads the table, as it did on the portal's pages
         lines = [header, "| " + " | ".join("---" for _ in range(width)) + " |", *body]
@@ -344,23 +359,32 @@ class BodyReader:
             return
         if not text:
             return
-        if _is_portal_link(href) or href.lower().startswith("javascript:"):
+        target = link_target(href)
+        if target is not None and not _is_portal_link(target):
+            self.add_inline(f"[{escape(text)}]({target})", text, tag)
+            return
+        if target is None and has_scheme(href):
+            self.page.finding(
+                _line(tag),
+                "legacy-unsafe-link",
+                f"Liên kết «{quoted(href, 80)}» không phải địa chỉ web (http, https), thư điện tử hay "
+                f"số điện thoại nên đã bỏ, giữ lại chữ «{text[:40]}».",
+            )
+        else:
             self.page.finding(
                 _line(tag),
                 "legacy-portal-link",
-                f"Liên kết tới cổng cũ ({href[:80]}) đã bỏ, giữ lại chữ «{text[:40]}»; "
+                f"Liên kết tới cổng cũ ({quoted(href, 80)}) đã bỏ, giữ lại chữ «{text[:40]}»; "
                 "cần trỏ lại nếu bài đích đã được chuyển sang.",
             )
-            self.add_inline(escape(text), text, tag)
-            return
-        self.add_inline(f"[{escape(text)}]({href.replace(' ', '%20')})", text, tag)
+        self.add_inline(escape(text), text, tag)
 
     def image(self, img: Tag) -> Photo | None:
         src = img.get("src", "").strip()
         if not src or _is_tracker(img) or src.startswith("data:"):
             return None
         alt = self.page.clean(img.get("alt", ""), _line(img)).strip()
-        name = Path(unquote(urlsplit(src).path)).name
+        name = Path(url_path(src) or "").name
         if alt.lower() == name.lower() or re.fullmatch(r"[\w\-. ]+\.(jpe?g|png|gif)", alt, re.I):
             alt = ""  # the portal's default alt was the file name, which says nothing
         self.flush()
@@ -371,7 +395,7 @@ class BodyReader:
     def unplaceable(self, tag: Tag) -> None:
         what = tag.name if tag.name in UNPLACEABLE else "web part"
         source = tag.get("src") or tag.get("data") or ""
-        where = f" ({source[:80]})" if source else ""
+        where = f" ({quoted(source, 80)})" if source else ""
         self.page.finding(
             _line(tag),
             "legacy-unplaceable",
@@ -417,9 +441,16 @@ def find_field_name(soup: BeautifulSoup, body: Tag) -> str | None:
     return None
 
 
+def decode_html(raw: bytes) -> str:
+    """The page's text in NFC, decoded as its charset says (Windows-1258 writes tone marks as
+    separate combining characters): every search of the page then sees one spelling."""
+    return nfc(UnicodeDammit(raw, is_html=True).unicode_markup or "")
+
+
 def read_html_page(path: Path) -> LegacyPage:
     page = LegacyPage(source=path)
-    soup = BeautifulSoup(path.read_bytes(), "html.parser")
+    markup = decode_html(path.read_bytes())
+    soup = BeautifulSoup(markup, "html.parser")
     body = find_body(soup)
     if body is None:
         page.finding(
@@ -471,6 +502,7 @@ def read_html_page(path: Path) -> LegacyPage:
         ]
 
     page.field_name = find_field_name(soup, body)
+    page.aliases = page_aliases(soup, markup, path)
 
     candidates = []
     if date_line := _first_text(soup, DATE_FIELDS):

@@ -7,13 +7,18 @@ relative path, and photos (which need the file's own folder). Typography (typogr
 here too rather than by Pelican, so that the whole conversion is cached (cache.py): an unchanged
 article costs a file read and an unpickle, in every edition and every later build; the sources
 missing from the cache are converted ahead on every core (ahead.py).
+
+A source without `Summary:` gets its opening words as summary here, without its photos: Pelican's
+own summary would carry the article's photos, whose relative addresses break on list pages.
 """
 
 import logging
 
+from bs4 import BeautifulSoup
 from markdown import Markdown
 from pelican import signals
 from pelican.readers import DUPLICATES_DEFINITIONS_ALLOWED, MarkdownReader
+from pelican.utils import truncate_html_words
 
 from bantin.vietnamese import nfc
 from plugins.figures import FiguresExtension
@@ -67,7 +72,10 @@ class ArticleReader(MarkdownReader):
                 formatted[name] = typography(md.convert("\n".join(meta[name])), self.settings)
         if "title" in meta:
             meta["title"] = [typography(value, self.settings) for value in meta["title"]]
-        return typography(content, self.settings), meta, formatted, photos
+        content = typography(content, self.settings)
+        if "summary" not in meta and "summary" in self.settings["FORMATTED_FIELDS"]:
+            formatted["summary"] = opening_words(content, self.settings)
+        return content, meta, formatted, photos
 
     def metadata(self, meta: dict[str, list[str]], formatted: dict[str, str]) -> dict:
         """Pelican's metadata objects from the raw values (as MarkdownReader._parse_metadata)."""
@@ -84,7 +92,21 @@ class ArticleReader(MarkdownReader):
                 output[name] = self.process_metadata(name, values)
             else:
                 output[name] = self.process_metadata(name, values[0])
+        if "summary" in formatted and "summary" not in output:  # the opening words
+            output["summary"] = formatted["summary"]
         return output
+
+
+def opening_words(content: str, settings: dict) -> str:
+    """The summary of a source without `Summary:`: its first SUMMARY_MAX_LENGTH words as Pelican
+    would cut them, without photos, figures or photo error boxes."""
+    soup = BeautifulSoup(content, "html.parser")
+    for photo in soup.select("figure, picture, img, .bt-photo-error"):
+        photo.decompose()
+    if settings["SUMMARY_MAX_LENGTH"] is None:
+        return str(soup)
+    return truncate_html_words(str(soup), settings["SUMMARY_MAX_LENGTH"],
+                               settings["SUMMARY_END_SUFFIX"])
 
 
 def add_reader(readers) -> None:

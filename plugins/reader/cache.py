@@ -16,7 +16,7 @@ from bantin.fingerprint import code_fingerprint
 # Settings the conversion reads (photos settings are every PHOTO_* key).
 CONVERSION_SETTINGS = (
     "MARKDOWN", "READER_TYPOGRIFY", "TYPOGRIFY_IGNORE_TAGS", "TYPOGRIFY_OMIT_FILTERS",
-    "TYPOGRIFY_DASHES", "FORMATTED_FIELDS",
+    "TYPOGRIFY_DASHES", "FORMATTED_FIELDS", "SUMMARY_MAX_LENGTH", "SUMMARY_END_SUFFIX",
 )
 
 

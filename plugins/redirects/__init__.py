@@ -13,7 +13,6 @@ The lint (bantin/lint.py) checks every alias with `alias_problem` and refuses on
 or taken by a page of the site.
 """
 
-import html
 import re
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote

@@ -313,7 +313,7 @@ def test_card_photos_are_webp_sized_for_the_slot_they_fill(open_page, width):
     browser picks a WebP; on the home page the lead photo is fetched first."""
     for path in ("", FIELD_URL, CONFERENCE_REPORT_URL):
         browser_page = open_page(path, width=width)
-        images = browser_page.locator(".bt-card__image")
+        images = browser_page.locator("img.bt-card__image")
         assert images.count() > 0, path
         for image in images.all():
             image.scroll_into_view_if_needed()
@@ -325,3 +325,24 @@ def test_card_photos_are_webp_sized_for_the_slot_they_fill(open_page, width):
             lead = browser_page.locator(".bt-card--lead .bt-card__image")
             assert lead.get_attribute("fetchpriority") == "high"
             assert browser_page.locator(".bt-card__image[fetchpriority=high]").count() == 1
+
+
+HEADER_BOXES = """() => {
+    const box = selector => document.querySelector(selector).getBoundingClientRect();
+    const brand = box('.bt-header__brand'), tools = box('.bt-header__tools');
+    return {brandLeft: brand.left, toolsBelow: tools.top >= brand.bottom - 1,
+            toolsEdge: tools.top >= brand.bottom - 1 ? tools.left : tools.right,
+            overflow: document.documentElement.scrollWidth > innerWidth};
+}"""
+
+
+@pytest.mark.parametrize("width", [390, 768, 1280])
+def test_header_is_laid_out_alike_whatever_the_length_of_the_site_name(open_page, width):
+    """The long English name wraps inside the header: its logo, name and tools sit where the
+    Vietnamese ones do (tools beside the name and flush right on a wide screen, below it and flush
+    left on narrow ones)."""
+    vietnamese = open_page("", width=width).evaluate(HEADER_BOXES)
+    english = open_page("en/", width=width).evaluate(HEADER_BOXES)
+    assert vietnamese == english
+    assert not english["overflow"]
+    assert english["toolsBelow"] == (width < 1024)

@@ -1,0 +1,56 @@
+"""Nothing on a page moves once it is shown (Cumulative Layout Shift, as Lighthouse measures it),
+on a 390 px phone, while the scripts and search results arrive late as they do on a slow network."""
+
+import time
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+PHONE = {"width": 390, "height": 844}
+CLS_TARGET = 0.01
+# Scripts held back this long, so that the page is painted before they run (a phone on 3G).
+SCRIPT_DELAY = 0.4
+PAGES = [
+    "/",
+    "/linh-vuc/doan-thanh-nien/",
+    "/tin/2021/hoi-nghi-so-ket-6-thang-dau-nam-2021/",
+    "/tim-kiem/?q=hi%E1%BA%BFn+m%C3%A1u",
+    "/en/",
+]
+# Every layout shift since the page began, summed as Lighthouse does for a page load.
+OBSERVE = """
+window.__shifts = [];
+new PerformanceObserver(list => {
+  for (const entry of list.getEntries()) {
+    if (!entry.hadRecentInput) {
+      window.__shifts.push({value: entry.value, nodes: entry.sources.map(
+        s => s.node ? (s.node.id || s.node.className || s.node.nodeName) : "?")});
+    }
+  }
+}).observe({type: "layout-shift", buffered: true});
+"""
+
+
+def slow_script(route):
+    time.sleep(SCRIPT_DELAY)
+    route.continue_()
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_nothing_moves_after_the_first_paint(browser, base_url, path):
+    context = browser.new_context(viewport=PHONE, device_scale_factor=3, is_mobile=True,
+                                  has_touch=True)
+    try:
+        page = context.new_page()
+        page.route("**/*.js", slow_script)
+        page.add_init_script(OBSERVE)
+        page.goto(base_url + path, wait_until="networkidle")
+        if path.startswith("/tim-kiem/"):
+            page.wait_for_selector(".bt-search__results li", timeout=15_000)
+        page.wait_for_timeout(500)  # a shift after the last request still counts
+        shifts = page.evaluate("window.__shifts")
+    finally:
+        context.close()
+    total = sum(shift["value"] for shift in shifts)
+    assert total < CLS_TARGET, f"{path}: CLS {total:.3f} from {shifts}"

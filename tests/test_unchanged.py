@@ -1,0 +1,85 @@
+"""`invoke build` with nothing changed does nothing, and repeats what the last build said; any
+change to the content, the settings or the output, or an article waiting for its date, builds."""
+
+import shutil
+
+import pytest
+
+import bantin.build
+from bantin.build import build
+from bantin.unchanged import CLOCK_FINDINGS
+from conftest import ROOT, SETTINGS_FILE, add_article, site_digest
+
+REPORT = "articles/2021/hoi-nghi-so-ket-6-thang-dau-nam-2021/index.md"
+
+
+@pytest.fixture
+def workplace(tmp_path, monkeypatch):
+    """A copy of the sample content; run(**overrides) builds it into tmp_path/output as
+    `invoke build` does and says whether Pelican ran."""
+    shutil.copytree(ROOT / "content", tmp_path / "content")
+    base = {"PATH": str(tmp_path / "content"), "CACHE_PATH": str(tmp_path / "cache")}
+    runs = []
+    real_run = bantin.build.run_pelican
+
+    def counting_run(*args, **kwargs):
+        runs.append(1)
+        return real_run(*args, **kwargs)
+
+    monkeypatch.setattr(bantin.build, "run_pelican", counting_run)
+
+    def run(**overrides):
+        before = len(runs)
+        result = build(SETTINGS_FILE, output=tmp_path / "output", strict=False,
+                       overrides={**base, **overrides}, reuse_unchanged=True)
+        return result, len(runs) > before
+
+    return tmp_path, run
+
+
+def test_a_second_build_with_nothing_changed_does_nothing_and_repeats_the_findings(workplace):
+    tmp_path, run = workplace
+    add_article(tmp_path / "content", "bai-hong", "Bài hỏng", "2022-05-01 08:00",
+                "Category: Không có lĩnh vực này\n")  # an error: left out of the build
+    first, ran = run()
+    assert ran and first.skipped and any(finding.is_error for finding in first.findings)
+    built = site_digest(tmp_path / "output")
+
+    second, ran = run()
+    assert not ran
+    assert [str(f) for f in second.findings] == [str(f) for f in first.findings]
+    assert second.skipped == first.skipped
+    assert site_digest(tmp_path / "output") == built
+
+
+def test_an_edit_builds_again_and_matches_a_clean_build(workplace):
+    tmp_path, run = workplace
+    run()
+    source = tmp_path / "content" / REPORT
+    source.write_text(source.read_text(encoding="utf-8") + "\nĐoạn mới.\n", encoding="utf-8")
+    _, ran = run()
+    assert ran
+    clean = tmp_path / "clean"
+    build(SETTINGS_FILE, output=clean, strict=False,
+          overrides={"PATH": str(tmp_path / "content"), "CACHE_PATH": str(tmp_path / "c2")})
+    assert site_digest(tmp_path / "output") == site_digest(clean)
+    assert run()[1] is False
+
+
+def test_a_damaged_output_or_other_settings_build_again(workplace):
+    tmp_path, run = workplace
+    run()
+    page = tmp_path / "output" / "gioi-thieu" / "index.html"
+    page.unlink()
+    assert run()[1] and page.exists()
+    assert run(SITEURL="https://bantin.example")[1]
+    assert run(SITEURL="https://bantin.example")[1] is False
+    assert run()[1]
+
+
+def test_an_article_waiting_for_its_date_builds_every_time(workplace):
+    tmp_path, run = workplace
+    add_article(tmp_path / "content", "bai-sap-dang", "Bài sắp đăng", "2999-01-01 08:00")
+    result, ran = run()
+    assert ran and any(finding.code in CLOCK_FINDINGS for finding in result.findings)
+    assert run()[1], "on its date it appears, though no file changed"
