@@ -49,12 +49,12 @@ from bantin.swap import site_lock
 from plugins.assets import asset_url
 from plugins.incremental import IncrementalWriter, listing, save_manifest
 from plugins.photos.library import library_for
+from plugins.reader.links import SOURCE_SUFFIXES
 
 logger = logging.getLogger(__name__)
 
 PROJECT = Path(__file__).resolve().parent.parent
 CODE_FOLDERS = (PROJECT / "bantin", PROJECT / "plugins")
-MARKDOWN_SUFFIXES = (".md", ".markdown")
 # Lists of the generators that hold an edition's articles and pages (translations included).
 CONTENT_LISTS = ("articles", "translations", "hidden_articles", "hidden_translations", "drafts",
                  "drafts_translations", "pages", "hidden_pages", "draft_pages", "draft_translations")
@@ -215,7 +215,7 @@ class PreviewSession:
                     return None
                 sources.add(path)
                 continue
-            if path.endswith(MARKDOWN_SUFFIXES):
+            if path.endswith(SOURCE_SUFFIXES):
                 return None  # a new or left-out article, or one no edition shows
             beside = [source for source in self.sources if Path(source).parent in Path(path).parents]
             if not beside:

@@ -4,7 +4,6 @@ the sources a preview build leaves out because of an error, each with what it wo
 (its language, its address), so that the preview can show the error at that address.
 """
 
-import re
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,7 +17,8 @@ from pelican.utils import get_date
 from bantin.errors import Finding
 from bantin.lint import SourceFile, decode, display_path, read_metadata
 from bantin.vietnamese import slugify
-from plugins.editions import edition_urls
+from plugins.editions import edition_urls, language_of
+from plugins.reader.links import SOURCE_SUFFIXES
 
 
 @dataclass(frozen=True)
@@ -45,7 +45,7 @@ def describe_source(source: Path, settings: dict) -> LeftOut | None:
     would: `Slug:` or the title's slug, the date's year, the edition's URL pattern. The address
     is None when the slug or the date cannot be read."""
     kind = source_kind(source, settings)
-    if kind is None or source.suffix not in (".md", ".markdown"):
+    if kind is None or source.suffix not in SOURCE_SUFFIXES:
         return None
     shown = display_path(source, settings)
     metadata = SourceFile(source, kind)
@@ -55,9 +55,7 @@ def describe_source(source: Path, settings: dict) -> LeftOut | None:
         text, problem = "", True
     if not problem:
         read_metadata(text, metadata, shown)
-    named = re.match(settings["FILENAME_METADATA"], source.stem)  # as Pelican's readers do
-    lang = (metadata.value("lang") or (named.groupdict().get("lang") if named else None)
-            or settings["EDITIONS"][0])
+    lang = language_of(source, metadata.value("lang"), settings)
     slug = metadata.value("slug") or slugify(metadata.value("title"))
     urls = edition_urls(settings).get(lang)
     address = None
@@ -83,7 +81,7 @@ def left_out_sources(findings: list[Finding], settings: dict) -> list[LeftOut]:
             continue
         if source_kind(source, settings) == "article" and source.parent.is_dir():
             sources.update(path for path in source.parent.iterdir()
-                           if path.suffix in (".md", ".markdown"))
+                           if path.suffix in SOURCE_SUFFIXES)
         elif source.is_file():
             sources.add(source)
     described = (describe_source(source, settings) for source in sorted(sources))
