@@ -40,6 +40,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bantin.build import load_settings  # noqa: E402
+from bantin.digest import site_digest  # noqa: E402
 from bantin.placeholder import make_placeholder  # noqa: E402
 
 WORK = ROOT / "benchmarks" / "work" / "build"
@@ -361,27 +362,6 @@ def clean_project_build(root: Path, output: Path) -> dict:
     return project_build(root, output, root / "pelican-cache")
 
 
-# Pagefind writes its filter and metadata indexes in a different order on every run, even from
-# the same pages (Pagefind/pagefind#638); its page fragments and word index are reproducible and
-# compared like every other file.
-PAGEFIND_UNORDERED = re.compile(r"^pagefind/(pagefind-entry\.json|pagefind\.[^/]+\.pf_meta|filter/)")
-
-
-def tree_digest(folder: Path) -> dict[str, str]:
-    """SHA-256 of every file under `folder` but Pagefind's unordered indexes, by relative path."""
-    return {
-        relative: hashlib.sha256(path.read_bytes()).hexdigest()
-        for path in sorted(folder.rglob("*")) if path.is_file()
-        if not PAGEFIND_UNORDERED.match(relative := path.relative_to(folder).as_posix())
-    }
-
-
-def compare_trees(first: Path, second: Path) -> list[str]:
-    """Relative paths that differ (missing on one side, or other bytes); empty when identical."""
-    a, b = tree_digest(first), tree_digest(second)
-    return sorted(path for path in a.keys() | b.keys() if a.get(path) != b.get(path))
-
-
 def edit_article(folder: Path, run: int) -> None:
     """An editor's correction: one sentence added to the article's last paragraph."""
     source = folder / "index.md"
@@ -397,12 +377,12 @@ def replace_photo(folder: Path, run: int) -> None:
 
 
 def clean_digest(root: Path, settings: Path = BUILD_SETTINGS) -> dict[str, str]:
-    """The digest (tree_digest) of a build of the current content from nothing."""
+    """The digest (site_digest) of a build of the current content from nothing."""
     reference, reference_cache = root / "output-clean", root / "pelican-cache-clean"
     for folder in (reference, reference_cache):
         shutil.rmtree(folder, ignore_errors=True)
     project_build(root, reference, reference_cache, settings)
-    digest = tree_digest(reference)
+    digest = site_digest(reference)
     for folder in (reference, reference_cache):
         shutil.rmtree(folder, ignore_errors=True)
     return digest
@@ -410,7 +390,7 @@ def clean_digest(root: Path, settings: Path = BUILD_SETTINGS) -> dict[str, str]:
 
 def differences(output: Path, reference: dict[str, str]) -> list[str]:
     """Relative paths where `output` differs from the reference digest (missing or other bytes)."""
-    found = tree_digest(output)
+    found = site_digest(output)
     return sorted(path for path in found.keys() | reference.keys()
                   if found.get(path) != reference.get(path))
 
@@ -427,7 +407,7 @@ def one_run(root: Path, folders: list[Path], run: int) -> dict:
 
     # New build processes, as `invoke build` and CI with its caches restored.
     figures["cold"] = clean_project_build(root, output)
-    reference = tree_digest(output)
+    reference = site_digest(output)
     figures["nochange_build"] = project_build(root, output, cache)
     diffs["nochange_build"] = differences(output, reference)
     edit_article(edited, next(edits))

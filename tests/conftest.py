@@ -6,7 +6,6 @@ import pytest
 from bs4 import BeautifulSoup
 
 from bantin.build import build, load_settings
-from benchmarks.bench_build import tree_digest
 
 ROOT = Path(__file__).resolve().parent.parent
 SETTINGS_FILE = ROOT / "pelicanconf.py"
@@ -55,11 +54,6 @@ def snapshot(folder: Path) -> dict[str, bytes]:
         for path in sorted(folder.rglob("*"))
         if path.is_file()
     }
-
-
-# SHA-256 of every file of a built site but Pagefind's unordered indexes, to compare a rebuilt
-# site with a clean build of the same content: the benchmark's own comparison.
-site_digest = tree_digest
 
 
 def add_article(content: Path, slug: str, title: str, date: str, metadata: str = "",

@@ -6,7 +6,8 @@ import json
 import unicodedata
 from collections import Counter
 
-from benchmarks.bench_build import HEAVY_YEAR, KINDS, compare_trees, generate_corpus, main
+from bantin.digest import site_digest
+from benchmarks.bench_build import HEAVY_YEAR, KINDS, differences, generate_corpus, main
 
 
 def test_harness_runs_on_a_tiny_corpus(tmp_path, capsys):
@@ -52,23 +53,23 @@ def test_corpus_is_nfc_vietnamese_spread_over_ten_years_with_one_heavy_year(tmp_
     assert len(months) == 120, "every month of the ten years has news"
 
 
-def test_compare_trees_reports_changed_and_missing_files_but_not_pagefind_order(tmp_path):
+def test_differences_reports_changed_and_missing_files_but_not_pagefind_order(tmp_path):
     first, second = tmp_path / "first", tmp_path / "second"
     for tree in (first, second):
         (tree / "tin").mkdir(parents=True)
         (tree / "index.html").write_text("<p>giống nhau</p>", encoding="utf-8")
-    assert compare_trees(first, second) == []
+    assert differences(second, site_digest(first)) == []
 
     (first / "tin" / "bai.html").write_text("<p>cũ</p>", encoding="utf-8")
     (second / "tin" / "bai.html").write_text("<p>mới</p>", encoding="utf-8")
     (second / "only-here.html").write_text("", encoding="utf-8")
 
-    assert compare_trees(first, second) == ["only-here.html", "tin/bai.html"]
+    assert differences(second, site_digest(first)) == ["only-here.html", "tin/bai.html"]
 
     for tree, order in ((first, "ab"), (second, "ba")):
         (tree / "pagefind" / "filter").mkdir(parents=True)
         (tree / "pagefind" / "filter" / "vi_1.pf_filter").write_text(order, encoding="utf-8")
         (tree / "pagefind" / "fragment").mkdir()
         (tree / "pagefind" / "fragment" / "vi_2.pf_fragment").write_text(order, encoding="utf-8")
-    assert compare_trees(first, second) == [
+    assert differences(second, site_digest(first)) == [
         "only-here.html", "pagefind/fragment/vi_2.pf_fragment", "tin/bai.html"]

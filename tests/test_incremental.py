@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from bantin.build import build
-from conftest import ROOT, SETTINGS_FILE, add_article, site_digest
+from bantin.digest import site_digest
+from conftest import ROOT, SETTINGS_FILE, add_article
 from plugins.incremental import load_manifest
 from plugins.reader import ArticleReader
 

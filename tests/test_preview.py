@@ -21,7 +21,8 @@ from PIL import Image
 from bantin.build import build
 from bantin.placeholder import make_placeholder
 from bantin.preview import PreviewSession
-from conftest import ROOT, SETTINGS_FILE, add_article, site_digest
+from bantin.digest import site_digest
+from conftest import ROOT, SETTINGS_FILE, add_article
 
 REPORT_FOLDER = "content/articles/2021/hoi-nghi-so-ket-6-thang-dau-nam-2021"
 REPORT = f"{REPORT_FOLDER}/index.md"

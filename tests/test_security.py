@@ -9,7 +9,8 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, SETTINGS_FILE, site_digest
+from bantin.digest import site_digest
+from conftest import ROOT, SETTINGS_FILE
 from hypothesis import HealthCheck, example, given, settings as hypothesis_settings, strategies as st
 from test_bad_inputs import ARTICLE as ARTICLE_MD
 from test_bad_inputs import Symlink

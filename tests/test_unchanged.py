@@ -8,7 +8,8 @@ import pytest
 import bantin.build
 from bantin.build import build
 from bantin.unchanged import CLOCK_FINDINGS
-from conftest import ROOT, SETTINGS_FILE, add_article, site_digest
+from bantin.digest import site_digest
+from conftest import ROOT, SETTINGS_FILE, add_article
 
 REPORT = "articles/2021/hoi-nghi-so-ket-6-thang-dau-nam-2021/index.md"
 
