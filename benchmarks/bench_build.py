@@ -19,12 +19,10 @@ Exit status 1 when a rebuilt output differs from the clean build or a build fail
 """
 
 import argparse
-import hashlib
 import json
 import os
 import platform
 import random
-import re
 import shutil
 import statistics
 import subprocess
