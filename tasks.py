@@ -39,10 +39,23 @@ from bantin.vietnamese import nfc, slugify  # noqa: E402
 
 DEV_SETTINGS = ROOT / "pelicanconf.py"
 PUBLISH_SETTINGS = ROOT / "publishconf.py"
+# Debian's Chromium as the browser tests and `invoke lighthouse` run it, headless: without the
+# sandbox (containers give it none), the GPU or /dev/shm, and fetching nothing on its own.
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
 # Debian packages the test suite needs, by the file that shows they are there: a real browser for
 # the accessibility and keyboard tests, Java for the Nu HTML Checker, rsync and sshd for publishing.
 TEST_APT_PACKAGES = {
-    "/usr/bin/chromium": "chromium",
+    CHROMIUM: "chromium",
     "/usr/bin/java": "default-jre-headless",
     "/usr/bin/rsync": "rsync",
     "/usr/sbin/sshd": "openssh-server",  # a real ssh server on loopback for the deploy tests
@@ -50,7 +63,7 @@ TEST_APT_PACKAGES = {
 # What `invoke lighthouse` needs besides chromium: Node.js and npm to install and run Lighthouse
 # (Debian's nodejs 18 runs the pinned Lighthouse 12.8, which asks for Node >= 18.16).
 LIGHTHOUSE_APT_PACKAGES = {
-    "/usr/bin/chromium": "chromium",
+    CHROMIUM: "chromium",
     "/usr/bin/node": "nodejs",
     "/usr/bin/npm": "npm",
 }
@@ -395,7 +408,8 @@ def lighthouse(c):
         print(f"{'page':<50} perf  a11y  best   seo  machine  "
               f"(target {'/'.join(map(str, TARGETS.values()))})")
         for number, path in enumerate(PAGES):
-            got = scores(site + path, work / f"report-{number}.json")
+            got = scores(site + path, work / f"report-{number}.json", CHROMIUM,
+                         ["--headless=new", *CHROMIUM_FLAGS])
             print(f"{path:<50} " + "  ".join(f"{value:>4}" for value in got.values()))
             if got["benchmark"] < 1000:
                 print("  (máy đang bận: chỉ số máy dưới 1000, điểm tốc độ thấp hơn thực tế)")

@@ -3,15 +3,11 @@
 translations linked by their folder whatever their Slug; the lint refuses an address claimed
 twice and two versions of one article in the same language."""
 
-import os
 import re
-import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from bs4 import BeautifulSoup
 from hypothesis import given
 from hypothesis import strategies as st
 from pelican.urlwrappers import Author, Category, Tag
@@ -19,39 +15,18 @@ from pelican.urlwrappers import Author, Category, Tag
 from bantin.build import load_settings
 from bantin.lint import SourceFile, lint, own_address, read_metadata, source_files
 from bantin.vietnamese import SLUG_REGEX_SUBSTITUTIONS, slugify
-from conftest import ROOT, add_article
+from conftest import (add_article, alternates, parse_html, run_task, switcher, task_environment,
+                      url_file)
 
 NOW = "2026-09-02 08:00"
 
 
 def run_invoke(*args: str, now: str = NOW) -> subprocess.CompletedProcess:
-    environment = {name: value for name, value in os.environ.items()
-                   if not name.startswith("BANTIN_")}
-    environment.update(BANTIN_NOW=now, BANTIN_DEPLOY="")
-    return subprocess.run([sys.executable, "-m", "invoke", *args], cwd=ROOT, env=environment,
-                          capture_output=True, text=True)
+    return run_task(*args, env=task_environment(BANTIN_NOW=now, BANTIN_DEPLOY=""))
 
 
-@pytest.fixture
-def project(tmp_path) -> Path:
-    """An empty content folder with settings files (preview and publishing) that read it."""
-    (tmp_path / "content" / "articles").mkdir(parents=True)
-    (tmp_path / "content" / "pages").mkdir()
-    shutil.copytree(ROOT / "content" / "images", tmp_path / "content" / "images")  # the share image
-    for name, base in (("settings.py", "pelicanconf"), ("publish.py", "publishconf")):
-        (tmp_path / name).write_text(
-            f"from {base} import *\nPATH = {str(tmp_path / 'content')!r}\n"
-            f"OUTPUT_PATH = {str(tmp_path / 'output')!r}\n"
-            f"CACHE_PATH = {str(tmp_path / 'cache')!r}\n", encoding="utf-8")
-    return tmp_path
-
-
-def soup(path: Path) -> BeautifulSoup:
-    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
-
-
-def findings_of(project: Path) -> list:
-    return lint(load_settings(project / "settings.py"))
+def findings_of(new_site: Path) -> list:
+    return lint(load_settings(new_site / "settings.py"))
 
 
 # --- One slug rule --------------------------------------------------------------------------------
@@ -77,33 +52,33 @@ def test_a_slug_is_an_address_segment_and_its_own_slug(text):
     assert slugify(slug) == slug
 
 
-def test_lint_new_folders_and_built_urls_agree(project):
+def test_lint_new_folders_and_built_urls_agree(new_site):
     result = run_invoke("new", "Lễ kỷ niệm Quốc khánh 2/9 của Đoàn Khối", "--field",
-                        "Doàn thanh niên", "--settings", str(project / "settings.py"))
+                        "Doàn thanh niên", "--settings", str(new_site / "settings.py"))
     assert result.returncode == 1 and "Có phải là 'Đoàn thanh niên'?" in result.stderr
     result = run_invoke("new", "Lễ kỷ niệm Quốc khánh 2/9 của Đoàn Khối", "--field",
-                        "Đoàn thanh niên", "--settings", str(project / "settings.py"))
+                        "Đoàn thanh niên", "--settings", str(new_site / "settings.py"))
     assert result.returncode == 0, result.stderr
     slug = "le-ky-niem-quoc-khanh-2-9-cua-doan-khoi"
-    source = project / "content" / "articles" / "2026" / slug / "index.md"
+    source = new_site / "content" / "articles" / "2026" / slug / "index.md"
     text = source.read_text(encoding="utf-8")
     assert f"Slug: {slug}\n" in text and "Date: 2026-09-02 08:00\n" in text
     source.write_text(text.replace("Tags:", "Tags: 26/3, Đội Đoàn kết, Quốc khánh 2/9")
                       .replace("Author:", "Author: Đỗ Thị Hà") + "Nội dung.\n", encoding="utf-8")
     # Without a Slug line, the address comes from the title by the same rule.
-    add_article(project / "content", "ky-niem-2-9", "Kỷ niệm 2/9 – Đảng ủy Khối", "2026-09-01 10:00",
+    add_article(new_site / "content", "ky-niem-2-9", "Kỷ niệm 2/9 – Đảng ủy Khối", "2026-09-01 10:00",
                 metadata="Tags: 26/3\n")
-    assert findings_of(project) == []
-    result = run_invoke("build", "--strict", "--settings", str(project / "settings.py"))
+    assert findings_of(new_site) == []
+    result = run_invoke("build", "--strict", "--settings", str(new_site / "settings.py"))
     assert result.returncode == 0, result.stderr
-    output = project / "output"
-    settings = load_settings(project / "settings.py")
+    output = new_site / "output"
+    settings = load_settings(new_site / "settings.py")
     for path, kind in source_files(settings):  # the lint's idea of each address is the build's
         parsed = SourceFile(path, kind)
         read_metadata(path.read_text(encoding="utf-8"), parsed, str(path))
         assert (output / own_address(parsed, settings).strip("/") / "index.html").is_file(), path
     assert (output / "tin" / "2026" / "ky-niem-2-9-dang-uy-khoi" / "index.html").is_file()
-    page = soup(output / "tin" / "2026" / slug / "index.html")
+    page = parse_html(output / "tin" / "2026" / slug / "index.html")
     hrefs = {a["href"] for a in page.select("a[href]")}
     assert {"/the/26-3/", "/the/doi-doan-ket/", "/the/quoc-khanh-2-9/",
             "/linh-vuc/doan-thanh-nien/"} <= hrefs
@@ -112,16 +87,16 @@ def test_lint_new_folders_and_built_urls_agree(project):
     assert not (output / "the" / "263").exists()
 
 
-def test_a_title_edited_later_keeps_the_address(project):
+def test_a_title_edited_later_keeps_the_address(new_site):
     assert run_invoke("new", "Hội thao 2026", "--field", "Công đoàn", "--settings",
-                      str(project / "settings.py")).returncode == 0
-    source = project / "content" / "articles" / "2026" / "hoi-thao-2026" / "index.md"
+                      str(new_site / "settings.py")).returncode == 0
+    source = new_site / "content" / "articles" / "2026" / "hoi-thao-2026" / "index.md"
     source.write_text(source.read_text(encoding="utf-8").replace(
         "Title: Hội thao 2026", "Title: Sôi nổi Hội thao công nhân viên chức 2026") + "Tin.\n",
         encoding="utf-8")
     assert run_invoke("build", "--strict", "--settings",
-                      str(project / "settings.py")).returncode == 0
-    assert (project / "output" / "tin" / "2026" / "hoi-thao-2026" / "index.html").is_file()
+                      str(new_site / "settings.py")).returncode == 0
+    assert (new_site / "output" / "tin" / "2026" / "hoi-thao-2026" / "index.html").is_file()
 
 
 @pytest.mark.parametrize("args", [(), ("--field", "Công đoàn"), ("Tin mới",), ("Tin mới", "--field")])
@@ -131,9 +106,9 @@ def test_invoke_new_without_its_arguments_shows_the_usage_in_vietnamese(args):
     assert result.stderr.strip() == 'Cách dùng: invoke new "Tiêu đề bài viết" --field "Đoàn thanh niên"'
 
 
-def test_a_slug_that_is_not_an_address_is_refused(project):
-    add_article(project / "content", "bai", "Bài", "2026-01-01 08:00", metadata="Slug: Bài Viết\n")
-    (finding,) = findings_of(project)
+def test_a_slug_that_is_not_an_address_is_refused(new_site):
+    add_article(new_site / "content", "bai", "Bài", "2026-01-01 08:00", metadata="Slug: Bài Viết\n")
+    (finding,) = findings_of(new_site)
     assert (finding.code, finding.line) == ("bad-slug", 4)
     assert "viết 'Slug: bai-viet'" in finding.message
 
@@ -143,20 +118,20 @@ def test_a_slug_that_is_not_an_address_is_refused(project):
 MOVED = "tin/2026/dai-hoi-doan-khoi/"
 
 
-def article_with_aliases(project: Path, aliases: str) -> Path:
-    return add_article(project / "content", "dai-hoi-doan-khoi", "Đại hội Đoàn Khối", "2026-05-10 08:00",
+def article_with_aliases(new_site: Path, aliases: str) -> Path:
+    return add_article(new_site / "content", "dai-hoi-doan-khoi", "Đại hội Đoàn Khối", "2026-05-10 08:00",
                        metadata=f"Aliases: {aliases}\n")
 
 
-def test_aliases_publish_redirect_pages_and_host_maps(project):
-    article_with_aliases(project, "/Pages/dai-hoi.aspx, /tin-cu/dai-hoi/, /tin/2025/dai-hoi, "
+def test_aliases_publish_redirect_pages_and_host_maps(new_site):
+    article_with_aliases(new_site, "/Pages/dai-hoi.aspx, /tin-cu/dai-hoi/, /tin/2025/dai-hoi, "
                                   "/cu/dai-hoi.html, /tin-c%C5%A9/h%E1%BB%99i, /a%2Fb/")
-    result = run_invoke("build", "--strict", "--settings", str(project / "settings.py"))
+    result = run_invoke("build", "--strict", "--settings", str(new_site / "settings.py"))
     assert result.returncode == 0, result.stderr
-    output = project / "output"
+    output = new_site / "output"
     for alias in ("tin-cu/dai-hoi/index.html", "tin/2025/dai-hoi/index.html", "cu/dai-hoi.html",
                   "tin-cũ/hội/index.html"):
-        page = soup(output / alias)
+        page = parse_html(output / alias)
         refresh = page.select_one('meta[http-equiv="refresh"]')["content"]
         assert refresh == f"0; url=/{MOVED}"
         assert page.select_one('link[rel="canonical"]')["href"] == f"/{MOVED}"
@@ -181,14 +156,14 @@ def test_aliases_publish_redirect_pages_and_host_maps(project):
     assert (output / MOVED / "index.html").is_file()
 
 
-def test_published_redirects_pass_the_publishing_checks(project):
-    article_with_aliases(project, "/Pages/dai-hoi.aspx, /tin-cu/dai-hoi/")
-    result = run_invoke("publish", "--settings", str(project / "publish.py"))
+def test_published_redirects_pass_the_publishing_checks(new_site):
+    article_with_aliases(new_site, "/Pages/dai-hoi.aspx, /tin-cu/dai-hoi/")
+    result = run_invoke("publish", "--settings", str(new_site / "publish.py"))
     assert result.returncode == 0, result.stdout + result.stderr
-    page = soup(project / "output" / "tin-cu" / "dai-hoi" / "index.html")
+    page = parse_html(new_site / "output" / "tin-cu" / "dai-hoi" / "index.html")
     assert page.select_one('link[rel="canonical"]')["href"] == f"https://doankhoi-hanam.github.io/{MOVED}"
     assert "https://doankhoi-hanam.github.io/tin/2026/dai-hoi-doan-khoi/ 301" in (
-        project / "output" / "_redirects").read_text(encoding="utf-8")
+        new_site / "output" / "_redirects").read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize("alias, words", [
@@ -198,9 +173,9 @@ def test_published_redirects_pass_the_publishing_checks(project):
     ("/Pages/a.aspx?ID=3", "'?'"),
     ("/tin cu/a/", "dấu cách"),
 ])
-def test_a_bad_alias_is_one_sentence_at_its_line(project, alias, words):
-    article_with_aliases(project, alias)
-    (finding,) = findings_of(project)
+def test_a_bad_alias_is_one_sentence_at_its_line(new_site, alias, words):
+    article_with_aliases(new_site, alias)
+    (finding,) = findings_of(new_site)
     assert (finding.code, finding.line, finding.is_error) == ("bad-alias", 4, True)
     assert words in finding.message and alias in finding.message
 
@@ -211,67 +186,59 @@ def test_a_bad_alias_is_one_sentence_at_its_line(project, alias, words):
     ("/luu-tru/2026/", "thư mục trang web tự tạo"),
     ("/", "trang chủ"),
 ])
-def test_an_alias_may_not_take_a_page_of_the_site(project, alias, words):
-    article_with_aliases(project, alias)
-    (finding,) = findings_of(project)
+def test_an_alias_may_not_take_a_page_of_the_site(new_site, alias, words):
+    article_with_aliases(new_site, alias)
+    (finding,) = findings_of(new_site)
     assert finding.is_error and words in finding.message
 
 
-def test_two_articles_claiming_one_address_name_both_files(project):
-    article_with_aliases(project, "/tin-cu/dai-hoi/")
-    add_article(project / "content", "hoi-nghi", "Hội nghị", "2026-05-11 08:00",
+def test_two_articles_claiming_one_address_name_both_files(new_site):
+    article_with_aliases(new_site, "/tin-cu/dai-hoi/")
+    add_article(new_site / "content", "hoi-nghi", "Hội nghị", "2026-05-11 08:00",
                 metadata="Aliases: /tin-cu/dai-hoi/index.html, /tin/2026/dai-hoi-doan-khoi/\n")
-    findings = findings_of(project)
+    findings = findings_of(new_site)
     assert [finding.code for finding in findings] == ["duplicate-address", "duplicate-address"]
     for finding in findings:
         assert str(finding.path) == "content/articles/2026/hoi-nghi/index.md"
         assert "content/articles/2026/dai-hoi-doan-khoi/index.md" in finding.message
-    result = run_invoke("check", "--settings", str(project / "settings.py"))
+    result = run_invoke("check", "--settings", str(new_site / "settings.py"))
     assert result.returncode == 1 and "[duplicate-address]" in result.stdout
 
 
 # --- Translations beside the article ---------------------------------------------------------------
 
-def switcher(page: BeautifulSoup) -> dict:
-    return {item["lang"]: item.get("href") for item in page.select("nav.bt-language [lang]")}
-
-
-def alternates(page: BeautifulSoup) -> dict:
-    return {link["hreflang"]: link["href"] for link in page.select('link[rel="alternate"][hreflang]')}
-
-
-def test_a_translation_beside_the_article_is_linked_whatever_its_slug(project):
-    source = add_article(project / "content", "hien-mau", "Hiến máu tình nguyện", "2026-01-09 08:00",
+def test_a_translation_beside_the_article_is_linked_whatever_its_slug(new_site):
+    source = add_article(new_site / "content", "hien-mau", "Hiến máu tình nguyện", "2026-01-09 08:00",
                          metadata="Slug: hien-mau-tinh-nguyen-2026\n")
     (source.parent / "index.en.md").write_text(  # no Slug, no Lang: its name says English
         "Title: Voluntary blood donation\nDate: 2026-01-09 08:00\nCategory: Công đoàn\n\nText.\n",
         encoding="utf-8")
-    pages = project / "content" / "pages"
+    pages = new_site / "content" / "pages"
     (pages / "gioi-thieu.md").write_text("Title: Giới thiệu\n\nVề chúng tôi.\n", encoding="utf-8")
     (pages / "gioi-thieu.en.md").write_text("Title: About us\n\nAbout.\n", encoding="utf-8")
-    assert findings_of(project) == []
-    result = run_invoke("build", "--strict", "--settings", str(project / "settings.py"))
+    assert findings_of(new_site) == []
+    result = run_invoke("build", "--strict", "--settings", str(new_site / "settings.py"))
     assert result.returncode == 0, result.stderr
-    output = project / "output"
+    output = new_site / "output"
     pairs = [("/tin/2026/hien-mau-tinh-nguyen-2026/", "/en/news/2026/voluntary-blood-donation/"),
              ("/gioi-thieu/", "/en/about-us/")]
     for vi, en in pairs:
-        vi_page, en_page = soup(output / vi.strip("/") / "index.html"), soup(output / en.strip("/") / "index.html")
+        vi_page, en_page = parse_html(url_file(output, vi)), parse_html(url_file(output, en))
         assert en_page.html["lang"] == "en"
         assert alternates(vi_page) == alternates(en_page) == {"vi": vi, "en": en, "x-default": vi}
         assert switcher(vi_page) == {"vi": None, "en": en}
         assert switcher(en_page) == {"vi": vi, "en": None}
 
 
-def test_two_files_of_one_article_in_the_same_language_are_refused(project):
-    source = add_article(project / "content", "hien-mau", "Hiến máu", "2026-01-09 08:00")
+def test_two_files_of_one_article_in_the_same_language_are_refused(new_site):
+    source = add_article(new_site / "content", "hien-mau", "Hiến máu", "2026-01-09 08:00")
     (source.parent / "index.en.md").write_text(
         "Title: Blood donation\nDate: 2026-01-09 08:00\nCategory: Công đoàn\nLang: vi\n\nText.\n",
         encoding="utf-8")
-    pages = project / "content" / "pages"
+    pages = new_site / "content" / "pages"
     (pages / "lien-he.md").write_text("Title: Liên hệ\n\nA.\n", encoding="utf-8")
     (pages / "lien-he.en.md").write_text("Title: Contact\nLang: vi\n\nB.\n", encoding="utf-8")
-    findings = findings_of(project)
+    findings = findings_of(new_site)
     assert sorted((str(f.path), f.code, f.line) for f in findings) == [
         ("content/articles/2026/hien-mau/index.md", "duplicate-lang", 1),
         ("content/pages/lien-he.md", "duplicate-lang", 1)]
@@ -285,7 +252,7 @@ def test_no_page_links_to_a_list_of_authors_that_does_not_exist(site):
     assert not (site / "tac-gia" / "index.html").exists()
     authors = 0
     for path in site.rglob("*.html"):
-        for link in soup(path).select("a[href]"):
+        for link in parse_html(path).select("a[href]"):
             href = link["href"]
             assert not re.fullmatch(r"(/en)?/(tac-gia|authors)/?", href), f"{path}: {href}"
             if re.match(r"(/en)?/(tac-gia|authors)/", href):

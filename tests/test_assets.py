@@ -4,8 +4,8 @@ import re
 from pathlib import Path
 
 import pytest
-from bs4 import BeautifulSoup
 
+from conftest import parse_html
 from plugins.assets import find_source, published_bytes
 
 HASHED = re.compile(r".+\.[0-9a-f]{8}\.\w+")
@@ -13,7 +13,7 @@ HASHED = re.compile(r".+\.[0-9a-f]{8}\.\w+")
 
 def asset_references(html: Path) -> list[str]:
     """Every CSS, JS and icon address a page names in its head and header."""
-    soup = BeautifulSoup(html.read_text(encoding="utf-8"), "html.parser")
+    soup = parse_html(html)
     urls = [tag["href"] for tag in soup.select("link[rel=stylesheet], link[rel=icon]")]
     urls += [tag["src"] for tag in soup.select("script[src], img.bt-header__logo")]
     return urls

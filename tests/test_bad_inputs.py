@@ -6,20 +6,16 @@ writes nothing outside the project's folders.
 Every case runs the real tasks in subprocesses on a copy of the sample content, as CI would.
 """
 
-import os
-import shutil
 import subprocess
-import sys
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from bs4 import BeautifulSoup
 
-from conftest import snapshot
+from conftest import (ROOT, article_text, parse_html, run_task, settings_file, snapshot,
+                      task_environment)
 
-ROOT = Path(__file__).resolve().parent.parent
 ARTICLE = "content/articles/2021/bai-thu/index.md"
 PHOTO = "content/articles/2021/bai-thu/anh.jpg"
 REAL_PHOTO = (ROOT / "content" / "articles" / "2021" / "hoi-nghi-so-ket-6-thang-dau-nam-2021"
@@ -42,8 +38,8 @@ class Folder:
 
 def article(*, title="Bài thử", date="2021-08-01 08:00", field="Đoàn thanh niên",
             extra="", body="Nội dung bài thử.") -> str:
-    return (f"Title: {title}\nDate: {date}\nCategory: {field}\nSummary: Tóm tắt bài thử.\n"
-            f"{extra}\n{body}\n")
+    """An article with a summary (line 4), `extra` metadata from line 5, the body from line 6."""
+    return article_text(title, date, field, "Summary: Tóm tắt bài thử.\n" + extra, body)
 
 
 # (case, files to add: path -> text or bytes, expected "path:line" or path, code, words of the message)
@@ -154,24 +150,47 @@ HOSTILE_CASES = [
     ("Save_as writing elsewhere", {ARTICLE: article(extra="Save_as: ../../../ngoai/x.html\n")},
      f"{ARTICLE}:5", "refused-metadata", "Save_as"),
 ]
-ALL_CASES = CASES + HOSTILE_CASES
+# Forms of writing a link or a photo that Markdown reads as one but a line-by-line search does
+# not, and files Pelican would copy into the site from outside content/: `check` refuses them as
+# publishing does, naming the file and line.
+LINK_FORMS = [
+    ("link target after a space", {ARTICLE: article(body="Xem [đây]( javascript:alert(1) ).")},
+     f"{ARTICLE}:6", "unsafe-link", "javascript:"),
+    ("link target on the next line", {ARTICLE: article(body="Xem [đây](\njavascript:alert(1)).")},
+     f"{ARTICLE}:7", "unsafe-link", "javascript:"),
+    ("brackets in the link text", {ARTICLE: article(body="Xem [a [b] c](javascript:alert(1)).")},
+     f"{ARTICLE}:6", "unsafe-link", "javascript:"),
+    ("another site's photo after a space",
+     {ARTICLE: article(body="![Ảnh]( https://example.org/anh.jpg )")},
+     f"{ARTICLE}:6", "unsafe-link", "example.org"),
+    ("embed", {ARTICLE: article(body='<embed src="x.swf">')},
+     f"{ARTICLE}:6", "unsafe-html", "<embed>"),
+    # Files Pelican copies into the site must be inside content/: it would publish any other.
+    ("{attach} of a file outside content/",
+     {ARTICLE: article(body="Xem [tài liệu]({attach}../../../../ngoai/bai.md).")},
+     f"{ARTICLE}:6", "file-outside", "ngoai/bai.md"),
+    ("{attach} through a symlink leaving content/",
+     {ARTICLE: article(body="Xem [tài liệu]({attach}bi-mat.md)."),
+      "content/articles/2021/bai-thu/bi-mat.md": Symlink("{outside}/bai.md")},
+     f"{ARTICLE}:6", "file-outside", "bi-mat.md"),
+    ("static file symlink leaving content/",
+     {"content/images/bi-mat.txt": Symlink("{outside}/bai.md")},
+     "content/images/bi-mat.txt", "source-outside", "content/"),
+]
+ALL_CASES = CASES + HOSTILE_CASES + LINK_FORMS
 
 
 @pytest.fixture
-def workplace(tmp_path):
-    """Sample content, a settings file pointing at it, and a previous site in output/ and target/."""
-    shutil.copytree(ROOT / "content", tmp_path / "content")
-    (tmp_path / "caidat.py").write_text(
-        f"import sys\nsys.path.insert(0, {str(ROOT)!r})\nfrom publishconf import *\n"
-        f"PATH = {str(tmp_path / 'content')!r}\nOUTPUT_PATH = {str(tmp_path / 'output')!r}\n",
-        encoding="utf-8",
-    )
+def last_good_site(workplace) -> None:
+    """In the workplace: a previous site in output/ and target/, a folder outside the project,
+    and caidat.py, publishing settings that read the workplace's content."""
+    settings_file(workplace / "caidat.py", "publishconf", PATH=workplace / "content",
+                  OUTPUT_PATH=workplace / "output")
     for folder in ("output", "target", OUTSIDE):
-        (tmp_path / folder).mkdir()
-        (tmp_path / folder / "index.html").write_text("bản tốt gần nhất", encoding="utf-8")
-    (tmp_path / OUTSIDE / "evil.png").write_bytes((ROOT / "theme" / "static" / "images" / "favicon.png").read_bytes())
-    (tmp_path / OUTSIDE / "bai.md").write_text(article(date="2021-08-02 08:00"), encoding="utf-8")
-    return tmp_path
+        (workplace / folder).mkdir()
+        (workplace / folder / "index.html").write_text("bản tốt gần nhất", encoding="utf-8")
+    (workplace / OUTSIDE / "evil.png").write_bytes((ROOT / "theme" / "static" / "images" / "favicon.png").read_bytes())
+    (workplace / OUTSIDE / "bai.md").write_text(article(date="2021-08-02 08:00"), encoding="utf-8")
 
 
 def add_files(workplace: Path, files: dict) -> None:
@@ -188,24 +207,15 @@ def add_files(workplace: Path, files: dict) -> None:
             path.write_text(data.replace("{outside}", outside), encoding="utf-8")
 
 
-def environment(**extra: str) -> dict:
-    clean = {name: value for name, value in os.environ.items() if not name.startswith("BANTIN_")}
-    return {**clean, **extra}
-
-
 def run_publish(workplace: Path) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "invoke", "publish", "--settings", str(workplace / "caidat.py")],
-        cwd=ROOT, capture_output=True, text=True, timeout=300,
-        env=environment(BANTIN_DEPLOY="rsync", BANTIN_RSYNC_TARGET=str(workplace / "target")),
-    )
+    return run_task("publish", "--settings", str(workplace / "caidat.py"), timeout=300,
+                    env=task_environment(BANTIN_DEPLOY="rsync",
+                                         BANTIN_RSYNC_TARGET=str(workplace / "target")))
 
 
 def run_check(workplace: Path) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "invoke", "check", "--settings", str(workplace / "caidat.py")],
-        cwd=ROOT, capture_output=True, text=True, timeout=300, env=environment(),
-    )
+    return run_task("check", "--settings", str(workplace / "caidat.py"), timeout=300,
+                    env=task_environment())
 
 
 def finding_lines(text: str) -> set[str]:
@@ -216,7 +226,7 @@ def finding_lines(text: str) -> set[str]:
 @pytest.mark.parametrize("case, files, where, code, words", ALL_CASES,
                          ids=[case[0] for case in ALL_CASES])
 def test_check_and_publish_refuse_bad_input_alike_and_keep_the_last_good_site(
-    workplace, case, files, where, code, words
+    workplace, last_good_site, case, files, where, code, words
 ):
     add_files(workplace, files)
     kept = ("output", "target", OUTSIDE)
@@ -243,7 +253,7 @@ def test_check_and_publish_refuse_bad_input_alike_and_keep_the_last_good_site(
     assert sorted(path.name for path in workplace.iterdir()) == sorted([".output.lock", "caidat.py", "content", *kept])
 
 
-def test_the_preview_builds_the_rest_of_the_site_around_hostile_sources(workplace):
+def test_the_preview_builds_the_rest_of_the_site_around_hostile_sources(workplace, last_good_site):
     """A folder named x.md, a dangling index.md, a 5,000-character title, a template outside
     the theme: each named by the lint, left out, and the other articles published."""
     from bantin.build import build
@@ -275,7 +285,7 @@ LOOK_ALIKE = article(title="Hướng dẫn chèn mã", extra="Image: anh/IMG_1.j
     "Xem [trang Đoàn](https://doanthanhnien.vn/) hoặc [thư](mailto:bientap@example.org)."))
 
 
-def test_the_same_workplace_publishes_when_nothing_is_wrong(workplace):
+def test_the_same_workplace_publishes_when_nothing_is_wrong(workplace, last_good_site):
     add_files(workplace, {ARTICLE: LOOK_ALIKE, "content/articles/2021/bai-thu/anh/IMG_1.jpg": REAL_PHOTO})
     checked = run_check(workplace)
     assert (checked.returncode, checked.stdout) == (0, "")
@@ -289,7 +299,9 @@ def test_the_same_workplace_publishes_when_nothing_is_wrong(workplace):
     assert published == snapshot(workplace / "output")
 
 
-def test_an_article_without_summary_passes_check_and_publish_with_no_photo_in_the_lists(workplace):
+def test_an_article_without_summary_passes_check_and_publish_with_no_photo_in_the_lists(
+    workplace, last_good_site
+):
     """Without `Summary:`, the lists show the article's opening words: its photos, whose
     addresses are relative to the article, stay out of them, so a clean check publishes."""
     add_files(workplace, {
@@ -301,8 +313,8 @@ def test_an_article_without_summary_passes_check_and_publish_with_no_photo_in_th
     assert (checked.returncode, checked.stdout) == (0, "")
     result = run_publish(workplace)
     assert result.returncode == 0, result.stderr
-    listing = BeautifulSoup(snapshot(workplace / "target" / "current")[
-        "linh-vuc/doan-thanh-nien/index.html"].decode(), "html.parser")
+    listing = parse_html(snapshot(workplace / "target" / "current")[
+        "linh-vuc/doan-thanh-nien/index.html"].decode())
     card = next(card for card in listing.select(".bt-card")
                 if card.find("a", href=lambda href: href and href.endswith("/tin/2021/bai-khong-tom-tat/")))
     assert card.select_one(".bt-card__summary").get_text(strip=True).replace("\xa0", " ") == "Đoàn viên ra quân tình nguyện."

@@ -16,22 +16,13 @@ from pathlib import Path
 import pytest
 
 from bantin.build import build
-from conftest import snapshot
-from test_publish import process_exists, settings_file
-
-ROOT = Path(__file__).resolve().parent.parent
+from conftest import ROOT, free_port, process_exists, settings_file, snapshot, task_environment
 PUBLISH_SETTINGS = ROOT / "publishconf.py"
 SSHD = Path("/usr/sbin/sshd")  # Debian's openssh-server (TEST_APT_PACKAGES)
 BUILD_ID = re.compile(rb"https://ban-(\d+)\.example\.vn")  # SITEURL is on every page
 WAIT = 180  # seconds before a step that never comes counts as a failure, not a timing
 
 pytestmark = pytest.mark.skipif(not SSHD.exists(), reason="openssh-server is not installed")
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def wait_for(condition, what: str):
@@ -120,16 +111,15 @@ def deploy(tmp_path, ssh_server, first_site):
     shutil.copytree(first_site, target / "releases" / "0", symlinks=True)
     (target / "current").symlink_to("releases/0")
     shutil.copytree(first_site, tmp_path / "output", symlinks=True)
-    settings = settings_file(tmp_path, "publishconf", OUTPUT_PATH=tmp_path / "output",
-                             CACHE_PATH=tmp_path / "cache")
+    settings = settings_file(tmp_path / "publishconf_test.py", "publishconf",
+                             OUTPUT_PATH=tmp_path / "output", CACHE_PATH=tmp_path / "cache")
     shims = tmp_path / "shims"
     shims.mkdir()
     for name, text in SHIMS.items():
         (shims / name).write_text(text)
         (shims / name).chmod(0o755)
-    environment = {name: value for name, value in os.environ.items()
-                   if not name.startswith("BANTIN_")}
-    environment.update({key: value for key, value in ssh_server.items() if key != "user"})
+    environment = task_environment(**{key: value for key, value in ssh_server.items()
+                                      if key != "user"})
     environment.update({
         "BANTIN_DEPLOY": "rsync",
         "BANTIN_RSYNC_TARGET": f"{ssh_server['user']}@127.0.0.1:{target}",

@@ -5,42 +5,21 @@ import re
 import shutil
 from pathlib import Path
 
-import pytest
 from babel.messages.pofile import read_po, write_po
-from bs4 import BeautifulSoup
 
 from bantin.build import build, load_settings
 from bantin.translations import update_catalogs
+from conftest import (CONFERENCE_REPORT_URL, PUBLIC_SITEURL, ROOT, SETTINGS_FILE, alternates,
+                      parse_html, resolve, switcher, url_file)
 from plugins.i18n import catalog_path
-from tests.conftest import CONFERENCE_REPORT_URL, ROOT, SETTINGS_FILE
 
 EN_REPORT_URL = "en/news/2021/hoi-nghi-so-ket-6-thang-dau-nam-2021/"
 UNTRANSLATED_URL = "tin/2023/lop-boi-duong-nhan-thuc-ve-dang-nam-2023/"
-PUBLIC_SITEURL = "https://bantin.example.vn"
 
 
 def html_pages(site: Path) -> list[Path]:
     return sorted(path for path in site.rglob("*.html") if "pagefind" not in path.parts)
 
-
-def soup_of(path: Path) -> BeautifulSoup:
-    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
-
-
-def switcher(soup: BeautifulSoup) -> dict[str, str | None]:
-    """lang -> href of the language switcher (None for the current language, not a link)."""
-    nav = soup.select_one("nav.bt-language")
-    assert nav is not None and nav.get("aria-label"), "no labelled language switcher"
-    return {item["lang"]: item.get("href") for item in nav.select("[lang]")}
-
-
-def alternates(soup: BeautifulSoup) -> dict[str, str]:
-    return {link["hreflang"]: link["href"] for link in soup.select('link[rel="alternate"][hreflang]')}
-
-
-def file_of(site: Path, url: str, siteurl: str = "") -> Path:
-    path = site / url.removeprefix(siteurl).strip("/")
-    return path / "index.html" if path.is_dir() else path
 
 
 def test_each_edition_has_its_language_and_lists_only_its_articles(site, page):
@@ -69,7 +48,7 @@ def test_fields_are_translated_and_only_present_where_the_edition_has_articles(s
 
 def test_every_page_has_a_switcher_whose_links_exist_and_round_trip(site):
     for path in html_pages(site):
-        soup = soup_of(path)
+        soup = parse_html(path)
         folder = path.relative_to(site).parent.as_posix()
         own_url = "/" if folder == "." else f"/{folder}/"
         links = switcher(soup)
@@ -78,10 +57,10 @@ def test_every_page_has_a_switcher_whose_links_exist_and_round_trip(site):
         for lang, href in links.items():
             if href is None:
                 continue
-            target = file_of(site, href)
+            target = resolve(site, "/", href)
             assert target.exists(), f"{path}: switcher link {href} leads nowhere"
             if alternates(soup) and path.name == "index.html":
-                back = switcher(soup_of(target))[current]
+                back = switcher(parse_html(target))[current]
                 assert back == own_url, f"{path}: {lang} version {href} links back to {back}"
 
 
@@ -123,7 +102,7 @@ def test_no_english_page_shows_a_vietnamese_interface_string(site):
     vietnamese = vietnamese_interface_strings()
     assert "Bỏ qua đến nội dung chính" in vietnamese  # the check looks for something real
     for path in html_pages(site / "en"):
-        soup = soup_of(path)
+        soup = parse_html(path)
         for other_language in soup.select("body [lang]:not([lang='en'])"):
             other_language.decompose()
         shown = soup.body.get_text(" ") + " ".join(
@@ -134,32 +113,25 @@ def test_no_english_page_shows_a_vietnamese_interface_string(site):
         assert not found, f"{path.relative_to(site)} shows Vietnamese interface text: {found}"
 
 
-@pytest.fixture(scope="module")
-def public_site(tmp_path_factory) -> Path:
-    """The sample site built with an absolute SITEURL, as publishing builds it."""
-    output = tmp_path_factory.mktemp("public") / "output"
-    return build(SETTINGS_FILE, output=output, strict=True,
-                 overrides={"SITEURL": PUBLIC_SITEURL}).output
-
-
 def test_hreflang_links_are_absolute_reciprocal_with_x_default(public_site):
     checked = 0
     for path in html_pages(public_site):
-        links = alternates(soup_of(path))
+        links = alternates(parse_html(path))
         if not links:
             continue
         checked += 1
         assert all(href.startswith(PUBLIC_SITEURL + "/") for href in links.values()), links
         assert set(links) == {"vi", "en", "x-default"}, f"{path}: {links}"
         assert links["x-default"] == links["vi"]
-        own = soup_of(path).select_one('link[rel="canonical"]')
+        own = parse_html(path).select_one('link[rel="canonical"]')
         assert own is None or own["href"] in links.values(), f"{path}: not among its alternates"
         for lang in ("vi", "en"):
-            target = soup_of(file_of(public_site, links[lang], PUBLIC_SITEURL))
+            target = parse_html(
+                resolve(public_site, "/", links[lang].removeprefix(PUBLIC_SITEURL)))
             assert alternates(target) == links, f"{path}: {lang} alternates are not reciprocal"
     # Home, archives, fields and tags lists, two fields, three articles, two pages.
     assert checked >= 2 * 11
-    assert switcher(soup_of(file_of(public_site, CONFERENCE_REPORT_URL)))["en"] == (
+    assert switcher(parse_html(url_file(public_site, CONFERENCE_REPORT_URL)))["en"] == (
         f"{PUBLIC_SITEURL}/{EN_REPORT_URL}")
 
 
@@ -170,8 +142,8 @@ FRENCH = {
 }
 
 
-def test_a_third_language_needs_settings_and_a_catalog_only(tmp_path):
-    theme = tmp_path / "theme"
+def test_a_third_language_needs_settings_and_a_catalog_only(workplace):
+    theme = workplace / "theme"
     shutil.copytree(ROOT / "theme", theme)
     settings = load_settings(SETTINGS_FILE, {"THEME": str(theme)})
     with catalog_path(settings, "en").open("rb") as source:
@@ -183,8 +155,7 @@ def test_a_third_language_needs_settings_and_a_catalog_only(tmp_path):
     french_catalog.parent.mkdir(parents=True)
     with french_catalog.open("wb") as target:
         write_po(target, catalog)
-    content = tmp_path / "content"
-    shutil.copytree(ROOT / "content", content)
+    content = workplace / "content"
     report = content / "articles" / "2021" / "hoi-nghi-so-ket-6-thang-dau-nam-2021"
     (report / "index.fr.md").write_text(
         "Title: Conférence de bilan du premier semestre 2021\nDate: 2021-07-15 14:00\n"
@@ -192,7 +163,7 @@ def test_a_third_language_needs_settings_and_a_catalog_only(tmp_path):
         "Le 15 juillet 2021, l'Union de la jeunesse a fait le bilan du semestre.\n",
         encoding="utf-8",
     )
-    settings_file = tmp_path / "troisconf.py"
+    settings_file = workplace / "troisconf.py"
     settings_file.write_text(
         f"import sys\nsys.path.insert(0, {str(ROOT)!r})\nfrom pelicanconf import *\n"
         f"THEME = {str(theme)!r}\nPATH = {str(content)!r}\n"
@@ -201,16 +172,16 @@ def test_a_third_language_needs_settings_and_a_catalog_only(tmp_path):
         "'ARTICLE_URL': 'actualites/{date:%Y}/{slug}/'}}\n",
         encoding="utf-8",
     )
-    output = build(settings_file, output=tmp_path / "output", strict=True).output
+    output = build(settings_file, output=workplace / "output", strict=True).output
 
-    french = soup_of(output / "fr" / "actualites" / "2021" / "hoi-nghi-so-ket-6-thang-dau-nam-2021"
+    french = parse_html(output / "fr" / "actualites" / "2021" / "hoi-nghi-so-ket-6-thang-dau-nam-2021"
                      / "index.html")
     assert french.html["lang"] == "fr"
     assert french.select_one(".bt-skip-link").get_text() == "Aller au contenu principal"
     assert french.select_one("article time").get_text().startswith("jeudi 15 juillet 2021")
     assert switcher(french) == {"vi": f"/{CONFERENCE_REPORT_URL}", "en": f"/{EN_REPORT_URL}",
                                 "fr": None}
-    vietnamese = soup_of(output / CONFERENCE_REPORT_URL / "index.html")
+    vietnamese = parse_html(url_file(output, CONFERENCE_REPORT_URL))
     assert switcher(vietnamese)["fr"] == "/fr/actualites/2021/hoi-nghi-so-ket-6-thang-dau-nam-2021/"
     assert set(alternates(vietnamese)) == {"vi", "en", "fr", "x-default"}
     assert vietnamese.select_one("nav.bt-language [lang='fr']").get_text(strip=True) == "Français"

@@ -13,9 +13,8 @@ from bs4 import BeautifulSoup
 from PIL import Image
 
 from bantin.build import build
-from conftest import ROOT, add_article
+from conftest import PUBLIC_SITEURL, ROOT, add_article, parse_html, url_file
 
-SITEURL = "https://bantin.example.org"
 ATOM = "{http://www.w3.org/2005/Atom}"
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 XHTML = "{http://www.w3.org/1999/xhtml}"
@@ -24,22 +23,14 @@ FIELD_PAGE = re.compile(r"/(linh-vuc|fields)/[^/]+/$")
 ISO_DATE = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d$")
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory) -> Path:
-    output = tmp_path_factory.mktemp("published") / "output"
-    build(ROOT / "pelicanconf.py", output=output, strict=True, overrides={"SITEURL": SITEURL})
-    return output
-
-
 def local_file(site: Path, url: str) -> Path:
     """The built file an absolute URL of the site points to."""
-    assert url.startswith(SITEURL + "/"), url
-    path = site / url[len(SITEURL) + 1:]
-    return path / "index.html" if url.endswith("/") else path
+    assert url.startswith(PUBLIC_SITEURL + "/"), url
+    return url_file(site, url.removeprefix(PUBLIC_SITEURL))
 
 
 def parse(site: Path, url: str) -> BeautifulSoup:
-    return BeautifulSoup(local_file(site, url).read_text(encoding="utf-8"), "html.parser")
+    return parse_html(local_file(site, url))
 
 
 def article_pages(site: Path, folder: str) -> list[Path]:
@@ -55,16 +46,16 @@ def article_pages(site: Path, folder: str) -> list[Path]:
 
 
 def page_url(site: Path, path: Path) -> str:
-    return SITEURL + "/" + path.relative_to(site).as_posix().removesuffix("index.html")
+    return PUBLIC_SITEURL + "/" + path.relative_to(site).as_posix().removesuffix("index.html")
 
 
 @pytest.mark.parametrize("lang", EDITIONS)
-def test_whole_edition_feed_is_atom_with_every_article(site, lang):
-    feed = ElementTree.parse(site / EDITIONS[lang] / "feeds" / "all.atom.xml").getroot()
+def test_whole_edition_feed_is_atom_with_every_article(public_site, lang):
+    feed = ElementTree.parse(public_site / EDITIONS[lang] / "feeds" / "all.atom.xml").getroot()
     assert feed.tag == f"{ATOM}feed"
     for required in ("id", "title", "updated"):
         assert feed.find(f"{ATOM}{required}").text.strip()
-    assert feed.find(f"{ATOM}link[@rel='self']").get("href").startswith(SITEURL + "/")
+    assert feed.find(f"{ATOM}link[@rel='self']").get("href").startswith(PUBLIC_SITEURL + "/")
     entries = feed.findall(f"{ATOM}entry")
     links = set()
     for entry in entries:
@@ -74,9 +65,10 @@ def test_whole_edition_feed_is_atom_with_every_article(site, lang):
         assert entry.find(f"{ATOM}author/{ATOM}name").text.strip()
         link = entry.find(f"{ATOM}link[@rel='alternate']").get("href")
         title = entry.find(f"{ATOM}title").text
-        assert parse(site, link).find("h1").get_text().split() == title.split()
+        assert parse(public_site, link).find("h1").get_text().split() == title.split()
         links.add(link)
-    assert links == {page_url(site, path) for path in article_pages(site, EDITIONS[lang])}
+    assert links == {page_url(public_site, path)
+                     for path in article_pages(public_site, EDITIONS[lang])}
 
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -89,16 +81,16 @@ def only(element, path: str):
     return found[0]
 
 
-def test_every_feed_follows_rfc_4287(site):
+def test_every_feed_follows_rfc_4287(public_site):
     """Each feed: one permanent id unique across the site, its own address as rel=self, the page
     it stands for as rel=alternate (a field's feed: the field's page, which announces the feed),
     its edition's language, an updated date; each entry: id, title, updated, link."""
-    feeds = sorted(site.rglob("*.atom.xml"))
+    feeds = sorted(public_site.rglob("*.atom.xml"))
     assert len(feeds) >= 2 * 3
     ids = set()
     for path in feeds:
-        url = SITEURL + "/" + path.relative_to(site).as_posix()
-        lang = "en" if path.relative_to(site).parts[0] == "en" else "vi"
+        url = PUBLIC_SITEURL + "/" + path.relative_to(public_site).as_posix()
+        lang = "en" if path.relative_to(public_site).parts[0] == "en" else "vi"
         feed = ElementTree.parse(path).getroot()
         assert feed.tag == f"{ATOM}feed"
         assert feed.get(XML_LANG) == lang, path
@@ -111,12 +103,12 @@ def test_every_feed_follows_rfc_4287(site):
         assert ISO_DATE.match(updated)
         assert only(feed, f"{ATOM}link[@rel='self']").get("href") == url
         alternate = only(feed, f"{ATOM}link[@rel='alternate']").get("href")
-        home = f"{SITEURL}/{EDITIONS[lang]}"
+        home = f"{PUBLIC_SITEURL}/{EDITIONS[lang]}"
         if path.name == "all.atom.xml":
             assert alternate == home
         else:
             assert FIELD_PAGE.search(alternate) and alternate.startswith(home), alternate
-        announced = parse(site, alternate).select("head link[rel=alternate][type='application/atom+xml']")
+        announced = parse(public_site, alternate).select("head link[rel=alternate][type='application/atom+xml']")
         assert url in [link["href"] for link in announced], (alternate, url)
         entries = feed.findall(f"{ATOM}entry")
         assert entries
@@ -129,40 +121,40 @@ def test_every_feed_follows_rfc_4287(site):
             assert title.strip() and "\u00a0" not in title
             assert ISO_DATE.match(only(entry, f"{ATOM}updated").text) and updated >= only(
                 entry, f"{ATOM}updated").text
-            assert local_file(site, only(entry, f"{ATOM}link[@rel='alternate']").get("href")).is_file()
+            assert local_file(public_site, only(entry, f"{ATOM}link[@rel='alternate']").get("href")).is_file()
         assert updated == max(entry.find(f"{ATOM}updated").text for entry in entries)
 
 
 @pytest.mark.parametrize("lang", EDITIONS)
-def test_each_field_page_links_to_its_own_feed(site, lang):
-    ribbon = parse(site, f"{SITEURL}/{EDITIONS[lang]}").select(".bt-ribbon a[href]")
+def test_each_field_page_links_to_its_own_feed(public_site, lang):
+    ribbon = parse(public_site, f"{PUBLIC_SITEURL}/{EDITIONS[lang]}").select(".bt-ribbon a[href]")
     fields = [link for link in ribbon if FIELD_PAGE.search(link["href"])]
     assert len(fields) >= 2
     for field_link in fields:
         field_url = field_link["href"]
-        field_page = parse(site, field_url)
+        field_page = parse(public_site, field_url)
         visible = field_page.select_one("main a[type='application/atom+xml']")
         discovered = field_page.select("head link[rel=alternate][type='application/atom+xml']")
         assert visible["href"] in [link["href"] for link in discovered]
-        feed = ElementTree.parse(local_file(site, visible["href"])).getroot()
+        feed = ElementTree.parse(local_file(public_site, visible["href"])).getroot()
         entries = feed.findall(f"{ATOM}entry")
         assert entries
         for entry in entries:
-            article = parse(site, entry.find(f"{ATOM}link[@rel='alternate']").get("href"))
+            article = parse(public_site, entry.find(f"{ATOM}link[@rel='alternate']").get("href"))
             section = article.find("meta", property="article:section")["content"]
             assert section == field_link.get_text(strip=True)
 
 
-def test_feed_photos_and_links_are_absolute_and_exist(site):
-    feed = ElementTree.parse(site / "feeds" / "all.atom.xml").getroot()
+def test_feed_photos_and_links_are_absolute_and_exist(public_site):
+    feed = ElementTree.parse(public_site / "feeds" / "all.atom.xml").getroot()
     images = 0
     for entry in feed.iter(f"{ATOM}entry"):
-        content = BeautifulSoup(entry.find(f"{ATOM}content").text, "html.parser")
+        content = parse_html(entry.find(f"{ATOM}content").text)
         for element in content.find_all(["img", "source"]):
             urls = [element["src"]] if element.get("src") else []
             urls += [part.split()[0] for part in element.get("srcset", "").split(",") if part.strip()]
             for url in urls:
-                assert local_file(site, url).is_file(), url
+                assert local_file(public_site, url).is_file(), url
                 images += 1
         for link in content.find_all("a", href=True):
             assert urlsplit(link["href"]).scheme in ("https", "http", "mailto"), link["href"]
@@ -180,24 +172,24 @@ def sitemap_entries(site: Path) -> dict[str, dict]:
     return entries
 
 
-def test_sitemap_lists_every_public_page_once_with_lastmod(site):
-    entries = sitemap_entries(site)
-    pages = {page_url(site, path) for path in site.rglob("index.html")}
+def test_sitemap_lists_every_public_page_once_with_lastmod(public_site):
+    entries = sitemap_entries(public_site)
+    pages = {page_url(public_site, path) for path in public_site.rglob("index.html")}
     assert set(entries) == pages
-    assert f"{SITEURL}/" in entries and f"{SITEURL}/en/" in entries
+    assert f"{PUBLIC_SITEURL}/" in entries and f"{PUBLIC_SITEURL}/en/" in entries
     assert not any(url.endswith("404.html") for url in entries)
     for url, entry in entries.items():
         assert ISO_DATE.match(entry["lastmod"]), url
-        published = parse(site, url).find("meta", property="article:published_time")
+        published = parse(public_site, url).find("meta", property="article:published_time")
         if published:
             assert entry["lastmod"] >= published["content"]
 
 
-def test_sitemap_hreflang_alternates_are_reciprocal_and_match_the_pages(site):
-    entries = sitemap_entries(site)
+def test_sitemap_hreflang_alternates_are_reciprocal_and_match_the_pages(public_site):
+    entries = sitemap_entries(public_site)
     with_alternates = {url: entry for url, entry in entries.items() if entry["alternates"]}
-    conference_vi = f"{SITEURL}/tin/2021/hoi-nghi-so-ket-6-thang-dau-nam-2021/"
-    conference_en = f"{SITEURL}/en/news/2021/hoi-nghi-so-ket-6-thang-dau-nam-2021/"
+    conference_vi = f"{PUBLIC_SITEURL}/tin/2021/hoi-nghi-so-ket-6-thang-dau-nam-2021/"
+    conference_en = f"{PUBLIC_SITEURL}/en/news/2021/hoi-nghi-so-ket-6-thang-dau-nam-2021/"
     assert with_alternates[conference_vi]["alternates"] == {
         "vi": conference_vi, "en": conference_en, "x-default": conference_vi}
     for url, entry in with_alternates.items():
@@ -206,13 +198,13 @@ def test_sitemap_hreflang_alternates_are_reciprocal_and_match_the_pages(site):
         assert alternates["x-default"] == alternates["vi"]
         for lang, other in alternates.items():
             assert entries[other]["alternates"] == alternates, (url, other)  # reciprocal
-        head = parse(site, url).select("head link[rel=alternate][hreflang]")
+        head = parse(public_site, url).select("head link[rel=alternate][hreflang]")
         assert {link["hreflang"]: link["href"] for link in head} == alternates
 
 
-def test_robots_txt_points_to_the_sitemap(site):
-    robots = (site / "robots.txt").read_text(encoding="utf-8")
-    assert f"Sitemap: {SITEURL}/sitemap.xml" in robots.splitlines()
+def test_robots_txt_points_to_the_sitemap(public_site):
+    robots = (public_site / "robots.txt").read_text(encoding="utf-8")
+    assert f"Sitemap: {PUBLIC_SITEURL}/sitemap.xml" in robots.splitlines()
     assert "Disallow: /" not in robots.splitlines()
 
 
@@ -221,13 +213,15 @@ HEADLINE_LIMIT = 110
 
 
 @pytest.mark.parametrize("lang", EDITIONS)
-def test_articles_carry_news_article_json_ld_open_graph_and_twitter_card(site, settings, lang):
-    pages = article_pages(site, EDITIONS[lang])
+def test_articles_carry_news_article_json_ld_open_graph_and_twitter_card(
+    public_site, settings, lang
+):
+    pages = article_pages(public_site, EDITIONS[lang])
     assert pages
     with_photo = trimmed = 0
     for path in pages:
-        soup = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
-        url = page_url(site, path)
+        soup = parse_html(path)
+        url = page_url(public_site, path)
         data = json.loads(soup.find("script", type="application/ld+json").string)
         meta = {tag.get("property") or tag.get("name"): tag["content"]
                 for tag in soup.find_all("meta", content=True)}
@@ -254,7 +248,7 @@ def test_articles_carry_news_article_json_ld_open_graph_and_twitter_card(site, s
         # Every article has a picture to share: its own photo, else the site's share image.
         image = data["image"][0]
         assert image["url"] == meta["og:image"] == meta["twitter:image"]
-        assert local_file(site, image["url"]).is_file()
+        assert local_file(public_site, image["url"]).is_file()
         assert (image["width"], image["height"]) == (
             int(meta["og:image:width"]), int(meta["og:image:height"]))
         assert meta["og:image:alt"] and meta["twitter:card"] == "summary_large_image"
@@ -264,18 +258,19 @@ def test_articles_carry_news_article_json_ld_open_graph_and_twitter_card(site, s
         else:
             assert image["url"].endswith("/" + settings["SHARE_IMAGE"]["url"])
             assert (image["width"], image["height"]) == (1200, 630)
-            with Image.open(local_file(site, image["url"])) as share:
+            with Image.open(local_file(public_site, image["url"])) as share:
                 assert share.size == (1200, 630)
     assert with_photo
     if lang == "vi":
         assert trimmed, "the sample has a title over 110 characters"
 
 
-def test_an_article_without_photo_shares_the_site_image(site):
+def test_an_article_without_photo_shares_the_site_image(public_site):
     """The sample's article without a photo still shows a picture when shared."""
-    soup = parse(site, f"{SITEURL}/tin/2024/ket-nap-dang-vien-moi-nhan-dip-quoc-khanh-2-9/")
+    soup = parse(public_site,
+                 f"{PUBLIC_SITEURL}/tin/2024/ket-nap-dang-vien-moi-nhan-dip-quoc-khanh-2-9/")
     assert not soup.select_one(".bt-article__body img")
-    assert soup.find("meta", property="og:image")["content"] == f"{SITEURL}/images/share.png"
+    assert soup.find("meta", property="og:image")["content"] == f"{PUBLIC_SITEURL}/images/share.png"
 
 
 def test_sitemap_leaves_out_drafts_and_not_found_pages(tmp_path):
@@ -285,10 +280,10 @@ def test_sitemap_leaves_out_drafts_and_not_found_pages(tmp_path):
         add_article(content, slug, slug, "2024-01-02 10:00", status)
     output = tmp_path / "output"
     build(ROOT / "pelicanconf.py", output=output, strict=True,
-          overrides={"SITEURL": SITEURL, "PATH": str(content)})
+          overrides={"SITEURL": PUBLIC_SITEURL, "PATH": str(content)})
     assert (output / "nhap" / "bai-nhap" / "index.html").is_file()
     entries = sitemap_entries(output)
-    assert f"{SITEURL}/tin/2024/bai-dang/" in entries
+    assert f"{PUBLIC_SITEURL}/tin/2024/bai-dang/" in entries
     assert not any("bai-nhap" in url or url.endswith("404.html") for url in entries)
 
 
@@ -297,9 +292,9 @@ def test_feed_content_srcset_and_src_become_absolute():
 
     html = absolute_html('<picture><source srcset="a-480.webp 480w, a-800.webp 800w">'
                          '<img src="a-800.jpg" alt=""></picture><a href="/linh-vuc/x/">x</a>',
-                         f"{SITEURL}/tin/2022/bai/")
-    soup = BeautifulSoup(html, "html.parser")
-    assert soup.source["srcset"] == (f"{SITEURL}/tin/2022/bai/a-480.webp 480w, "
-                                     f"{SITEURL}/tin/2022/bai/a-800.webp 800w")
-    assert soup.img["src"] == f"{SITEURL}/tin/2022/bai/a-800.jpg"
-    assert soup.a["href"] == f"{SITEURL}/linh-vuc/x/"
+                         f"{PUBLIC_SITEURL}/tin/2022/bai/")
+    soup = parse_html(html)
+    assert soup.source["srcset"] == (f"{PUBLIC_SITEURL}/tin/2022/bai/a-480.webp 480w, "
+                                     f"{PUBLIC_SITEURL}/tin/2022/bai/a-800.webp 800w")
+    assert soup.img["src"] == f"{PUBLIC_SITEURL}/tin/2022/bai/a-800.jpg"
+    assert soup.a["href"] == f"{PUBLIC_SITEURL}/linh-vuc/x/"

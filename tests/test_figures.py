@@ -4,12 +4,13 @@ import markdown
 import pytest
 from bs4 import BeautifulSoup
 
+from conftest import parse_html
 from plugins.figures import FiguresExtension
 
 
 def render(source: str) -> BeautifulSoup:
     md = markdown.Markdown(extensions=["extra", "smarty", FiguresExtension()], output_format="html5")
-    return BeautifulSoup(md.convert(source), "html.parser")
+    return parse_html(md.convert(source))
 
 
 def test_lone_image_becomes_figure_with_alt_as_caption():

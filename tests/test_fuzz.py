@@ -13,11 +13,11 @@ from markdown import Markdown
 from bantin.build import load_settings
 from bantin.errors import Finding
 from bantin.lint import lint_file
+from conftest import ROOT
 from plugins.figures import FiguresExtension
 from plugins.reader import ArticleReader
 from plugins.reader.links import ArticleLinksExtension
 
-ROOT = Path(__file__).resolve().parent.parent
 FUZZ = hypothesis_settings(
     max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow]
 )

@@ -9,7 +9,7 @@ import pytest
 
 from bantin.build import build
 from bantin.digest import site_digest
-from conftest import ROOT, SETTINGS_FILE, add_article
+from conftest import ROOT, SETTINGS_FILE, add_article, places
 from plugins.incremental import load_manifest
 from plugins.reader import ArticleReader
 
@@ -20,24 +20,22 @@ def html_pages(folder: Path) -> list[str]:
 
 
 @pytest.fixture
-def workplace(tmp_path):
-    """A copy of the sample content with its own output and caches."""
-    shutil.copytree(ROOT / "content", tmp_path / "content")
-    overrides = {"PATH": str(tmp_path / "content"), "CACHE_PATH": str(tmp_path / "cache")}
+def builds(workplace):
+    """The workplace and run(output, cache), a strict build of it into those of its folders."""
 
     def run(output: str = "output", cache: str = "cache") -> Path:
-        target = tmp_path / output
+        target = workplace / output
         build(SETTINGS_FILE, output=target, strict=True,
-              overrides={**overrides, "CACHE_PATH": str(tmp_path / cache)})
+              overrides={**places(workplace), "CACHE_PATH": str(workplace / cache)})
         return target
 
-    return tmp_path, run
+    return workplace, run
 
 
 def test_editing_an_article_body_renders_only_its_page_and_matches_a_clean_build(
-    workplace, monkeypatch
+    builds, monkeypatch
 ):
-    tmp_path, run = workplace
+    tmp_path, run = builds
     output = run()
     before = {page: (output / page).read_bytes() for page in html_pages(output)}
 
@@ -65,8 +63,8 @@ def test_editing_an_article_body_renders_only_its_page_and_matches_a_clean_build
     assert site_digest(output) == site_digest(run(output="clean", cache="clean-cache"))
 
 
-def test_changing_a_title_renders_the_listings_again(workplace):
-    tmp_path, run = workplace
+def test_changing_a_title_renders_the_listings_again(builds):
+    tmp_path, run = builds
     output = run()
     source = tmp_path / REPORT
     source.write_text(source.read_text(encoding="utf-8").replace(
@@ -78,8 +76,8 @@ def test_changing_a_title_renders_the_listings_again(workplace):
     assert site_digest(output) == site_digest(run(output="clean", cache="clean-cache"))
 
 
-def test_a_changed_template_renders_every_page_again(workplace):
-    tmp_path, run = workplace
+def test_a_changed_template_renders_every_page_again(builds):
+    tmp_path, run = builds
     output = run()
     manifest = load_manifest(tmp_path / "cache", output)
     theme = tmp_path / "theme"
@@ -95,8 +93,8 @@ def test_a_changed_template_renders_every_page_again(workplace):
     assert "<!-- đổi -->" in (output / REPORT_PAGE).read_text(encoding="utf-8")
 
 
-def test_a_previous_page_changed_by_hand_is_rendered_again(workplace):
-    _, run = workplace
+def test_a_previous_page_changed_by_hand_is_rendered_again(builds):
+    _, run = builds
     output = run()
     page = output / REPORT_PAGE
     page.write_text("hỏng", encoding="utf-8")
@@ -120,11 +118,10 @@ def test_articles_of_the_same_minute_are_listed_in_one_fixed_order(tmp_path):
     assert positions == sorted(positions)
 
 
-def test_sources_converted_ahead_on_every_core_give_the_same_site(tmp_path, monkeypatch):
+def test_sources_converted_ahead_on_every_core_give_the_same_site(workplace, monkeypatch):
     """On a clean build the workers convert every source (Pelican then converts none itself), and
     the site is the one Pelican gives converting each source itself."""
-    content = tmp_path / "content"
-    shutil.copytree(ROOT / "content", content)
+    content = workplace / "content"
     for number in range(40):  # enough sources for the workers to start
         add_article(content, f"tin-{number}", f"Tin số {number}", f"2024-05-01 08:{number:02d}",
                     body=f"Nội dung “số” {number} của Đoàn.")
@@ -139,8 +136,8 @@ def test_sources_converted_ahead_on_every_core_give_the_same_site(tmp_path, monk
     monkeypatch.setattr(os, "cpu_count", lambda: 2)
     overrides = {"PATH": str(content)}
 
-    ahead = build(SETTINGS_FILE, output=tmp_path / "ahead", strict=True,
-                  overrides={**overrides, "CACHE_PATH": str(tmp_path / "cache-ahead")}).output
+    ahead = build(SETTINGS_FILE, output=workplace / "ahead", strict=True,
+                  overrides={**overrides, "CACHE_PATH": str(workplace / "cache-ahead")}).output
     assert converted_here == []
 
     def no_workers(*args, **kwargs):
@@ -148,12 +145,12 @@ def test_sources_converted_ahead_on_every_core_give_the_same_site(tmp_path, monk
 
     with monkeypatch.context() as patched:  # the next build finds every conversion ready
         patched.setattr("plugins.reader.ahead.ProcessPoolExecutor", no_workers)
-        build(SETTINGS_FILE, output=tmp_path / "ahead", strict=True,
-              overrides={**overrides, "CACHE_PATH": str(tmp_path / "cache-ahead")})
+        build(SETTINGS_FILE, output=workplace / "ahead", strict=True,
+              overrides={**overrides, "CACHE_PATH": str(workplace / "cache-ahead")})
     assert converted_here == []
 
     monkeypatch.setattr("plugins.reader.ahead.MIN_SOURCES", 10**6)
-    one_by_one = build(SETTINGS_FILE, output=tmp_path / "one-by-one", strict=True,
-                       overrides={**overrides, "CACHE_PATH": str(tmp_path / "cache-one")}).output
+    one_by_one = build(SETTINGS_FILE, output=workplace / "one-by-one", strict=True,
+                       overrides={**overrides, "CACHE_PATH": str(workplace / "cache-one")}).output
     assert len(set(converted_here)) == len(list(content.rglob("*.md")))
     assert site_digest(ahead) == site_digest(one_by_one)

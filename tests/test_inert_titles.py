@@ -4,10 +4,8 @@ shows them (the <title>, headings, breadcrumbs, cards, sharing metadata), never 
 import json
 import shutil
 
-from bs4 import BeautifulSoup
-
 from bantin.build import build
-from conftest import ROOT, add_article
+from conftest import ROOT, add_article, parse_html
 
 HOSTILE_TITLE = "Tin &lt;/title&gt;&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;x&quot;"
 SHOWN = "Tin </title><script>alert(1)</script> & “x”"  # typography curls the quotes
@@ -26,14 +24,14 @@ def test_a_title_written_with_entities_stays_text_everywhere(tmp_path):
     pages = [output / "tin/2024/tieu-de-la/index.html", output / "index.html",
              output / "linh-vuc/cong-doan/index.html"]
     for page in pages:
-        soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+        soup = parse_html(page)
         scripts = [script for script in soup.find_all("script") if "alert" in script.text
                    and script.get("type") != "application/ld+json"]
         assert scripts == [], page
         for data in soup.find_all("script", type="application/ld+json"):
             json.loads(data.string)  # the title did not end the script early
         assert len(soup.find_all("title")) == 1, page
-    article = BeautifulSoup(pages[0].read_text(encoding="utf-8"), "html.parser")
+    article = parse_html(pages[0])
     assert article.title.text.startswith(SHOWN)
     assert article.find("meta", property="og:title")["content"].startswith(SHOWN)
     assert article.h1.text.strip().replace("\xa0", " ") == SHOWN  # no widow in headings

@@ -6,7 +6,6 @@ import os
 import re
 import shutil
 import subprocess
-import sys
 import unicodedata
 from xml.etree import ElementTree
 from datetime import datetime
@@ -17,7 +16,6 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 import pytest
-from bs4 import BeautifulSoup
 from PIL import Image
 
 from bantin.build import build
@@ -25,10 +23,9 @@ from bantin.legacy_encodings import TCVN3_TABLE
 from bantin.legacy_import import article_slug, format_report, has_errors, import_pages
 from bantin.legacy_import.dates import find_date
 from bantin.legacy_import.markdown import escape, link_target
+from conftest import ROOT, SEED, parse_html, run_task
 from plugins.figures import FiguresExtension
 
-ROOT = Path(__file__).resolve().parent.parent
-from conftest import SEED  # noqa: E402
 FIXTURES = ROOT / "tests" / "fixtures" / "sharepoint"
 SEED_FIGURES = [
     ("IMG_5760.jpg", "Toàn cảnh hội nghị"),
@@ -53,7 +50,7 @@ def codes(outcome) -> list[str]:
 def figures(article_text: str) -> list[tuple[str, str]]:
     """(file, caption) of each figure, through the Markdown the site uses."""
     html = markdown.markdown(article_text.split("\n\n", 1)[1], extensions=["extra"])
-    soup = BeautifulSoup(html, "html.parser")
+    soup = parse_html(html)
     return [(img["src"], img.get("title") or img["alt"]) for img in soup.find_all("img")]
 
 
@@ -127,9 +124,7 @@ def test_seed_article_builds(seed_import, tmp_path):
     outcome, into = seed_import
     output = build_imported(into, tmp_path)
     slug = outcome.article.parent.name
-    page = BeautifulSoup(
-        (output / "tin" / "2021" / slug / "index.html").read_text(encoding="utf-8"), "html.parser"
-    )
+    page = parse_html(output / "tin" / "2021" / slug / "index.html")
     captions = [figure.figcaption.get_text(" ", strip=True) for figure in page.find_all("figure")]
     assert captions == [caption for _, caption in SEED_FIGURES]
 
@@ -331,20 +326,7 @@ def test_bad_pages_are_reported_not_imported(settings, tmp_path):
 
 
 def test_task_exits_with_one_line_per_problem(tmp_path):
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "invoke",
-            "import-legacy",
-            str(FIXTURES / "bad"),
-            "--into",
-            str(tmp_path / "articles"),
-        ],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-    )
+    result = run_task("import-legacy", str(FIXTURES / "bad"), "--into", str(tmp_path / "articles"))
     assert result.returncode == 1
     assert "Traceback" not in result.stdout + result.stderr
     assert "unknown-field.html: Lĩnh vực «Khuyến học»" in result.stdout
@@ -405,7 +387,7 @@ def test_vietnamese_dates(text, expected):
 )
 def test_escaped_text_reads_as_written(text):
     html = markdown.markdown(escape(text), extensions=["extra"])
-    assert BeautifulSoup(html, "html.parser").get_text() == text
+    assert parse_html(html).get_text() == text
 
 
 def test_long_titles_make_readable_slugs():
@@ -465,11 +447,8 @@ def jpeg(path: Path, colour=(200, 30, 30)) -> bytes:
 
 
 def import_task(*sources, into: Path) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "invoke", "import-legacy", *map(str, sources[:1]),
-         "--into", str(into), *(["--", *map(str, sources[1:])] if sources[1:] else [])],
-        cwd=ROOT, capture_output=True, text=True,
-    )
+    return run_task("import-legacy", *map(str, sources[:1]), "--into", str(into),
+                    *(["--", *map(str, sources[1:])] if sources[1:] else []))
 
 
 def files_under(folder: Path) -> dict[str, bytes]:
@@ -701,7 +680,7 @@ def assert_inert(html_file: Path, raw: str | None = None) -> None:
     title = re.search(r"<title>(.*?)</title[\s/>]", raw, re.DOTALL | re.IGNORECASE)
     if title:
         raw = raw[: title.start()] + raw[title.end():]
-    soup = BeautifulSoup(raw, "html.parser")
+    soup = parse_html(raw)
     for script in soup.find_all("script"):
         if script.get("type") == "application/ld+json":
             json.loads(script.string)  # whole: nothing broke out of it
@@ -764,11 +743,7 @@ def test_hostile_text_builds_into_inert_html(tmp_path):
     assert len(entries) >= 2
     for feed, html in entries:
         assert_inert(feed, html)
-    built = BeautifulSoup(
-        (output_dir / "tin" / "2016" / article.parent.name / "index.html").read_text(
-            encoding="utf-8"),
-        "html.parser",
-    )
+    built = parse_html(output_dir / "tin" / "2016" / article.parent.name / "index.html")
     # Imported text comes out as the text it was.
     def shown_text(tag) -> str:  # as a reader sees it: no-break spaces and word joiners aside
         return " ".join(tag.get_text(" ").replace("\u2060", "").split())
@@ -900,7 +875,7 @@ FUZZ = hypothesis_settings(max_examples=300, deadline=None)
 def test_any_escaped_text_reads_as_written(text):
     """Whatever a page says, Markdown shows it as text: no element but the paragraph."""
     html = markdown.markdown(escape(text), extensions=["extra"])
-    soup = BeautifulSoup(html, "html.parser")
+    soup = parse_html(html)
     assert {tag.name for tag in soup.find_all(True)} <= {"p"}, html
     assert " ".join(soup.get_text().split()) == " ".join(text.split())
 
@@ -912,7 +887,7 @@ def test_any_link_target_is_safe(href):
     if target is not None:
         assert not re.search(r"[\s()<>\"'\\\[\]`{}|]", target), target
         html = markdown.markdown(f"[x]({target})", extensions=["extra"])
-        (link,) = BeautifulSoup(html, "html.parser").find_all("a")
+        (link,) = parse_html(html).find_all("a")
         assert re.match(r"(https?:|mailto:|tel:|/(?!/)|#)", link["href"], re.IGNORECASE)
 
 

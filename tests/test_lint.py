@@ -1,7 +1,5 @@
 """The content lint finds each mistake an editor can make, with the right file and line."""
 
-import subprocess
-import sys
 import unicodedata
 from datetime import datetime
 from pathlib import Path
@@ -13,7 +11,7 @@ from hypothesis import HealthCheck, given, settings as hypothesis_settings, stra
 from bantin.build import load_settings
 from bantin.errors import Finding
 from bantin.lint import KNOWN_NAMES, fix_text, lint, lint_file
-from conftest import ROOT, SETTINGS_FILE
+from conftest import ROOT, SETTINGS_FILE, add_article, run_task, settings_file
 
 GOOD = (
     "Title: Ra quân Chủ nhật xanh\nDate: 2024-03-10 07:30\nCategory: Đoàn thanh niên\n"
@@ -71,12 +69,10 @@ PHOTO = (ROOT / "content" / "articles" / "2021" / "hoi-nghi-so-ket-6-thang-dau-n
          / "IMG_5760.jpg").read_bytes()
 
 
-def write_article(content: Path, name: str, text: str | bytes) -> Path:
-    folder = content / "articles" / "2024" / name
-    folder.mkdir(parents=True)
-    (folder / "anh.jpg").write_bytes(PHOTO)
-    path = folder / "index.md"
-    path.write_bytes(text if isinstance(text, bytes) else text.encode("utf-8"))
+def article_beside_photo(content: Path, name: str, text: str | bytes) -> Path:
+    """content/articles/2024/<name>/index.md holding `text`, beside the photo anh.jpg."""
+    path = add_article(content, name, date="2024", text=text)
+    (path.parent / "anh.jpg").write_bytes(PHOTO)
     return path
 
 
@@ -91,13 +87,13 @@ def lint_folder(content: Path):
 
 
 def test_good_article_has_no_finding(content):
-    write_article(content, "good", GOOD)
+    article_beside_photo(content, "good", GOOD)
     assert lint_folder(content) == []
 
 
 @pytest.mark.parametrize("name, text, code, line", BROKEN, ids=[case[0] for case in BROKEN])
 def test_each_broken_article_is_found_at_its_line(content, name, text, code, line):
-    write_article(content, name, text)
+    article_beside_photo(content, name, text)
     findings = [finding for finding in lint_folder(content) if finding.code == code]
     assert findings, lint_folder(content)
     assert findings[0].path == f"content/articles/2024/{name}/index.md"
@@ -106,14 +102,14 @@ def test_each_broken_article_is_found_at_its_line(content, name, text, code, lin
 
 
 def test_html_shown_as_code_is_not_refused(content):
-    write_article(content, "code", GOOD + (
+    article_beside_photo(content, "code", GOOD + (
         "\nĐừng dán `<script>` hay ``<iframe src=x>`` vào bài, \\<form> cũng vậy.\n\n"
         "```html\n<script>alert(1)</script>\n```\n\n    <object data=x></object>\n"))
     assert lint_folder(content) == []
 
 
 def test_unknown_metadata_suggests_the_name_and_lists_every_known_one(content):
-    write_article(content, "typo", GOOD.replace("Summary:", "Sumary:"))
+    article_beside_photo(content, "typo", GOOD.replace("Summary:", "Sumary:"))
     (finding,) = lint_folder(content)
     assert (finding.code, finding.line, finding.severity) == ("unknown-metadata", 6, "warning")
     assert "Có phải là 'Summary'?" in finding.message
@@ -123,12 +119,12 @@ def test_unknown_metadata_suggests_the_name_and_lists_every_known_one(content):
 @pytest.mark.parametrize("name", ["Image", "Aliases", "Status", "Translation", "Template", "Modified",
                                   "Authors"])
 def test_every_name_the_site_reads_is_known(content, name):
-    write_article(content, "known", GOOD.replace("Summary:", f"{name}: anh.jpg\nSummary:"))
+    article_beside_photo(content, "known", GOOD.replace("Summary:", f"{name}: anh.jpg\nSummary:"))
     assert "unknown-metadata" not in {finding.code for finding in lint_folder(content)}
 
 
 def test_a_photo_named_with_other_letter_case_gets_the_real_name(content):
-    path = write_article(content, "case", GOOD.replace("anh.jpg", "img_8101.JPG"))
+    path = article_beside_photo(content, "case", GOOD.replace("anh.jpg", "img_8101.JPG"))
     (path.parent / "anh.jpg").rename(path.parent / "IMG_8101.jpg")
     (finding,) = lint_folder(content)
     assert finding.code == "missing-photo" and finding.line == 10
@@ -141,7 +137,7 @@ def test_a_photo_named_with_other_letter_case_gets_the_real_name(content):
     ("Đây là văn bản.".encode(), "photo-not-image"),
 ], ids=["fake-gif", "truncated-jpeg", "text-named-jpg"])
 def test_photos_are_checked_by_the_photo_pipeline(content, data, code):
-    path = write_article(content, "photo", GOOD)
+    path = article_beside_photo(content, "photo", GOOD)
     (path.parent / "anh.jpg").write_bytes(data)
     (finding,) = lint_folder(content)
     assert (finding.code, finding.line, finding.severity) == (code, 10, "warning")
@@ -151,7 +147,7 @@ def test_photos_are_checked_by_the_photo_pipeline(content, data, code):
 
 def test_photo_verdicts_are_cached_by_content(tmp_path, content, monkeypatch):
     """A second check, or the same bytes under another name, decodes nothing again."""
-    write_article(content, "one", GOOD)
+    article_beside_photo(content, "one", GOOD)
     settings = load_settings(SETTINGS_FILE, {"PATH": str(content),
                                              "PHOTO_CACHE_PATH": str(tmp_path / "photos")})
     assert lint(settings, today=TODAY) == []
@@ -162,14 +158,14 @@ def test_photo_verdicts_are_cached_by_content(tmp_path, content, monkeypatch):
 
     monkeypatch.setattr("plugins.photos.pipeline.derive", no_work)
     monkeypatch.setattr("plugins.photos.library.derive_into_cache", no_work)
-    write_article(content, "two", GOOD.replace("Ra quân Chủ nhật xanh", "Ra quân lần hai"))
+    article_beside_photo(content, "two", GOOD.replace("Ra quân Chủ nhật xanh", "Ra quân lần hai"))
     settings = load_settings(SETTINGS_FILE, {"PATH": str(content),
                                              "PHOTO_CACHE_PATH": str(tmp_path / "photos")})
     assert lint(settings, today=TODAY) == []
 
 
 def test_folders_broken_links_and_other_suffixes_are_named(content, tmp_path):
-    write_article(content, "good", GOOD)
+    article_beside_photo(content, "good", GOOD)
     (content / "articles" / "2024" / "x.md").mkdir()
     (content / "pages" / "gay.md").symlink_to(tmp_path / "khong-co.md")
     (content / "pages" / "ngoai.markdown").symlink_to(SETTINGS_FILE)
@@ -202,7 +198,7 @@ path_like = st.one_of(
 def fuzz_article(tmp_path_factory):
     content = tmp_path_factory.mktemp("fuzz") / "content"
     (content / "pages").mkdir(parents=True)
-    path = write_article(content, "fuzz", GOOD)
+    path = article_beside_photo(content, "fuzz", GOOD)
     (path.parent / "ngoai.jpg").symlink_to(SETTINGS_FILE)
     return path, load_settings(SETTINGS_FILE, {"PATH": str(content)})
 
@@ -220,7 +216,7 @@ def test_path_like_targets_get_findings_never_an_exception(fuzz_article, photo, 
 
 
 def test_unknown_field_suggests_the_right_one(content):
-    write_article(content, "typo", GOOD.replace("Đoàn thanh niên", "Doàn thanh nien"))
+    article_beside_photo(content, "typo", GOOD.replace("Đoàn thanh niên", "Doàn thanh nien"))
     (finding,) = lint_folder(content)
     assert "Có phải là 'Đoàn thanh niên'?" in finding.message
 
@@ -233,28 +229,28 @@ CP1258_TEXT = "Title: Đoàn viên ra quân\nDate: 2024-03-10\nCategory: Đoàn 
     (CP1258_TEXT.encode("cp1258"), "encoding"),
 ], ids=["utf-16", "windows-1258"])
 def test_files_not_saved_as_utf8_are_explained(content, raw, code):
-    write_article(content, "encoded", raw)
+    article_beside_photo(content, "encoded", raw)
     (finding,) = lint_folder(content)
     assert finding.code == code and finding.is_error
 
 
 def test_duplicate_slug_names_both_files(content):
-    write_article(content, "one", GOOD)
-    write_article(content, "two", GOOD)
+    article_beside_photo(content, "one", GOOD)
+    article_beside_photo(content, "two", GOOD)
     (finding,) = lint_folder(content)
     assert finding.code == "duplicate-slug"
     assert "content/articles/2024/one/index.md" in finding.message
 
 
 def test_translation_with_the_same_slug_is_not_a_duplicate(content):
-    path = write_article(content, "one", GOOD)
+    path = article_beside_photo(content, "one", GOOD)
     (path.parent / "index.en.md").write_text(GOOD.replace("Summary:", "Lang: en\nSummary:"),
                                                encoding="utf-8")
     assert lint_folder(content) == []
 
 
 def test_fix_converts_text_pasted_in_tcvn3(content):
-    path = write_article(content, "tcvn3", GOOD + "\nHéi nghÞ s¬ kÕt c«ng t¸c ®oµn.\n")
+    path = article_beside_photo(content, "tcvn3", GOOD + "\nHéi nghÞ s¬ kÕt c«ng t¸c ®oµn.\n")
     settings = load_settings(SETTINGS_FILE, {"PATH": str(content)})
     assert fix_text(settings) == [path]
     assert path.read_text(encoding="utf-8").endswith("\nHội nghị sơ kết công tác đoàn.\n")
@@ -262,7 +258,7 @@ def test_fix_converts_text_pasted_in_tcvn3(content):
 
 
 def test_fix_rewrites_nfd_as_nfc(content):
-    path = write_article(content, "nfd", unicodedata.normalize("NFD", GOOD))
+    path = article_beside_photo(content, "nfd", unicodedata.normalize("NFD", GOOD))
     settings = load_settings(SETTINGS_FILE, {"PATH": str(content)})
     assert fix_text(settings) == [path]
     assert path.read_text(encoding="utf-8") == GOOD
@@ -270,27 +266,19 @@ def test_fix_rewrites_nfd_as_nfc(content):
 
 
 def test_invoke_check_on_the_sample_content_prints_nothing():
-    result = subprocess.run([sys.executable, "-m", "invoke", "check"], cwd=ROOT,
-                            capture_output=True, text=True)
+    result = run_task("check")
     assert (result.returncode, result.stdout, result.stderr) == (0, "", "")
 
 
 def settings_for(tmp_path: Path, content: Path) -> Path:
     """A settings file like the project's, reading content from `content`."""
-    settings = tmp_path / "settings.py"
-    settings.write_text(f"from pelicanconf import *\nPATH = {str(content)!r}\n", encoding="utf-8")
-    return settings
-
-
-def invoke(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "invoke", *args], cwd=ROOT,
-                          capture_output=True, text=True)
+    return settings_file(tmp_path / "settings.py", PATH=content)
 
 
 def test_invoke_check_fails_on_a_warning_as_publishing_does(tmp_path, content):
     body = "Sáng 10/3, đoàn viên ra quân."
-    write_article(content, "nfd", GOOD.replace(body, unicodedata.normalize("NFD", body)))
-    result = invoke("check", "--settings", str(settings_for(tmp_path, content)))
+    article_beside_photo(content, "nfd", GOOD.replace(body, unicodedata.normalize("NFD", body)))
+    result = run_task("check", "--settings", str(settings_for(tmp_path, content)))
     assert result.returncode == 1
     assert result.stdout.startswith("content/articles/2024/nfd/index.md:8: ")
     assert result.stdout.rstrip().endswith("[not-nfc]")
@@ -298,8 +286,8 @@ def test_invoke_check_fails_on_a_warning_as_publishing_does(tmp_path, content):
 
 
 def test_invoke_check_exits_1_and_prints_path_line_message(tmp_path, content):
-    write_article(content, "bad", GOOD.replace("2024-03-10 07:30", "hôm qua"))
-    result = invoke("check", "--settings", str(settings_for(tmp_path, content)))
+    article_beside_photo(content, "bad", GOOD.replace("2024-03-10 07:30", "hôm qua"))
+    result = run_task("check", "--settings", str(settings_for(tmp_path, content)))
     assert result.returncode == 1
     assert result.stdout.startswith(
         "content/articles/2024/bad/index.md:2: Ngày 'hôm qua' không đọc được")
@@ -310,7 +298,7 @@ def test_invoke_new_creates_an_article_that_builds(tmp_path, content):
     from bantin.build import build
 
     settings = settings_for(tmp_path, content)
-    result = invoke("new", "Hội thi Tìm hiểu Luật Công đoàn năm 2026", "--field", "công đoàn",
+    result = run_task("new", "Hội thi Tìm hiểu Luật Công đoàn năm 2026", "--field", "công đoàn",
                     "--settings", str(settings))
     assert result.returncode == 0, result.stderr
     (path,) = content.glob("articles/*/hoi-thi-tim-hieu-luat-cong-doan-nam-2026/index.md")
@@ -328,7 +316,7 @@ def test_invoke_new_creates_an_article_that_builds(tmp_path, content):
 
 
 def test_invoke_new_refuses_an_unknown_field(tmp_path, content):
-    result = invoke("new", "Tin mới", "--field", "Thể thao", "--settings",
+    result = run_task("new", "Tin mới", "--field", "Thể thao", "--settings",
                     str(settings_for(tmp_path, content)))
     assert result.returncode == 1
     assert "Lĩnh vực 'Thể thao' không có" in result.stderr

@@ -13,17 +13,13 @@ from bs4 import BeautifulSoup
 
 from bantin.build import build, load_settings
 from bantin.site_checks import check_sizes
-from conftest import ROOT, SETTINGS_FILE, add_article
+from conftest import ROOT, SETTINGS_FILE, add_article, parse_html
 
 ARTICLES = 160  # as cards, more than one page's budget: a list that is not paged fails
 TRANSLATED = 40  # the first ones have an English version
 PER_PAGE = 7
 SITEURL = "https://bantin.example"
 AUTHOR = "Ban Biên tập"
-
-
-def parse(path: Path) -> BeautifulSoup:
-    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
 
 
 @pytest.fixture(scope="module")
@@ -58,7 +54,7 @@ def walk(output: Path, first_url: str) -> list[tuple[str, BeautifulSoup]]:
     while url:
         assert url.startswith(SITEURL + "/") and url not in [seen for seen, _ in pages]
         path = output / url.removeprefix(SITEURL + "/") / "index.html"
-        soup = parse(path)
+        soup = parse_html(path)
         pages.append((url, soup))
         following = soup.select_one("nav.bt-pagination a[rel=next]")
         url = following["href"] if following else None
@@ -130,13 +126,13 @@ def test_year_and_archives_pages_list_months_with_counts_on_one_page(crowded):
                                                 ("en/", "archives/2024/", "archives/", TRANSLATED)):
         month_url = f"{SITEURL}/{edition}{year_page}03/"
         for page in (year_page, archives):
-            soup = parse(output / edition / page / "index.html")
+            soup = parse_html(output / edition / page / "index.html")
             (month,) = [a for a in soup.select("main a") if a["href"] == month_url]
             assert f"({count} " in month.parent.get_text(" ", strip=True)
             assert not soup.select("main .bt-card"), "months, not articles"
             assert soup.select_one("nav.bt-pagination") is None
         assert not (output / edition / year_page / ("page" if edition else "trang")).exists()
-    month = parse(output / "luu-tru/2024/03/trang/2/index.html")
+    month = parse_html(output / "luu-tru/2024/03/trang/2/index.html")
     trail = [a["href"] for a in month.select("nav.bt-breadcrumbs a")]
     assert trail == [f"{SITEURL}/", f"{SITEURL}/luu-tru/", f"{SITEURL}/luu-tru/2024/"]
 

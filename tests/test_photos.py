@@ -1,12 +1,11 @@
 """The photo pipeline on photos made here with Pillow: every kind an editor may drop in."""
 
 import io
-import struct
-import zlib
-from pathlib import Path
 
 import pytest
-from PIL import Image, ImageCms, ImageOps, JpegImagePlugin
+from conftest import (BAD_FILES, BLUE, RED, SERIAL, camera_jpeg, close, colour_at, personal_exif,
+                      truncated_jpeg, two_halves)
+from PIL import Image, ImageCms, JpegImagePlugin
 
 from plugins.photos.cache import PhotoCache, cache_key
 from plugins.photos.derive import PhotoError, PhotoSettings, derive, target_widths
@@ -17,77 +16,15 @@ from plugins.photos.pipeline import derive_missing
 SETTINGS = PhotoSettings(
     widths=(480, 800, 1200), webp_quality=75, jpeg_quality=80, webp_method=4, max_pixels=40_000_000
 )
-SERIAL = "SN-4242-PRIVATE"
-RED, BLUE = (220, 20, 20), (20, 20, 220)
 
 
-# --- Photos as they arrive --------------------------------------------------------------------
-
-
-def two_halves(size=(1600, 1000), first=RED, second=BLUE, mode="RGB") -> Image.Image:
-    """Left half `first`, right half `second`: which side ends up on top shows the rotation."""
-    image = Image.new(mode, size, second)
-    image.paste(first, (0, 0, size[0] // 2, size[1]))
-    return image
-
-
-def personal_exif(orientation: int = 1) -> Image.Exif:
-    exif = Image.Exif()
-    exif[ImageOps.ExifTags.Base.Orientation] = orientation
-    exif[ImageOps.ExifTags.Base.Make] = "PhoneMaker"
-    exif[ImageOps.ExifTags.Base.BodySerialNumber] = SERIAL
-    exif[ImageOps.ExifTags.Base.Artist] = "Nguyễn Văn A"
-    exif[ImageOps.ExifTags.Base.GPSInfo] = {
-        ImageOps.ExifTags.GPS.GPSLatitudeRef: "N",
-        ImageOps.ExifTags.GPS.GPSLatitude: (20.0, 32.0, 45.0),
-        ImageOps.ExifTags.GPS.GPSLongitudeRef: "E",
-        ImageOps.ExifTags.GPS.GPSLongitude: (105.0, 55.0, 10.0),
-    }
-    return exif
-
-
-def camera_jpeg(path: Path, orientation: int = 1) -> Path:
-    """A landscape sensor image stored sideways, with location, serial, XMP and a comment."""
-    xmp = f'<x:xmpmeta xmlns:x="adobe:ns:meta/"><serial>{SERIAL}</serial></x:xmpmeta>'
-    two_halves().save(
-        path, "JPEG", quality=90, exif=personal_exif(orientation), xmp=xmp.encode(),
-        comment=f"owner {SERIAL}", icc_profile=ImageCms.ImageCmsProfile(
-            ImageCms.createProfile("sRGB")).tobytes(),
-    )
-    return path
-
-
-def png_bomb(path: Path) -> Path:
-    """A few hundred bytes claiming 100 000 x 100 000 pixels."""
-    buffer = io.BytesIO()
-    Image.new("1", (8, 8)).save(buffer, "PNG")
-    data = bytearray(buffer.getvalue())
-    ihdr = struct.pack(">II", 100_000, 100_000) + bytes(data[24:29])
-    data[16:29] = ihdr
-    data[29:33] = struct.pack(">I", zlib.crc32(b"IHDR" + ihdr))
-    path.write_bytes(bytes(data))
-    return path
-
-
-def truncated_jpeg(path: Path) -> Path:
-    buffer = io.BytesIO()
-    two_halves().save(buffer, "JPEG", quality=90)
-    path.write_bytes(buffer.getvalue()[: len(buffer.getvalue()) // 2])
-    return path
+# --- Photos as they arrive (the makers are in conftest) ----------------------------------------
 
 
 def published(data: bytes) -> Image.Image:
     image = Image.open(io.BytesIO(data))
     image.load()
     return image
-
-
-def colour_at(image: Image.Image, xy) -> tuple[int, ...]:
-    return image.convert("RGB").getpixel(xy)
-
-
-def close(colour, expected, tolerance=40) -> bool:
-    return all(abs(a - b) <= tolerance for a, b in zip(colour, expected))
 
 
 # --- Widths -------------------------------------------------------------------------------------
@@ -214,14 +151,6 @@ def test_big_jpeg_is_decoded_at_reduced_size_and_still_exact(tmp_path, monkeypat
 
 
 # --- Bad files ----------------------------------------------------------------------------------
-
-BAD_FILES = {
-    "truncated.jpg": ("photo-corrupt", truncated_jpeg),
-    "notes.jpg": ("photo-not-image", lambda p: p.write_text("Biên bản hội nghị") and p),
-    "bomb.png": ("photo-too-large", png_bomb),
-    "scan.pcx": ("photo-unsupported-format", lambda p: two_halves((50, 50)).save(p) or p),
-}
-
 
 @pytest.mark.parametrize("name", BAD_FILES)
 def test_bad_file_is_one_sentence_naming_it(tmp_path, name):

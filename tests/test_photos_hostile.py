@@ -9,18 +9,17 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import ROOT, SETTINGS_FILE, snapshot
+from conftest import (BLUE, RED, ROOT, SETTINGS_FILE, camera_jpeg, close, colour_at, parse_html,
+                      photo_article, run_task, settings_file, snapshot, truncated_jpeg, two_halves)
 from hypothesis import HealthCheck, given, settings as hypothesis_settings, strategies as st
 from PIL import Image
-from test_photos import BLUE, RED, camera_jpeg, close, colour_at, truncated_jpeg, two_halves
-from test_photos_site import write_article
 
 from bantin.build import build, load_settings, run_pelican
 from bantin.errors import BuildFailed
 from plugins.photos import write_published
 from plugins.photos.library import PhotoLibrary, photo_inside
 
-BODY_LINE = 8  # the first body line of test_photos_site.write_article's article
+BODY_LINE = 8  # the first body line of conftest.photo_article's article
 META_LINE = 6  # its `extra` metadata line
 
 
@@ -29,7 +28,7 @@ def site(tmp_path):
     """A content folder with one good article, a foreign folder beside the project holding a
     real photo, and the overrides that keep every cache under tmp_path."""
     content = tmp_path / "content"
-    good = write_article(content, "bai-tot", 1, "![Đại biểu dự hội nghị](IMG_0001.jpg)\n")
+    good = photo_article(content, "bai-tot", 1, "![Đại biểu dự hội nghị](IMG_0001.jpg)\n")
     camera_jpeg(good / "IMG_0001.jpg")
     foreign = tmp_path / "foreign"
     foreign.mkdir()
@@ -41,22 +40,13 @@ def site(tmp_path):
 
 def strict_build_command(tmp: Path, overrides: dict, output: Path) -> subprocess.CompletedProcess:
     """`invoke build --strict` as an editor or CI runs it, on these overrides."""
-    settings = tmp / "settings.py"
-    settings.write_text(
-        f"import sys\nsys.path.insert(0, {str(ROOT)!r})\nfrom pelicanconf import *\n"
-        + "".join(f"{name} = {value!r}\n" for name, value in overrides.items())
-        + f"OUTPUT_PATH = {str(output)!r}\n",
-        encoding="utf-8",
-    )
-    return subprocess.run(
-        [sys.executable, "-m", "invoke", "build", "--strict", "--settings", str(settings)],
-        cwd=ROOT, capture_output=True, text=True, env={**os.environ, "BANTIN_DEBUG": ""},
-    )
+    settings = settings_file(tmp / "settings.py", **overrides, OUTPUT_PATH=output)
+    return run_task("build", "--strict", "--settings", str(settings),
+                    env={**os.environ, "BANTIN_DEBUG": ""})
 
 
 def page(output: Path, slug: str) -> BeautifulSoup:
-    return BeautifulSoup((output / "tin" / "2024" / slug / "index.html").read_text("utf-8"),
-                         "html.parser")
+    return parse_html(output / "tin" / "2024" / slug / "index.html")
 
 
 # --- References that leave the article's folder --------------------------------------------------
@@ -86,18 +76,24 @@ HOSTILE = {
 }
 
 
+def hostile_article(content: Path, foreign: Path, case: str) -> tuple[str, int]:
+    """The article bai-doc referring to a photo as HOSTILE[case] does: the reference, its line."""
+    reference, prepare, line = HOSTILE[case]
+    reference = reference.format(foreign=foreign)
+    body, extra = ("Không có ảnh.", reference) if case == "card-photo" else (reference, "")
+    folder = photo_article(content, "bai-doc", 2, body, extra=extra)
+    if prepare:
+        prepare(folder, foreign)
+    return reference, line
+
+
 @pytest.mark.parametrize("case", HOSTILE)
 def test_a_photo_outside_the_article_folder_is_refused_and_nothing_is_written_outside(site, case):
     content, foreign, overrides, tmp = site
     output = tmp / "output"
     build(SETTINGS_FILE, output=output, strict=True, overrides=overrides)
     before, around = snapshot(output), sorted(path.name for path in tmp.iterdir())
-    reference, prepare, line = HOSTILE[case]
-    reference = reference.format(foreign=foreign)
-    body, extra = ("Không có ảnh.", reference) if case == "card-photo" else (reference, "")
-    folder = write_article(content, "bai-doc", 2, body, extra=extra)
-    if prepare:
-        prepare(folder, foreign)
+    reference, line = hostile_article(content, foreign, case)
     foreign_before, content_before = snapshot(foreign), snapshot(content)
 
     run = strict_build_command(tmp, overrides, output)
@@ -124,12 +120,7 @@ def test_the_photo_plugin_itself_refuses_a_photo_outside_the_article_folder(site
     """The build's own rule, whatever the lint says first: a reference that leaves the folder is
     one `photo-outside` finding, never a read of the file, never a write beside it."""
     content, foreign, overrides, tmp = site
-    reference, prepare, line = HOSTILE[case]
-    reference = reference.format(foreign=foreign)
-    body, extra = ("Không có ảnh.", reference) if case == "card-photo" else (reference, "")
-    folder = write_article(content, "bai-doc", 2, body, extra=extra)
-    if prepare:
-        prepare(folder, foreign)
+    reference, line = hostile_article(content, foreign, case)
     foreign_before = snapshot(foreign)
     findings = run_pelican(SETTINGS_FILE, overrides, tmp / "out", {}, tmp / "previous")
     [finding] = [f for f in findings if "bai-doc" in str(f.path)]
@@ -161,7 +152,7 @@ def test_an_absolute_path_is_a_site_address_never_read_as_a_photo(site):
     """`/images/logo.svg` is an address of the site (the lint judges it); a file-system path
     written the same way is never opened, derived or written beside."""
     content, foreign, overrides, tmp = site
-    write_article(content, "bai-doc", 2, f"![x]({foreign}/evil.png)")
+    photo_article(content, "bai-doc", 2, f"![x]({foreign}/evil.png)")
     foreign_before = snapshot(foreign)
     findings = run_pelican(SETTINGS_FILE, overrides, tmp / "out", {}, tmp / "previous")
     assert [f for f in findings if "bai-doc" in str(f.path) and f.code.startswith("photo")] == []
@@ -272,7 +263,7 @@ def test_a_cache_that_cannot_be_written_fails_a_strict_build_naming_the_photo(si
 def test_two_builds_racing_on_a_damaged_cache_both_publish_every_photo(site):
     content, _, overrides, tmp = site
     for day, slug in enumerate(("mot", "hai", "ba"), start=2):
-        folder = write_article(content, slug, day, f"![Ảnh {slug}](IMG_{slug}.jpg)\n")
+        folder = photo_article(content, slug, day, f"![Ảnh {slug}](IMG_{slug}.jpg)\n")
         camera_jpeg(folder / f"IMG_{slug}.jpg", orientation=day)
     build(SETTINGS_FILE, output=tmp / "clean", strict=True, overrides=overrides)
     clean = published_photos(tmp / "clean")
@@ -296,7 +287,7 @@ def test_two_builds_racing_on_a_damaged_cache_both_publish_every_photo(site):
 
 def test_a_bad_photo_gets_the_same_findings_on_every_build(site):
     content, _, overrides, tmp = site
-    folder = write_article(content, "anh-hong", 2,
+    folder = photo_article(content, "anh-hong", 2,
                            "![Ảnh hỏng](hong.jpg)\n\n![Ảnh lạ](la.jpg)\n")
     truncated_jpeg(folder / "hong.jpg")
     (folder / "la.jpg").write_text("Biên bản hội nghị", encoding="utf-8")
@@ -318,7 +309,7 @@ def test_a_bad_photo_gets_the_same_findings_on_every_build(site):
 
 def test_photos_differing_only_by_extension_publish_under_distinct_names(site):
     content, _, overrides, tmp = site
-    folder = write_article(content, "ban-do", 2,
+    folder = photo_article(content, "ban-do", 2,
                            "![JPEG](gps.jpg)\n\n![PNG](gps.png)\n\n![WebP](gps.webp)\n")
     colours = {"jpg": RED, "png": BLUE, "webp": (20, 160, 20)}
     for extension, colour in colours.items():
@@ -335,7 +326,7 @@ def test_photos_differing_only_by_extension_publish_under_distinct_names(site):
 
 def test_names_made_to_collide_are_refused_naming_both_photos(site):
     content, _, overrides, tmp = site
-    folder = write_article(content, "trung-ten", 2,
+    folder = photo_article(content, "trung-ten", 2,
                            "![A](gps.png)\n\n![B](gps.jpg)\n\n![C](gps-png.jpg)\n")
     for name in ("gps.png", "gps.jpg", "gps-png.jpg"):
         Image.new("RGB", (900, 600), RED).save(folder / name)
@@ -351,7 +342,7 @@ def test_names_made_to_collide_are_refused_naming_both_photos(site):
 
 def test_the_preview_shows_a_labelled_box_for_a_photo_it_cannot_decode(site):
     content, _, overrides, tmp = site
-    folder = write_article(content, "anh-loi", 2, "![Toàn cảnh hội trường](IMG_5760.jpg)\n")
+    folder = photo_article(content, "anh-loi", 2, "![Toàn cảnh hội trường](IMG_5760.jpg)\n")
     truncated_jpeg(folder / "IMG_5760.jpg")
     output = build(SETTINGS_FILE, output=tmp / "output", strict=False, overrides=overrides).output
     article = page(output, "anh-loi").find("article")

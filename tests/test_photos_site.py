@@ -1,45 +1,22 @@
 """Photos through the whole build: what readers download, what editors are told."""
 
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from bs4 import BeautifulSoup
-from conftest import CONFERENCE_REPORT_URL, ROOT, SETTINGS_FILE, resolve
+from conftest import (BAD_FILES, CONFERENCE_REPORT_URL, RED, SERIAL, SETTINGS_FILE, camera_jpeg,
+                      close, colour_at, parse_html, photo_article, resolve, run_task, settings_file)
 from PIL import Image
-from test_photos import BAD_FILES, RED, SERIAL, camera_jpeg, close, colour_at
 
 from bantin.build import build
 from bantin.errors import BuildFailed
-
-ARTICLE = """Title: {title}
-Slug: {slug}
-Date: 2024-05-0{day} 09:00
-Category: Đoàn thanh niên
-Summary: Bài thử ảnh.
-{extra}
-
-{body}
-"""
-
-
-def write_article(content: Path, slug: str, day: int, body: str, extra: str = "") -> Path:
-    folder = content / "articles" / "2024" / slug
-    folder.mkdir(parents=True, exist_ok=True)
-    title = f"Bài {slug}"
-    (folder / "index.md").write_text(
-        ARTICLE.format(title=title, slug=slug, day=day, extra=extra, body=body), encoding="utf-8"
-    )
-    return folder
 
 
 @pytest.fixture
 def newsroom(tmp_path):
     """A content folder with one article of camera photos, and the settings to build it."""
     content = tmp_path / "content"
-    folder = write_article(
+    folder = photo_article(
         content, "anh-tu-dien-thoai", 1,
         "![Đại biểu dự hội nghị](IMG_0001.jpg)\n\nĐoạn văn.\n\n![Phát biểu](IMG_0002.jpg)\n",
         extra="Image: logo.png",
@@ -53,10 +30,6 @@ def newsroom(tmp_path):
         "PATH": str(content), "PHOTO_CACHE_PATH": str(tmp_path / "cache"), "EDITIONS": ["vi"]
     }
     return content, folder, overrides, tmp_path
-
-
-def soup(path: Path) -> BeautifulSoup:
-    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
 
 
 def cache_entries(cache: Path) -> dict[Path, int]:
@@ -110,7 +83,7 @@ def test_camera_photos_are_upright_stripped_and_carded(newsroom):
     content, folder, overrides, tmp = newsroom
     output = build(SETTINGS_FILE, output=tmp / "output", strict=True, overrides=overrides).output
     page_dir = output / "tin" / "2024" / "anh-tu-dien-thoai"
-    html = soup(page_dir / "index.html")
+    html = parse_html(page_dir / "index.html")
     first, second = html.select("figure picture img")
     assert (first["width"], first["height"]) == ("1000", "1600")  # turned upright
     assert (second["width"], second["height"]) == ("1600", "1000")
@@ -126,7 +99,7 @@ def test_camera_photos_are_upright_stripped_and_carded(newsroom):
             if name.startswith("IMG_0001"):  # red half of the sideways photo now on top
                 assert close(colour_at(image, (image.width // 2, image.height // 8)), RED)
     # `Image:` metadata wins for cards: a transparent logo keeps a PNG fallback.
-    card = soup(output / "index.html").select_one("img.bt-card__image")
+    card = parse_html(output / "index.html").select_one("img.bt-card__image")
     assert card["src"].endswith("tin/2024/anh-tu-dien-thoai/logo-600.png")
     assert (output / card["src"].lstrip("/")).is_file()
 
@@ -156,7 +129,7 @@ def test_second_build_does_no_image_work_and_a_changed_photo_is_redone_alone(new
 
 def bad_article(content: Path) -> Path:
     body = "\n\n".join(f"![Ảnh {index}]({name})" for index, name in enumerate(BAD_FILES))
-    folder = write_article(content, "anh-hong", 2, body)
+    folder = photo_article(content, "anh-hong", 2, body)
     for name, (_, make) in BAD_FILES.items():
         make(folder / name)
     return folder
@@ -192,17 +165,9 @@ def test_bad_photos_fail_a_strict_build_and_keep_the_last_good_site(newsroom):
 def test_editors_get_one_line_per_bad_photo_and_no_traceback(newsroom):
     content, _, overrides, tmp = newsroom
     bad_article(content)
-    settings = tmp / "settings.py"
-    settings.write_text(
-        f"import sys\nsys.path.insert(0, {str(ROOT)!r})\nfrom pelicanconf import *\n"
-        f"PATH = {overrides['PATH']!r}\nPHOTO_CACHE_PATH = {overrides['PHOTO_CACHE_PATH']!r}\n"
-        f"OUTPUT_PATH = {str(tmp / 'output')!r}\nEDITIONS = ['vi']\n",
-        encoding="utf-8",
-    )
-    run = subprocess.run(
-        [sys.executable, "-m", "invoke", "build", "--strict", "--settings", str(settings)],
-        cwd=ROOT, capture_output=True, text=True, env={**os.environ, "BANTIN_DEBUG": ""},
-    )
+    settings = settings_file(tmp / "settings.py", **overrides, OUTPUT_PATH=tmp / "output")
+    run = run_task("build", "--strict", "--settings", str(settings),
+                   env={**os.environ, "BANTIN_DEBUG": ""})
     assert run.returncode == 1
     assert "Traceback" not in run.stderr + run.stdout
     lines = [line for line in run.stderr.splitlines() if "[photo-" in line]
@@ -212,7 +177,7 @@ def test_editors_get_one_line_per_bad_photo_and_no_traceback(newsroom):
 
 def test_card_photo_named_in_metadata_must_exist(newsroom):
     content, _, overrides, tmp = newsroom
-    write_article(content, "anh-bia-thieu", 3, "Không có ảnh trong bài.", extra="Image: bia.jpg")
+    photo_article(content, "anh-bia-thieu", 3, "Không có ảnh trong bài.", extra="Image: bia.jpg")
     result = build(SETTINGS_FILE, output=tmp / "output", strict=False, overrides=overrides)
     [finding] = [f for f in result.findings if f.code.startswith("photo-")]
     assert str(finding).startswith("content/articles/2024/anh-bia-thieu/index.md:6: ")

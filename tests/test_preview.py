@@ -6,12 +6,9 @@ import os
 import re
 import shutil
 import socket
-import subprocess
-import sys
 import time
 import urllib.error
 import urllib.request
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -22,7 +19,8 @@ from bantin.build import build
 from bantin.placeholder import make_placeholder
 from bantin.preview import PreviewSession
 from bantin.digest import site_digest
-from conftest import ROOT, SETTINGS_FILE, add_article
+from conftest import (SETTINGS_FILE, add_article, free_port, parse_html, places, run_task,
+                      settings_file, task_running)
 
 REPORT_FOLDER = "content/articles/2021/hoi-nghi-so-ket-6-thang-dau-nam-2021"
 REPORT = f"{REPORT_FOLDER}/index.md"
@@ -31,11 +29,9 @@ REPORT_PAGE_EN = "en/news/2021/hoi-nghi-so-ket-6-thang-dau-nam-2021/index.html"
 
 
 @pytest.fixture
-def workplace(tmp_path):
-    """A copy of the sample content, a preview session on it, and a clean build to compare."""
-    shutil.copytree(ROOT / "content", tmp_path / "content")
-    overrides = {"PATH": str(tmp_path / "content"), "CACHE_PATH": str(tmp_path / "cache"),
-                 "OUTPUT_PATH": str(tmp_path / "output")}
+def preview(workplace):
+    """The workplace, a preview session on it, and a clean build to compare."""
+    tmp_path, overrides = workplace, places(workplace)
     session = PreviewSession(SETTINGS_FILE, overrides)
     assert session.build().kind == "build"
 
@@ -54,13 +50,13 @@ def append(path: Path, text: str) -> None:
     path.write_text(path.read_text(encoding="utf-8") + text, encoding="utf-8")
 
 
-def test_nothing_changed_means_nothing_done(workplace):
-    _, session, _ = workplace
+def test_nothing_changed_means_nothing_done(preview):
+    _, session, _ = preview
     assert session.update().kind == "none"
 
 
-def test_an_edited_body_renders_its_page_and_feeds_only_and_equals_a_clean_build(workplace):
-    tmp_path, session, clean_build = workplace
+def test_an_edited_body_renders_its_page_and_feeds_only_and_equals_a_clean_build(preview):
+    tmp_path, session, clean_build = preview
     output = session.output
     before = {path: path.stat().st_mtime_ns for path in output.rglob("*.html")}
     append(tmp_path / REPORT, "\nBản tin cập nhật lúc chiều.\n")
@@ -80,8 +76,8 @@ def test_an_edited_body_renders_its_page_and_feeds_only_and_equals_a_clean_build
     assert site_digest(output) == site_digest(clean_build())
 
 
-def test_an_edited_translation_renders_the_english_page_only(workplace):
-    tmp_path, session, clean_build = workplace
+def test_an_edited_translation_renders_the_english_page_only(preview):
+    tmp_path, session, clean_build = preview
     append(tmp_path / REPORT_FOLDER / "index.en.md", "\nUpdated in the afternoon.\n")
 
     update = session.update()
@@ -91,8 +87,8 @@ def test_an_edited_translation_renders_the_english_page_only(workplace):
     assert site_digest(session.output) == site_digest(clean_build())
 
 
-def test_a_replaced_photo_publishes_its_new_versions_without_rendering_pages(workplace):
-    tmp_path, session, clean_build = workplace
+def test_a_replaced_photo_publishes_its_new_versions_without_rendering_pages(preview):
+    tmp_path, session, clean_build = preview
     photo = tmp_path / REPORT_FOLDER / "IMG_5760.jpg"
     with Image.open(photo) as old:
         size = old.size  # the same size: the page's markup stays as it was
@@ -108,8 +104,8 @@ def test_a_replaced_photo_publishes_its_new_versions_without_rendering_pages(wor
 
 
 @pytest.mark.parametrize("change", ["title", "new article", "removed article", "theme"])
-def test_other_changes_take_an_ordinary_build(workplace, change):
-    tmp_path, session, clean_build = workplace
+def test_other_changes_take_an_ordinary_build(preview, change):
+    tmp_path, session, clean_build = preview
     report = tmp_path / REPORT
     if change == "title":
         report.write_text(report.read_text(encoding="utf-8").replace(
@@ -128,8 +124,8 @@ def test_other_changes_take_an_ordinary_build(workplace, change):
     assert site_digest(session.output) == site_digest(clean_build())
 
 
-def test_an_article_broken_by_an_edit_is_reported_and_left_out(workplace):
-    tmp_path, session, _ = workplace
+def test_an_article_broken_by_an_edit_is_reported_and_left_out(preview):
+    tmp_path, session, _ = preview
     report = tmp_path / REPORT
     report.write_text(report.read_text(encoding="utf-8").replace(
         "Date: 2021-", "Date: 2021-13-", 1), encoding="utf-8")
@@ -143,8 +139,8 @@ def test_an_article_broken_by_an_edit_is_reported_and_left_out(workplace):
     assert (session.output / "index.html").exists()
 
 
-def test_a_failure_while_rendering_leaves_the_site_to_an_ordinary_build(workplace, monkeypatch):
-    tmp_path, session, clean_build = workplace
+def test_a_failure_while_rendering_leaves_the_site_to_an_ordinary_build(preview, monkeypatch):
+    tmp_path, session, clean_build = preview
     append(tmp_path / REPORT, "\nMột câu nữa.\n")
 
     def broken(*args, **kwargs):
@@ -158,8 +154,8 @@ def test_a_failure_while_rendering_leaves_the_site_to_an_ordinary_build(workplac
     assert site_digest(session.output) == site_digest(clean_build())
 
 
-def test_a_photo_taken_out_of_the_text_is_taken_out_of_the_site(workplace):
-    tmp_path, session, clean_build = workplace
+def test_a_photo_taken_out_of_the_text_is_taken_out_of_the_site(preview):
+    tmp_path, session, clean_build = preview
     report = tmp_path / REPORT
     text = report.read_text(encoding="utf-8")
     line = next(line for line in text.splitlines() if "IMG_5764.jpg" in line)
@@ -190,14 +186,14 @@ def shown_page(session: PreviewSession, url: str) -> tuple[int, BeautifulSoup]:
     answer = session.respond(url.lstrip("/"))
     if answer is None:
         target = session.output / url.lstrip("/") / "index.html"
-        return 200, BeautifulSoup(target.read_text(encoding="utf-8"), "html.parser")
+        return 200, parse_html(target)
     status, content_type, body = answer
     assert content_type == "text/html; charset=utf-8"
-    return status, BeautifulSoup(body.decode("utf-8"), "html.parser")
+    return status, parse_html(body.decode("utf-8"))
 
 
-def test_an_article_with_an_error_shows_the_error_at_its_address(workplace):
-    tmp_path, session, _ = workplace
+def test_an_article_with_an_error_shows_the_error_at_its_address(preview):
+    tmp_path, session, _ = preview
     replace_line(tmp_path / REPORT, FIELD_LINE, BROKEN_FIELD_LINE)
 
     update = session.update()
@@ -224,8 +220,8 @@ def test_an_article_with_an_error_shows_the_error_at_its_address(workplace):
         assert policy == session.settings["CONTENT_SECURITY_POLICY"]
 
 
-def test_the_error_page_gives_way_to_the_article_once_the_file_is_fixed(workplace):
-    tmp_path, session, clean_build = workplace
+def test_the_error_page_gives_way_to_the_article_once_the_file_is_fixed(preview):
+    tmp_path, session, clean_build = preview
     replace_line(tmp_path / REPORT, FIELD_LINE, BROKEN_FIELD_LINE)
     session.update()
     replace_line(tmp_path / REPORT, BROKEN_FIELD_LINE, FIELD_LINE)
@@ -240,8 +236,8 @@ def test_the_error_page_gives_way_to_the_article_once_the_file_is_fixed(workplac
     assert site_digest(session.output) == site_digest(clean_build())
 
 
-def test_the_findings_page_lists_every_finding_with_its_article(workplace):
-    tmp_path, session, _ = workplace
+def test_the_findings_page_lists_every_finding_with_its_article(preview):
+    tmp_path, session, _ = preview
     replace_line(tmp_path / REPORT, FIELD_LINE, BROKEN_FIELD_LINE)
     blood = tmp_path / "content/articles/2022/hien-mau-tinh-nguyen-le-hoi-xuan-hong-2022/index.md"
     replace_line(blood, "Summary:", "Sumary:")  # a warning: the article is still published
@@ -266,8 +262,8 @@ def test_the_findings_page_lists_every_finding_with_its_article(workplace):
     assert (session.output / warning.find("a")["href"].lstrip("/") / "index.html").exists()
 
 
-def test_an_unreadable_date_keeps_the_address_the_article_had(workplace):
-    tmp_path, session, _ = workplace
+def test_an_unreadable_date_keeps_the_address_the_article_had(preview):
+    tmp_path, session, _ = preview
     replace_line(tmp_path / REPORT, "Date: 2021-07-15 14:00", "Date: 15/7/2021")
 
     session.update()
@@ -276,8 +272,8 @@ def test_an_unreadable_date_keeps_the_address_the_article_had(workplace):
     assert status == 200 and "[bad-date]" in shown.select_one(".bt-preview-finding").get_text()
 
 
-def test_a_page_with_an_error_shows_it_at_its_address(workplace):
-    tmp_path, session, _ = workplace
+def test_a_page_with_an_error_shows_it_at_its_address(preview):
+    tmp_path, session, _ = preview
     contact = tmp_path / "content/pages/lien-he.md"
     replace_line(contact, "Title: Liên hệ\n", "Title: Liên hệ\nLang: fr\n")
 
@@ -289,8 +285,8 @@ def test_a_page_with_an_error_shows_it_at_its_address(workplace):
     assert (session.output / "en/lien-he/index.html").exists()
 
 
-def test_a_new_article_with_an_unreadable_date_is_listed_without_an_address(workplace):
-    tmp_path, session, _ = workplace
+def test_a_new_article_with_an_unreadable_date_is_listed_without_an_address(preview):
+    tmp_path, session, _ = preview
     add_article(tmp_path / "content", "tin-moi", "Tin mới", "2025-03-01 08:00")
     replace_line(tmp_path / "content/articles/2025/tin-moi/index.md", "Date: 2025-03-01 08:00",
                  "Date: sáng mai")
@@ -304,8 +300,8 @@ def test_a_new_article_with_an_unreadable_date_is_listed_without_an_address(work
     assert status == 404 and shown.h1.get_text() == "Không tìm thấy trang"
 
 
-def test_pages_carry_a_notice_linking_to_the_findings_only_while_there_are_some(workplace):
-    tmp_path, session, _ = workplace
+def test_pages_carry_a_notice_linking_to_the_findings_only_while_there_are_some(preview):
+    tmp_path, session, _ = preview
     assert session.respond("") is None  # no findings: output/'s pages as they are
 
     replace_line(tmp_path / REPORT, FIELD_LINE, BROKEN_FIELD_LINE)
@@ -323,8 +319,8 @@ def test_pages_carry_a_notice_linking_to_the_findings_only_while_there_are_some(
 
 
 def test_the_preview_writes_nothing_of_its_own_into_the_site_and_publishing_has_none(
-        workplace, site):
-    tmp_path, session, _ = workplace
+        preview, site):
+    tmp_path, session, _ = preview
     replace_line(tmp_path / REPORT, FIELD_LINE, BROKEN_FIELD_LINE)
     session.update()
 
@@ -333,8 +329,8 @@ def test_the_preview_writes_nothing_of_its_own_into_the_site_and_publishing_has_
     assert "_loi" not in (site / "sitemap.xml").read_text(encoding="utf-8")
 
 
-def test_each_build_says_one_line_per_edition_and_what_it_left_out(workplace):
-    tmp_path, session, _ = workplace
+def test_each_build_says_one_line_per_edition_and_what_it_left_out(preview):
+    tmp_path, session, _ = preview
     first = session.build()
     counts = {line.split(":")[0]: line for line in first.summary}
     assert list(counts) == ["Bản tiếng Việt", "Bản tiếng Anh"] and "bỏ qua" not in str(counts)
@@ -350,41 +346,10 @@ def test_each_build_says_one_line_per_edition_and_what_it_left_out(workplace):
 
 
 # --- The preview commands, as editors run them ---------------------------------------------
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def project_copy(tmp_path: Path) -> Path:
-    """A copy of the sample content and a settings file building it inside tmp_path."""
-    shutil.copytree(ROOT / "content", tmp_path / "content")
-    settings = tmp_path / "settings.py"
-    settings.write_text(
-        f"from pelicanconf import *\nPATH = {str(tmp_path / 'content')!r}\n"
-        f"OUTPUT_PATH = {str(tmp_path / 'output')!r}\nCACHE_PATH = {str(tmp_path / 'cache')!r}\n",
-        encoding="utf-8")
-    return settings
-
-
-def invoke(*arguments: str) -> list[str]:
-    return [sys.executable, "-m", "invoke", *arguments]
-
-
-INVOKE_ENV = {**os.environ, "PYTHONPATH": str(ROOT), "PYTHONUNBUFFERED": "1"}
-
-
-@contextmanager
-def running(command: list[str], log: Path):
-    """A task started as a subprocess, its output in `log`; stopped at the end."""
-    with open(log, "w", encoding="utf-8") as output:
-        process = subprocess.Popen(command, cwd=ROOT, stdout=output, stderr=subprocess.STDOUT,
-                                   env=INVOKE_ENV)
-        try:
-            yield process
-        finally:
-            process.terminate()
-            process.wait(timeout=30)
+@pytest.fixture
+def workplace_settings(workplace) -> Path:
+    """A settings file building the workplace inside it."""
+    return settings_file(workplace / "settings.py", **places(workplace))
 
 
 def fetch(url: str, seconds: float = 0) -> tuple[int, str]:
@@ -402,15 +367,17 @@ def fetch(url: str, seconds: float = 0) -> tuple[int, str]:
             time.sleep(0.3)
 
 
-def test_livereload_shows_the_error_at_the_address_until_the_file_is_fixed(tmp_path):
-    settings = project_copy(tmp_path)
+def test_livereload_shows_the_error_at_the_address_until_the_file_is_fixed(
+    tmp_path, workplace_settings
+):
+    settings = workplace_settings
     replace_line(tmp_path / REPORT, FIELD_LINE, BROKEN_FIELD_LINE)
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    with running(invoke("livereload", "--port", str(port), "--settings", str(settings)),
-                 tmp_path / "livereload.log") as process:
+    with task_running("livereload", "--port", str(port), "--settings", str(settings),
+                      log=tmp_path / "livereload.log") as process:
         status, text = fetch(base + REPORT_URL, seconds=180)
-        shown = BeautifulSoup(text, "html.parser")
+        shown = parse_html(text)
         assert status == 200 and shown.h1.get_text() == "Bài viết chưa hiện được vì có lỗi"
         assert f"{REPORT}:3" in shown.select_one(".bt-preview-finding").get_text()
         assert any("livereload.js" in script.get_text() for script in shown.find_all("script"))
@@ -428,7 +395,7 @@ def test_livereload_shows_the_error_at_the_address_until_the_file_is_fixed(tmp_p
             if "Bài viết chưa hiện được" not in text or time.monotonic() > deadline:
                 break
             time.sleep(0.5)
-        shown = BeautifulSoup(text, "html.parser")
+        shown = parse_html(text)
         assert status == 200 and shown.h1.get_text().startswith("Hội nghị sơ kết")
         assert 'class="bt-preview-notice"' not in fetch(base + "/")[1]
         assert process.poll() is None
@@ -440,11 +407,11 @@ def test_livereload_shows_the_error_at_the_address_until_the_file_is_fixed(tmp_p
     assert "Done: Processed" not in log and "Traceback" not in log
 
 
-def test_serve_builds_then_serves_on_the_port_it_is_given(tmp_path):
-    settings = project_copy(tmp_path)
+def test_serve_builds_then_serves_on_the_port_it_is_given(tmp_path, workplace_settings):
+    settings = workplace_settings
     port = free_port()
-    with running(invoke("serve", "--port", str(port), "--settings", str(settings)),
-                 tmp_path / "serve.log"):
+    with task_running("serve", "--port", str(port), "--settings", str(settings),
+                      log=tmp_path / "serve.log"):
         status, text = fetch(f"http://127.0.0.1:{port}{REPORT_URL}", seconds=180)
     assert status == 200 and "Hội nghị sơ kết" in text
     log = (tmp_path / "serve.log").read_text(encoding="utf-8")
@@ -453,13 +420,11 @@ def test_serve_builds_then_serves_on_the_port_it_is_given(tmp_path):
 
 
 @pytest.mark.parametrize("task", ["serve", "livereload"])
-def test_a_port_in_use_is_one_sentence_said_before_building(tmp_path, task):
-    settings = project_copy(tmp_path)
+def test_a_port_in_use_is_one_sentence_said_before_building(tmp_path, workplace_settings, task):
+    settings = workplace_settings
     with socket.create_server(("127.0.0.1", 0)) as taken:
         port = taken.getsockname()[1]
-        result = subprocess.run(invoke(task, "--port", str(port), "--settings", str(settings)),
-                                cwd=ROOT, capture_output=True, text=True, env=INVOKE_ENV,
-                                timeout=120)
+        result = run_task(task, "--port", str(port), "--settings", str(settings), timeout=120)
     assert result.returncode == 1
     assert result.stdout == ""
     assert result.stderr.strip() == (
@@ -468,12 +433,11 @@ def test_a_port_in_use_is_one_sentence_said_before_building(tmp_path, task):
     assert not (tmp_path / "output").exists()  # nothing was built
 
 
-def test_build_says_one_line_per_edition_and_each_source_left_out(tmp_path):
-    settings = project_copy(tmp_path)
+def test_build_says_one_line_per_edition_and_each_source_left_out(tmp_path, workplace_settings):
+    settings = workplace_settings
     replace_line(tmp_path / REPORT, FIELD_LINE, BROKEN_FIELD_LINE)
 
-    result = subprocess.run(invoke("build", "--settings", str(settings)), cwd=ROOT,
-                            capture_output=True, text=True, env=INVOKE_ENV, timeout=600)
+    result = run_task("build", "--settings", str(settings), timeout=600)
 
     assert result.returncode == 0, result.stderr
     assert f"Bỏ qua (có lỗi): {REPORT}\n" in result.stderr
@@ -485,11 +449,9 @@ def test_build_says_one_line_per_edition_and_each_source_left_out(tmp_path):
 
 
 @pytest.mark.parametrize("port", ["huit", "70000"])
-def test_a_port_that_is_not_a_port_is_one_sentence(tmp_path, port):
-    settings = project_copy(tmp_path)
-    result = subprocess.run(invoke("livereload", "--port", port, "--settings", str(settings)),
-                            cwd=ROOT, capture_output=True, text=True, env=INVOKE_ENV,
-                            timeout=120)
+def test_a_port_that_is_not_a_port_is_one_sentence(tmp_path, workplace_settings, port):
+    settings = workplace_settings
+    result = run_task("livereload", "--port", port, "--settings", str(settings), timeout=120)
     assert result.returncode == 2
     assert result.stderr.strip() == (
         f"Cổng '{port}' không hợp lệ: hãy ghi một số, ví dụ --port 8001.")

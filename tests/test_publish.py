@@ -2,7 +2,6 @@
 
 import errno
 import os
-import shutil
 import stat
 import subprocess
 import sys
@@ -17,53 +16,26 @@ import bantin.build
 from bantin.build import build, replace_atomically
 from bantin.errors import BuildFailed
 from bantin.publish import DeployTarget, PublishFailed, publish, rsync_command
-from conftest import snapshot
+from conftest import ROOT, process_exists, run_task, settings_file, snapshot
 
-ROOT = Path(__file__).resolve().parent.parent
 PUBLISH_SETTINGS = ROOT / "publishconf.py"
 CONFERENCE_REPORT = "tin/2021/hoi-nghi-so-ket-6-thang-dau-nam-2021/index.html"
 PREVIOUS = "20200101T000000Z-truoc"  # an earlier release, as publish names them
 
 
 @pytest.fixture
-def workplace(tmp_path, monkeypatch):
-    """A copy of the content, an output/ and an rsync target (a local folder) holding a previous
-    site as its current release."""
+def previous_release(workplace, monkeypatch) -> None:
+    """In the workplace: an output/ and an rsync target (a local folder) holding a previous site
+    as its current release, named by this process's BANTIN_* variables and no other."""
     for name in [name for name in os.environ if name.startswith("BANTIN_")]:
         monkeypatch.delenv(name)
-    shutil.copytree(ROOT / "content", tmp_path / "content")
-    (tmp_path / "output").mkdir()
-    (tmp_path / "output" / "index.html").write_text("bản trước")
-    (tmp_path / "target" / "releases" / PREVIOUS).mkdir(parents=True)
-    (tmp_path / "target" / "releases" / PREVIOUS / "index.html").write_text("bản trước")
-    (tmp_path / "target" / "current").symlink_to("releases/" + PREVIOUS)
+    (workplace / "output").mkdir()
+    (workplace / "output" / "index.html").write_text("bản trước")
+    (workplace / "target" / "releases" / PREVIOUS).mkdir(parents=True)
+    (workplace / "target" / "releases" / PREVIOUS / "index.html").write_text("bản trước")
+    (workplace / "target" / "current").symlink_to("releases/" + PREVIOUS)
     monkeypatch.setenv("BANTIN_DEPLOY", "rsync")
-    monkeypatch.setenv("BANTIN_RSYNC_TARGET", str(tmp_path / "target"))
-    return tmp_path
-
-
-def settings_file(folder: Path, base: str, **values) -> Path:
-    """A settings file for a task run as a subprocess: `base` (pelicanconf or publishconf) with
-    some settings pointing into the test's folder."""
-    path = folder / f"{base}_test.py"
-    path.write_text(f"import sys\nsys.path.insert(0, {str(ROOT)!r})\nfrom {base} import *  # noqa\n"
-                    + "".join(f"{key} = {str(value)!r}\n" for key, value in values.items()))
-    return path
-
-
-def run_task(*arguments: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "invoke", *arguments], cwd=ROOT,
-                          capture_output=True, text=True)
-
-
-def process_exists(pid: int) -> bool:
-    """Whether a process runs (a zombie waiting for its parent to collect it does not)."""
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    status = Path(f"/proc/{pid}/stat")
-    return not (status.exists() and status.read_text().rsplit(") ", 1)[-1].startswith("Z"))
+    monkeypatch.setenv("BANTIN_RSYNC_TARGET", str(workplace / "target"))
 
 
 def site_files(workplace: Path) -> dict[str, bytes]:
@@ -77,7 +49,9 @@ def overrides(workplace: Path) -> dict:
     return {"PATH": str(workplace / "content"), "OUTPUT_PATH": str(workplace / "output")}
 
 
-def test_the_sample_site_is_checked_and_sent_to_the_rsync_target_as_a_release(workplace):
+def test_the_sample_site_is_checked_and_sent_to_the_rsync_target_as_a_release(
+    workplace, previous_release
+):
     (workplace / "target" / "releases" / PREVIOUS / "bai-da-xoa.html").write_text("cũ")
     target = publish(PUBLISH_SETTINGS, overrides(workplace))
     assert target.kind == "rsync"
@@ -95,16 +69,17 @@ def test_the_sample_site_is_checked_and_sent_to_the_rsync_target_as_a_release(wo
         ".output.lock", "content", "output", "target"]
 
 
-def test_rollback_switches_back_and_says_to_which_release(workplace):
+def test_rollback_switches_back_and_says_to_which_release(workplace, previous_release):
     publish(PUBLISH_SETTINGS, overrides(workplace))
-    settings = settings_file(workplace, "publishconf", OUTPUT_PATH=workplace / "output")
+    settings = settings_file(workplace / "publishconf_test.py", "publishconf",
+                             OUTPUT_PATH=workplace / "output")
     result = run_task("rollback", "--settings", str(settings))
     assert result.returncode == 0, result.stderr
     assert result.stdout == f"Đã quay lại bản {PREVIOUS}: người đọc đang thấy bản này.\n"
     assert os.readlink(workplace / "target" / "current") == "releases/" + PREVIOUS
 
 
-def test_a_site_that_fails_a_check_is_not_published(workplace):
+def test_a_site_that_fails_a_check_is_not_published(workplace, previous_release):
     (workplace / "content" / "pages" / "hong.md").write_text(
         "Title: Trang hỏng\n\n<p><a href=\"/khong-co-trang-nay/\">Liên kết hỏng</a></p>\n",
         encoding="utf-8",
@@ -118,7 +93,7 @@ def test_a_site_that_fails_a_check_is_not_published(workplace):
     assert site_files(workplace) == before
 
 
-def test_a_failed_transfer_leaves_output_as_it_was(workplace, monkeypatch):
+def test_a_failed_transfer_leaves_output_as_it_was(workplace, previous_release, monkeypatch):
     monkeypatch.setenv("BANTIN_RSYNC_TARGET", "bantin@may-chu.invalid:/srv/bantin/")
     before = site_files(workplace)
     with pytest.raises(PublishFailed) as failure:
@@ -128,7 +103,9 @@ def test_a_failed_transfer_leaves_output_as_it_was(workplace, monkeypatch):
     assert site_files(workplace) == before
 
 
-def test_github_pages_gets_the_site_as_a_commit_on_its_branch(workplace, monkeypatch):
+def test_github_pages_gets_the_site_as_a_commit_on_its_branch(
+    workplace, previous_release, monkeypatch
+):
     remote = workplace / "remote.git"
     repository = workplace / "repository"
     subprocess.run(["git", "init", "-q", "--bare", str(remote)], check=True)
@@ -184,18 +161,16 @@ def test_ssh_credentials_come_from_the_environment_into_private_files(tmp_path):
 
 
 def test_the_task_prints_what_failed_and_exits_1_without_a_traceback():
-    environment = {**os.environ, "BANTIN_DEPLOY": "ftp"}
-    result = subprocess.run(
-        [sys.executable, "-m", "invoke", "publish"],
-        cwd=ROOT, env=environment, capture_output=True, text=True,
-    )
+    result = run_task("publish", env={**os.environ, "BANTIN_DEPLOY": "ftp"})
     assert result.returncode == 1
     assert "BANTIN_DEPLOY: BANTIN_DEPLOY phải là rsync hoặc github-pages" in result.stderr
     assert "Không xuất bản: bước cấu hình thất bại" in result.stderr
     assert "Traceback" not in result.stderr + result.stdout
 
 
-def test_a_second_publish_reuses_the_pages_the_first_one_put_in_output(workplace, monkeypatch):
+def test_a_second_publish_reuses_the_pages_the_first_one_put_in_output(
+    workplace, previous_release, monkeypatch
+):
     settings = {**overrides(workplace), "CACHE_PATH": str(workplace / "cache")}
     publish(PUBLISH_SETTINGS, settings)
     output = workplace / "output"
@@ -259,7 +234,7 @@ def test_a_second_build_waits_for_the_first_and_says_so(tmp_path, previous_site)
          str(tmp_path / ".output.lock")],
         stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     assert holder.stdout.readline() == "giữ\n"
-    settings = settings_file(tmp_path, "pelicanconf", **dev_overrides(tmp_path))
+    settings = settings_file(tmp_path / "pelicanconf_test.py", **dev_overrides(tmp_path))
     builder = subprocess.Popen(
         [sys.executable, "-m", "invoke", "build", "--settings", str(settings)],
         cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -391,7 +366,7 @@ def test_a_read_only_disk_is_one_sentence_through_the_task(tmp_path, mounted):
     mounted(site)
     (site / "output").mkdir()
     (site / "output" / "index.html").write_text("bản trước")
-    settings = settings_file(tmp_path, "pelicanconf", OUTPUT_PATH=site / "output",
+    settings = settings_file(tmp_path / "pelicanconf_test.py", OUTPUT_PATH=site / "output",
                              CACHE_PATH=tmp_path / "cache")
     subprocess.run(["mount", "-o", "remount,ro", str(site)], check=True)
     result = run_task("build", "--settings", str(settings))

@@ -125,3 +125,9 @@ def test_sample_photo_is_drawn_the_same_from_the_same_seed(tmp_path):
     assert first.read_bytes() == again.read_bytes() != other.read_bytes()
     with Image.open(first) as photo:
         assert photo.size == (300, 200)
+
+
+def test_every_page_links_to_the_search_page(page):
+    for url in ("", "linh-vuc/doan-thanh-nien/", CONFERENCE_REPORT_URL, "en/"):
+        link = page(url).select_one(".bt-header a[href$='/tim-kiem/'], .bt-header a[href$='/search/']")
+        assert link is not None, url

@@ -5,20 +5,12 @@ search index never races a build for output/."""
 
 import fcntl
 import os
-import shutil
 from pathlib import Path
 
 import pytest
 from bantin.digest import site_digest
-from conftest import ROOT, SETTINGS_FILE
+from conftest import SETTINGS_FILE, places, two_halves
 from hypothesis import HealthCheck, example, given, settings as hypothesis_settings, strategies as st
-from test_bad_inputs import ARTICLE as ARTICLE_MD
-from test_bad_inputs import Symlink
-from test_bad_inputs import article as bad_input_article
-from test_bad_inputs import \
-    test_check_and_publish_refuse_bad_input_alike_and_keep_the_last_good_site as refused_alike
-from test_bad_inputs import workplace  # noqa: F401 (the fixture)
-from test_photos import two_halves
 
 from bantin.build import build, load_settings, run_pelican, staging_path
 from bantin.errors import BuildFailed
@@ -130,14 +122,11 @@ def lock_is_held(site: Path) -> bool:
 
 @pytest.mark.parametrize("background", [True, False], ids=["background", "foreground"])
 def test_the_preview_writes_output_and_its_search_index_only_holding_the_lock(
-    tmp_path, monkeypatch, background
+    workplace, monkeypatch, background
 ):
     """A build or publish of the same folder (another process) waits for the preview's page
     update and search index, rather than swapping output/ while they write into it."""
-    shutil.copytree(ROOT / "content", tmp_path / "content")
-    session = PreviewSession(SETTINGS_FILE, {
-        "PATH": str(tmp_path / "content"), "CACHE_PATH": str(tmp_path / "cache"),
-        "OUTPUT_PATH": str(tmp_path / "output")})
+    session = PreviewSession(SETTINGS_FILE, places(workplace))
     assert session.build().kind == "build"
     seen = []
 
@@ -151,7 +140,7 @@ def test_the_preview_writes_output_and_its_search_index_only_holding_the_lock(
 
     monkeypatch.setattr(preview, "move_into", moving)
     monkeypatch.setattr(preview, "index_search", indexing)
-    source = tmp_path / "content/articles/2021/hoi-nghi-so-ket-6-thang-dau-nam-2021/index.md"
+    source = workplace / "content/articles/2021/hoi-nghi-so-ket-6-thang-dau-nam-2021/index.md"
     source.write_text(source.read_text(encoding="utf-8") + "\nCập nhật.\n", encoding="utf-8")
 
     update = session.update(background_search=background)
@@ -161,43 +150,6 @@ def test_the_preview_writes_output_and_its_search_index_only_holding_the_lock(
     assert seen == [("pages", True), ("search", True)]
     assert not lock_is_held(session.output)  # and freed once done
     assert (session.output / "pagefind" / "pagefind.js").is_file()
-
-
-# Forms of writing a link or a photo that Markdown reads as one but a line-by-line search does
-# not, and files Pelican would copy into the site from outside content/: `check` refuses them as
-# publishing does, naming the file and line.
-LINK_FORMS = [
-    ("link target after a space", {ARTICLE_MD: bad_input_article(body="Xem [đây]( javascript:alert(1) ).")},
-     f"{ARTICLE_MD}:6", "unsafe-link", "javascript:"),
-    ("link target on the next line", {ARTICLE_MD: bad_input_article(body="Xem [đây](\njavascript:alert(1)).")},
-     f"{ARTICLE_MD}:7", "unsafe-link", "javascript:"),
-    ("brackets in the link text", {ARTICLE_MD: bad_input_article(body="Xem [a [b] c](javascript:alert(1)).")},
-     f"{ARTICLE_MD}:6", "unsafe-link", "javascript:"),
-    ("another site's photo after a space",
-     {ARTICLE_MD: bad_input_article(body="![Ảnh]( https://example.org/anh.jpg )")},
-     f"{ARTICLE_MD}:6", "unsafe-link", "example.org"),
-    ("embed", {ARTICLE_MD: bad_input_article(body='<embed src="x.swf">')},
-     f"{ARTICLE_MD}:6", "unsafe-html", "<embed>"),
-    # Files Pelican copies into the site must be inside content/: it would publish any other.
-    ("{attach} of a file outside content/",
-     {ARTICLE_MD: bad_input_article(body="Xem [tài liệu]({attach}../../../../ngoai/bai.md).")},
-     f"{ARTICLE_MD}:6", "file-outside", "ngoai/bai.md"),
-    ("{attach} through a symlink leaving content/",
-     {ARTICLE_MD: bad_input_article(body="Xem [tài liệu]({attach}bi-mat.md)."),
-      "content/articles/2021/bai-thu/bi-mat.md": Symlink("{outside}/bai.md")},
-     f"{ARTICLE_MD}:6", "file-outside", "bi-mat.md"),
-    ("static file symlink leaving content/",
-     {"content/images/bi-mat.txt": Symlink("{outside}/bai.md")},
-     "content/images/bi-mat.txt", "source-outside", "content/"),
-]
-
-
-@pytest.mark.parametrize("case, files, where, code, words", LINK_FORMS,
-                         ids=[case[0] for case in LINK_FORMS])
-def test_check_and_publish_refuse_every_form_of_an_unsafe_link_or_file_alike(
-    workplace, case, files, where, code, words
-):
-    refused_alike(workplace, case, files, where, code, words)
 
 
 def test_every_damaged_cache_is_set_aside_and_the_site_is_a_clean_builds(tmp_path):

@@ -10,8 +10,8 @@ import pytest
 from bs4 import BeautifulSoup
 
 from bantin.build import build
+from conftest import CONFERENCE_REPORT_URL, SETTINGS_FILE, parse_html
 from plugins.assets import find_source, published_bytes
-from tests.conftest import CONFERENCE_REPORT_URL, SETTINGS_FILE
 
 FIELD_URL = "linh-vuc/doan-thanh-nien/"
 ROOT_CONTENT = Path(SETTINGS_FILE).resolve().parent / "content"
@@ -22,10 +22,6 @@ def html_files(site: Path) -> list[Path]:
     return sorted(site.rglob("*.html"))
 
 
-def parse(path: Path) -> BeautifulSoup:
-    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
-
-
 def edition_of(site: Path, path: Path, settings: dict) -> str:
     """The language of a built page: other editions live under /<lang>/."""
     top = path.relative_to(site).parts[0]
@@ -34,7 +30,7 @@ def edition_of(site: Path, path: Path, settings: dict) -> str:
 
 def test_every_page_has_language_title_and_assets(site, settings):
     for path in html_files(site):
-        soup = parse(path)
+        soup = parse_html(path)
         assert soup.html["lang"] == edition_of(site, path, settings), path
         assert soup.title.get_text(strip=True), path
         assert soup.find("meta", attrs={"name": "viewport"}), path
@@ -49,7 +45,7 @@ def test_every_page_has_language_title_and_assets(site, settings):
 def test_no_inline_script_or_style_anywhere(site):
     """The Content-Security-Policy allows no inline code: script-src 'self'; style-src 'self'."""
     for path in html_files(site):
-        soup = parse(path)
+        soup = parse_html(path)
         for script in soup.find_all("script"):
             if script.get("type") == "application/ld+json":
                 continue  # a data block: never executed, so the policy does not apply
@@ -198,7 +194,7 @@ def top_list(soup: BeautifulSoup) -> list[str]:
 def test_home_grid_fills_its_rows_and_drops_no_story(request, fixture):
     """The grid of three columns has only full rows; lead, list and grid show the whole page 1."""
     output = request.getfixturevalue(fixture)
-    soup = parse(output / "index.html")
+    soup = parse_html(output / "index.html")
     grid = soup.select(".bt-news-list--grid > .bt-news-list__item")
     assert len(grid) % 3 == 0
     beside = soup.select(".bt-latest__more > .bt-news-list__item")
@@ -212,7 +208,7 @@ def test_home_grid_fills_its_rows_and_drops_no_story(request, fixture):
 def test_field_block_shows_only_what_the_top_list_does_not(request, fixture):
     """Each field's newest story not in the top list, and no field whose stories are all there."""
     output = request.getfixturevalue(fixture)
-    soup = parse(output / "index.html")
+    soup = parse_html(output / "index.html")
     shown = set(top_list(soup))
     listed = {}
     for item in soup.select(".bt-by-field__item"):
@@ -221,7 +217,7 @@ def test_field_block_shows_only_what_the_top_list_does_not(request, fixture):
     assert not shown & set(listed.values())
     for field_link in soup.select("nav.bt-ribbon a[href^='/linh-vuc/']"):
         field_page = field_link["href"]
-        stories = [a["href"] for a in parse(output / field_page.strip("/") / "index.html").select("main .bt-card__title a")]
+        stories = [a["href"] for a in parse_html(output / field_page.strip("/") / "index.html").select("main .bt-card__title a")]
         # The field's first page holds its newest stories (two a page is enough here: the top
         # list of the paginated site has two stories).
         not_shown = [href for href in stories if href not in shown]
@@ -297,7 +293,7 @@ def paginated_site(tmp_path_factory) -> Path:
 
 
 def test_pagination_nav(paginated_site):
-    first = parse(paginated_site / FIELD_URL / "index.html")
+    first = parse_html(paginated_site / FIELD_URL / "index.html")
     nav = first.select_one("nav.bt-pagination")
     assert nav["aria-label"] == "Phân trang"
     current = nav.select("[aria-current]")
@@ -306,7 +302,7 @@ def test_pagination_nav(paginated_site):
     assert next_link["href"] == f"/{FIELD_URL}trang/2/"
     assert first.find("link", rel="next")["href"] == next_link["href"]
 
-    second = parse(paginated_site / FIELD_URL / "trang/2/index.html")
+    second = parse_html(paginated_site / FIELD_URL / "trang/2/index.html")
     assert second.select_one("nav.bt-pagination [aria-current=page]").get_text(strip=True) == "2"
     assert second.select_one("nav.bt-pagination a[rel=prev]")["href"] == f"/{FIELD_URL}"
     assert "trang 2/" in second.h1.get_text()
@@ -393,7 +389,7 @@ def test_no_break_spaces_stay_in_the_visible_headings(site):
     twitter:title are laid out by other programs."""
     checked = 0
     for path in html_files(site):
-        soup = parse(path)
+        soup = parse_html(path)
         texts = [soup.title.get_text()] + [
             meta["content"] for meta in soup.find_all("meta", content=True)
             if (meta.get("property") or meta.get("name")) in ("og:title", "twitter:title", "description",

@@ -2,11 +2,11 @@
 gettext (whether each catalog translates them all is checked by `invoke i18n`'s tests)."""
 
 import re
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+from conftest import ROOT
+
 TEMPLATES = ROOT / "theme" / "templates"
 
 

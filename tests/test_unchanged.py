@@ -1,7 +1,6 @@
 """`invoke build` with nothing changed does nothing, and repeats what the last build said; any
 change to the content, the settings or the output, or an article waiting for its date, builds."""
 
-import shutil
 
 import pytest
 
@@ -9,17 +8,16 @@ import bantin.build
 from bantin.build import build
 from bantin.unchanged import CLOCK_FINDINGS
 from bantin.digest import site_digest
-from conftest import ROOT, SETTINGS_FILE, add_article
+from conftest import SETTINGS_FILE, add_article, places
 
 REPORT = "articles/2021/hoi-nghi-so-ket-6-thang-dau-nam-2021/index.md"
 
 
 @pytest.fixture
-def workplace(tmp_path, monkeypatch):
-    """A copy of the sample content; run(**overrides) builds it into tmp_path/output as
-    `invoke build` does and says whether Pelican ran."""
-    shutil.copytree(ROOT / "content", tmp_path / "content")
-    base = {"PATH": str(tmp_path / "content"), "CACHE_PATH": str(tmp_path / "cache")}
+def builds(workplace, monkeypatch):
+    """The workplace and run(**overrides), which builds it into its output/ as `invoke build`
+    does and says whether Pelican ran."""
+    base = places(workplace)
     runs = []
     real_run = bantin.build.run_pelican
 
@@ -31,15 +29,15 @@ def workplace(tmp_path, monkeypatch):
 
     def run(**overrides):
         before = len(runs)
-        result = build(SETTINGS_FILE, output=tmp_path / "output", strict=False,
+        result = build(SETTINGS_FILE, output=workplace / "output", strict=False,
                        overrides={**base, **overrides}, reuse_unchanged=True)
         return result, len(runs) > before
 
-    return tmp_path, run
+    return workplace, run
 
 
-def test_a_second_build_with_nothing_changed_does_nothing_and_repeats_the_findings(workplace):
-    tmp_path, run = workplace
+def test_a_second_build_with_nothing_changed_does_nothing_and_repeats_the_findings(builds):
+    tmp_path, run = builds
     add_article(tmp_path / "content", "bai-hong", "Bài hỏng", "2022-05-01 08:00",
                 "Category: Không có lĩnh vực này\n")  # an error: left out of the build
     first, ran = run()
@@ -53,8 +51,8 @@ def test_a_second_build_with_nothing_changed_does_nothing_and_repeats_the_findin
     assert site_digest(tmp_path / "output") == built
 
 
-def test_an_edit_builds_again_and_matches_a_clean_build(workplace):
-    tmp_path, run = workplace
+def test_an_edit_builds_again_and_matches_a_clean_build(builds):
+    tmp_path, run = builds
     run()
     source = tmp_path / "content" / REPORT
     source.write_text(source.read_text(encoding="utf-8") + "\nĐoạn mới.\n", encoding="utf-8")
@@ -67,8 +65,8 @@ def test_an_edit_builds_again_and_matches_a_clean_build(workplace):
     assert run()[1] is False
 
 
-def test_a_damaged_output_or_other_settings_build_again(workplace):
-    tmp_path, run = workplace
+def test_a_damaged_output_or_other_settings_build_again(builds):
+    tmp_path, run = builds
     run()
     page = tmp_path / "output" / "gioi-thieu" / "index.html"
     page.unlink()
@@ -78,8 +76,8 @@ def test_a_damaged_output_or_other_settings_build_again(workplace):
     assert run()[1]
 
 
-def test_an_article_waiting_for_its_date_builds_every_time(workplace):
-    tmp_path, run = workplace
+def test_an_article_waiting_for_its_date_builds_every_time(builds):
+    tmp_path, run = builds
     add_article(tmp_path / "content", "bai-sap-dang", "Bài sắp đăng", "2999-01-01 08:00")
     result, ran = run()
     assert ran and any(finding.code in CLOCK_FINDINGS for finding in result.findings)

@@ -9,8 +9,8 @@ from invoke import Collection
 
 import tasks
 from bantin.build import load_settings
+from conftest import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 WORKFLOW = ROOT / ".github" / "workflows" / "publish.yml"
 TASK_CALL = re.compile(r"^python3 bootstrap\.py (?P<task>[\w-]+)(?: .*)?$")
 

@@ -1,7 +1,7 @@
 """Lighthouse (mobile) on the published site, served with compression as static hosts serve it:
 `invoke lighthouse` builds the site as publishing does (precompressed .gz/.br copies), serves it
 on 127.0.0.1 with `CompressedSiteHandler`, runs the pinned Lighthouse of package.json (installed by
-`npm ci`) against Debian's chromium on each page of PAGES, prints the four scores and says which
+`npm ci`) against Debian's chromium (as tasks.py runs it) on each page of PAGES, prints the four scores and says which
 are under TARGETS. Slow (half a minute per page), so not part of `invoke test`.
 """
 
@@ -17,7 +17,6 @@ from urllib.parse import unquote, urlsplit
 
 HERE = Path(__file__).resolve().parent
 LIGHTHOUSE = HERE / "node_modules" / "lighthouse" / "cli" / "index.js"
-CHROMIUM = "/usr/bin/chromium"
 # The pages the site is judged on, by path: home, a field, an article, search with a query, the
 # English home.
 PAGES = [
@@ -105,15 +104,15 @@ def install() -> None:
         subprocess.run(["npm", "ci", "--no-audit", "--no-fund"], cwd=HERE, check=True)
 
 
-def scores(url: str, report: Path) -> dict[str, int]:
-    """Lighthouse's four scores (0-100) for `url`, mobile, its JSON report kept in `report`,
-    and the machine's `benchmark` index that Lighthouse measured while loading it (its CPU
-    throttling assumes a machine of about 1000 or more; a busy one scores performance lower)."""
-    flags = "--headless=new --no-sandbox --disable-gpu --disable-dev-shm-usage"
+def scores(url: str, report: Path, chromium: str, flags: list[str]) -> dict[str, int]:
+    """Lighthouse's four scores (0-100) for `url`, mobile, in the `chromium` binary run with
+    `flags`, its JSON report kept in `report`, and the machine's `benchmark` index that
+    Lighthouse measured while loading it (its CPU throttling assumes a machine of about 1000 or
+    more; a busy one scores performance lower)."""
     subprocess.run(
         ["node", str(LIGHTHOUSE), url, "--quiet", "--output=json", f"--output-path={report}",
-         f"--only-categories={','.join(CATEGORIES)}", f"--chrome-flags={flags}"],
-        check=True, env={**os.environ, "CHROME_PATH": CHROMIUM},
+         f"--only-categories={','.join(CATEGORIES)}", f"--chrome-flags={' '.join(flags)}"],
+        check=True, env={**os.environ, "CHROME_PATH": chromium},
     )
     result = json.loads(report.read_text(encoding="utf-8"))
     categories = result["categories"]

@@ -1,26 +1,24 @@
 """Real-browser fixtures: the sample site served on 127.0.0.1 and Debian's Chromium driven by
-Playwright. Screenshots go to screenshots/ (git-ignored) for people to look at."""
+Playwright, axe-core's accessibility check. Screenshots go to screenshots/ (git-ignored) for
+people to look at. Every test here carries the `browser` mark (tests/conftest.py sees to it)."""
 
 import functools
 import http.server
 import threading
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import sync_playwright
 
-ROOT = Path(__file__).resolve().parents[2]
+from conftest import ROOT
+from tasks import CHROMIUM, CHROMIUM_FLAGS
+
 SCREENSHOTS = ROOT / "screenshots"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
+# WCAG 2.2 A and AA, and axe-core's best practices.
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21aa", "wcag22aa", "best-practice"]
+PHONE, DESKTOP = 360, 1280  # viewport widths
 
 
 class StaticSiteHandler(http.server.SimpleHTTPRequestHandler):
@@ -42,16 +40,54 @@ class StaticSiteHandler(http.server.SimpleHTTPRequestHandler):
         pass  # keep the test output quiet
 
 
+@contextmanager
+def serving(site: Path):
+    """A built site served as static hosting serves it, on a free port of 127.0.0.1: its URL
+    (no trailing slash)."""
+    handler = functools.partial(StaticSiteHandler, directory=str(site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@contextmanager
+def page_opener(browser, base_url: str):
+    """open_(path, width=DESKTOP, javascript=True) -> a Playwright page showing `path` of the
+    site at `base_url`, each in a context of its own, all closed at the end."""
+    contexts = []
+
+    def open_(path: str, width: int = DESKTOP, javascript: bool = True):
+        context = browser.new_context(
+            viewport={"width": width, "height": 800}, java_script_enabled=javascript
+        )
+        contexts.append(context)
+        browser_page = context.new_page()
+        browser_page.goto(base_url.rstrip("/") + "/" + path.lstrip("/"))
+        return browser_page
+
+    try:
+        yield open_
+    finally:
+        for context in contexts:
+            context.close()
+
+
+def assert_accessible(browser_page, context: dict | None = None) -> None:
+    """axe-core finds no violation of AXE_TAGS on the page (or on the parts named by `context`)."""
+    options = {"runOnly": {"type": "tag", "values": AXE_TAGS}, "resultTypes": ["violations"]}
+    results = Axe().run(browser_page, context=context, options=options)
+    assert results.violations_count == 0, results.generate_report()
+
+
 @pytest.fixture(scope="session")
 def base_url(site):
     """URL of the built sample site, served on a free port of 127.0.0.1."""
-    handler = functools.partial(StaticSiteHandler, directory=str(site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
+    with serving(site) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
@@ -59,7 +95,7 @@ def browser():
     if not Path(CHROMIUM).exists():
         pytest.fail(f"{CHROMIUM} is missing: `invoke test` installs Debian's chromium package")
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
         yield chromium
         chromium.close()
 
@@ -67,20 +103,8 @@ def browser():
 @pytest.fixture
 def open_page(browser, base_url):
     """open_page(path, width=1280, javascript=True) -> a Playwright page showing `path`."""
-    contexts = []
-
-    def open_(path: str, width: int = 1280, javascript: bool = True):
-        context = browser.new_context(
-            viewport={"width": width, "height": 800}, java_script_enabled=javascript
-        )
-        contexts.append(context)
-        browser_page = context.new_page()
-        browser_page.goto(base_url + "/" + path.lstrip("/"))
-        return browser_page
-
-    yield open_
-    for context in contexts:
-        context.close()
+    with page_opener(browser, base_url) as open_:
+        yield open_
 
 
 @pytest.fixture(scope="session")

@@ -3,6 +3,8 @@ of page, script runs (the menu, search with its WebAssembly), and the policy is 
 
 import pytest
 
+pytestmark = pytest.mark.browser
+
 PAGES = [
     "",
     "linh-vuc/doan-thanh-nien/",
@@ -29,7 +31,6 @@ def watched_page(browser, base_url):
     context.close()
 
 
-@pytest.mark.browser
 @pytest.mark.parametrize("path", PAGES)
 def test_no_policy_violation_on_any_kind_of_page(watched_page, base_url, settings, path):
     browser_page, problems = watched_page
@@ -41,7 +42,6 @@ def test_no_policy_violation_on_any_kind_of_page(watched_page, base_url, setting
     assert csp_problems == []
 
 
-@pytest.mark.browser
 def test_search_runs_its_webassembly_under_the_policy(watched_page, base_url):
     browser_page, problems = watched_page
     browser_page.goto(f"{base_url}/tim-kiem/?q=hien+mau")

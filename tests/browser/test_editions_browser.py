@@ -3,7 +3,7 @@ the other language and back."""
 
 import pytest
 
-from tests.conftest import CONFERENCE_REPORT_URL
+from conftest import CONFERENCE_REPORT_URL
 
 pytestmark = pytest.mark.browser
 

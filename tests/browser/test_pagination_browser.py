@@ -2,17 +2,11 @@
 on a phone and a desktop, and the next page is reached with the keyboard alone, with and without
 JavaScript."""
 
-import functools
-import http.server
-import threading
-
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 
 from bantin.build import build
-from tests.browser.conftest import StaticSiteHandler
-from tests.browser.test_theme_browser import AXE_TAGS, DESKTOP, PHONE
-from tests.conftest import SETTINGS_FILE
+from browser.conftest import DESKTOP, PHONE, assert_accessible, page_opener, serving
+from conftest import SETTINGS_FILE
 
 MIDDLE = "trang/5/"  # the home page, one article a page: 9 pages of the sample site
 
@@ -24,38 +18,22 @@ def paged_url(tmp_path_factory):
     """The sample site with one article a page, served on a free port of 127.0.0.1."""
     output = tmp_path_factory.mktemp("paged") / "output"
     build(SETTINGS_FILE, output=output, strict=True, overrides={"DEFAULT_PAGINATION": 1})
-    handler = functools.partial(StaticSiteHandler, directory=str(output))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
-    server.server_close()
+    with serving(output) as url:
+        yield f"{url}/"
 
 
 @pytest.fixture
 def open_paged(browser, paged_url):
-    contexts = []
-
-    def open_(path: str, width: int = DESKTOP, javascript: bool = True):
-        context = browser.new_context(viewport={"width": width, "height": 800},
-                                      java_script_enabled=javascript)
-        contexts.append(context)
-        browser_page = context.new_page()
-        browser_page.goto(paged_url + path)
-        return browser_page
-
-    yield open_
-    for context in contexts:
-        context.close()
+    """open_paged(path, width, javascript): open_page on the paged site."""
+    with page_opener(browser, paged_url) as open_:
+        yield open_
 
 
 @pytest.mark.parametrize("width", [PHONE, DESKTOP])
 def test_axe_finds_no_violations_on_a_middle_page(open_paged, width):
     browser_page = open_paged(MIDDLE, width=width)
     assert browser_page.locator(".bt-pagination__item--ellipsis").count() == 2
-    options = {"runOnly": {"type": "tag", "values": AXE_TAGS}, "resultTypes": ["violations"]}
-    results = Axe().run(browser_page, options=options)
-    assert results.violations_count == 0, results.generate_report()
+    assert_accessible(browser_page)
 
 
 @pytest.mark.parametrize("javascript", [True, False])

@@ -1,16 +1,15 @@
 """An old address (Aliases:) takes a real browser to the article, with or without JavaScript, and
 the redirect page breaks no rule of the site's Content-Security-Policy."""
 
-import functools
-import http.server
 import shutil
-import threading
 
 import pytest
 
 from bantin.build import build
-from tests.browser.conftest import StaticSiteHandler
-from tests.conftest import ROOT, SETTINGS_FILE, add_article
+from browser.conftest import serving
+from conftest import ROOT, SETTINGS_FILE, add_article
+
+pytestmark = pytest.mark.browser
 
 
 @pytest.fixture(scope="module")
@@ -25,15 +24,10 @@ def moved_site(tmp_path_factory):
     output = work / "output"
     build(SETTINGS_FILE, output=output, strict=True,
           overrides={"PATH": str(content), "CACHE_PATH": str(work / "cache")})
-    handler = functools.partial(StaticSiteHandler, directory=str(output))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
+    with serving(output) as url:
+        yield url
 
 
-@pytest.mark.browser
 @pytest.mark.parametrize("javascript", [True, False])
 def test_the_old_address_leads_to_the_article(browser, moved_site, javascript):
     context = browser.new_context(java_script_enabled=javascript)

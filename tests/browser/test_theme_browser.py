@@ -2,9 +2,9 @@
 with and without JavaScript, print, and screenshots for people to look at."""
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 
-from tests.conftest import CONFERENCE_REPORT_URL
+from browser.conftest import DESKTOP, PHONE, assert_accessible
+from conftest import CONFERENCE_REPORT_URL
 
 FIELD_URL = "linh-vuc/doan-thanh-nien/"
 PAGES = {
@@ -19,8 +19,6 @@ PAGES = {
     "search": "tim-kiem/?q=hien+mau",
 }
 SKIP_LINK_TEXT = {"vi": "Bỏ qua đến nội dung chính", "en": "Skip to main content"}
-AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21aa", "wcag22aa", "best-practice"]
-PHONE, DESKTOP = 360, 1280
 
 pytestmark = pytest.mark.browser
 
@@ -38,9 +36,7 @@ def focused(browser_page) -> dict:
 @pytest.mark.parametrize("name", PAGES)
 def test_axe_finds_no_violations(open_page, name, width):
     browser_page = open_page(PAGES[name], width=width)
-    options = {"runOnly": {"type": "tag", "values": AXE_TAGS}, "resultTypes": ["violations"]}
-    results = Axe().run(browser_page, options=options)
-    assert results.violations_count == 0, results.generate_report()
+    assert_accessible(browser_page)
 
 
 def test_unknown_address_shows_the_not_found_page(open_page):
@@ -274,17 +270,12 @@ def test_share_links_work_without_javascript(open_page):
 @pytest.mark.parametrize("path", ["theo-doi-tin/", "en/theo-doi-tin/"])
 def test_the_help_page_on_following_news_passes_axe(open_page, path):
     browser_page = open_page(path, width=PHONE)
-    options = {"runOnly": {"type": "tag", "values": AXE_TAGS}, "resultTypes": ["violations"]}
-    results = Axe().run(browser_page, options=options)
-    assert results.violations_count == 0, results.generate_report()
+    assert_accessible(browser_page)
 
 
 def test_footer_contact_links_and_share_section_pass_axe_on_a_phone(open_page):
     browser_page = open_page(CONFERENCE_REPORT_URL, width=PHONE)
-    options = {"runOnly": {"type": "tag", "values": AXE_TAGS}, "resultTypes": ["violations"]}
-    results = Axe().run(browser_page, context={"include": [[".bt-share"], [".bt-footer"]]},
-                        options=options)
-    assert results.violations_count == 0, results.generate_report()
+    assert_accessible(browser_page, context={"include": [[".bt-share"], [".bt-footer"]]})
     telephone = browser_page.locator(".bt-footer a[href^='tel:']")
     assert telephone.is_visible() and telephone.bounding_box()["height"] >= 24
 
