@@ -9,7 +9,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent
 if str(ROOT) not in sys.path:  # the slug rule below comes from the project's own code
     sys.path.insert(0, str(ROOT))
-from bantin.vietnamese import SLUG_REGEX_SUBSTITUTIONS as SLUG_RULE  # noqa: E402
+from core.vietnamese import SLUG_REGEX_SUBSTITUTIONS as SLUG_RULE  # noqa: E402
 
 # --- Site -------------------------------------------------------------------------------------
 SITENAME = "Bản tin Đoàn Khối các cơ quan tỉnh"
@@ -133,7 +133,7 @@ MAX_SOURCE_BYTES = 2_000_000
 FILENAME_METADATA = r".*\.(?P<lang>" + "|".join(EDITIONS) + r")$"
 ARTICLE_TRANSLATION_ID = None
 PAGE_TRANSLATION_ID = None
-# Scheduled articles: a source dated after now (bantin.clock: the real time, or BANTIN_NOW) waits
+# Scheduled articles: a source dated after now (core.clock: the real time, or BANTIN_NOW) waits
 # for its date (plugins/schedule); the lint says when it will appear, CI rebuilds every hour.
 SCHEDULED_PUBLISHING = True
 # Pelican's own handling of future dates reads the real clock and would publish such an article as
@@ -191,7 +191,7 @@ def newest_first(article):
 
 ARTICLE_ORDER_BY = newest_first
 SLUGIFY_SOURCE = "title"
-# One slug rule (bantin.vietnamese.slugify) for every address: articles and pages without a Slug,
+# One slug rule (core.vietnamese.slugify) for every address: articles and pages without a Slug,
 # fields, tags and authors.
 SLUG_REGEX_SUBSTITUTIONS = SLUG_RULE
 CATEGORY_REGEX_SUBSTITUTIONS = SLUG_RULE

@@ -22,20 +22,21 @@ sys.path.insert(0, str(ROOT))
 
 from bantin.build import build as build_site  # noqa: E402
 from bantin.build import describe, load_settings  # noqa: E402
-from bantin.errors import BuildFailed  # noqa: E402
+from core.errors import BuildFailed  # noqa: E402
 from bantin.legacy_import import format_report, has_errors, import_pages  # noqa: E402
-from bantin.clock import ClockError  # noqa: E402
-from bantin.clock import now as clock_now  # noqa: E402
+from core.clock import ClockError  # noqa: E402
+from core.clock import now as clock_now  # noqa: E402
 from bantin.lint import fix_text, lint, nearest_field  # noqa: E402
 from bantin.preview import PreviewSession, preview_handler  # noqa: E402
-from bantin.processes import Stopped  # noqa: E402
+from core.processes import Stopped  # noqa: E402
 from bantin.publish import PublishFailed  # noqa: E402
 from bantin.publish import publish as publish_site  # noqa: E402
 from bantin.publish import rollback as rollback_site  # noqa: E402
 from bantin.site_checks import check_site as run_site_checks  # noqa: E402
 from bantin.swap import site_lock  # noqa: E402
 from bantin.translations import update_catalogs  # noqa: E402
-from bantin.vietnamese import nfc, slugify  # noqa: E402
+from core.vietnamese import nfc, slugify  # noqa: E402
+from core.fingerprint import CODE_FOLDERS  # noqa: E402
 
 DEV_SETTINGS = ROOT / "pelicanconf.py"
 PUBLISH_SETTINGS = ROOT / "publishconf.py"
@@ -146,8 +147,7 @@ def livereload(c, port="8000", settings=str(DEV_SETTINGS)):
 
     server = Server()
     server.SFH = preview_handler(session)  # error pages and /_loi/ before output/'s files
-    for watched in (settings["PATH"], settings["THEME"], ROOT / "plugins", ROOT / "bantin",
-                    settings_file):
+    for watched in (settings["PATH"], settings["THEME"], *CODE_FOLDERS, settings_file):
         server.watch(str(watched), rebuild)
     print(f"Xem trước tại http://127.0.0.1:{port}/ — trang tự tải lại khi bạn lưu tệp; "
           f"lỗi và cảnh báo ở http://127.0.0.1:{port}/_loi/")

@@ -18,7 +18,7 @@ from pelican import Pelican
 from pelican.settings import read_settings
 
 from bantin import unchanged
-from bantin.errors import BuildFailed, Finding
+from core.errors import BuildFailed, Finding
 from bantin.feeds import absolutise_feeds
 from bantin.headers import write_headers
 from bantin.lint import lint

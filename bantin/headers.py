@@ -7,7 +7,7 @@ Hosts that do not read `_headers` (GitHub Pages) still get the policy from the m
 
 from pathlib import Path
 
-from bantin.errors import Finding
+from core.errors import Finding
 
 HEADER_ONLY_DIRECTIVES = "frame-ancestors 'none'"
 

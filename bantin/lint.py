@@ -26,14 +26,14 @@ from urllib.parse import unquote, urlsplit
 from bs4 import BeautifulSoup
 from markdown import Markdown
 
-from bantin.errors import Finding
-from bantin.legacy_encodings import convert_legacy, find_legacy_encoding
-from bantin.clock import now as clock_now
+from core.errors import Finding
+from core.legacy_encodings import convert_legacy, find_legacy_encoding
+from core.clock import now as clock_now
 from bantin.site_checks import inline_code, local_address, refused_url, unsafe_content
-from bantin.vietnamese import format_date, nfc, slugify, strip_accents
+from core.vietnamese import format_date, nfc, slugify, strip_accents
 from plugins.photos.library import PhotoLibrary, is_local_photo, photo_inside
 from plugins.photos.pipeline import derive_missing
-from bantin.fingerprint import code_fingerprint
+from core.fingerprint import code_fingerprint
 from plugins.reader.links import SOURCE_SUFFIXES, is_source_link
 from plugins.editions import edition_folder, language_of, translation_key
 from plugins.redirects import alias_problem, parse_aliases, site_path

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import brotli
 
-from bantin.errors import Finding
+from core.errors import Finding
 
 TEXT_SUFFIXES = {
     ".html", ".css", ".js", ".mjs", ".json", ".xml", ".svg", ".txt", ".map", ".webmanifest", ".ico",

@@ -40,7 +40,8 @@ from pelican.contents import Article, Content, Page
 from pelican.generators import ArticlesGenerator, PagesGenerator
 
 from bantin.build import FindingsRecorder, build, load_settings, staging_path
-from bantin.errors import BuildFailed, Finding
+from core.errors import BuildFailed, Finding
+from core.fingerprint import CODE_FOLDERS
 from bantin.feeds import absolutise_feeds
 from bantin.lint import display_path, lint_file
 from bantin.report import LeftOut, describe_source, left_out_sources
@@ -54,7 +55,6 @@ from plugins.reader.links import SOURCE_SUFFIXES
 logger = logging.getLogger(__name__)
 
 PROJECT = Path(__file__).resolve().parent.parent
-CODE_FOLDERS = (PROJECT / "bantin", PROJECT / "plugins")
 # Lists of the generators that hold an edition's articles and pages (translations included).
 CONTENT_LISTS = ("articles", "translations", "hidden_articles", "hidden_translations", "drafts",
                  "drafts_translations", "pages", "hidden_pages", "draft_pages", "draft_translations")

@@ -41,8 +41,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from bantin.build import build, load_settings, replace_atomically
-from bantin.errors import BuildFailed, Finding
-from bantin.processes import run, signals_deferred, stoppable
+from core.errors import BuildFailed, Finding
+from core.processes import run, signals_deferred, stoppable
 from bantin.site_checks import check_site
 from bantin.swap import site_lock
 from plugins.incremental import save_manifest

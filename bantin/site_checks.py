@@ -21,7 +21,7 @@ from urllib.parse import unquote, urlsplit
 
 from bs4 import BeautifulSoup
 
-from bantin.errors import Finding
+from core.errors import Finding
 
 LOCAL_HOSTS = {"localhost", "127.0.0.1", "0.0.0.0", "::1", "[::1]"}
 SOURCE_SUFFIXES = (".md", ".markdown", ".rst")

@@ -10,7 +10,7 @@ same set, itself included: reciprocal by construction.
 from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
-from bantin.errors import Finding
+from core.errors import Finding
 from plugins.sitemap import ENTRIES
 
 

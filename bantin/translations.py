@@ -11,7 +11,7 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po, write_po
 
-from bantin.errors import Finding
+from core.errors import Finding
 from plugins.i18n import catalog_path
 
 # The templates are read as the site's Jinja environment reads them (JINJA_ENVIRONMENT).

@@ -16,8 +16,8 @@ import json
 import os
 from pathlib import Path
 
-from bantin.errors import Finding
-from bantin.fingerprint import code_fingerprint
+from core.errors import Finding
+from core.fingerprint import code_fingerprint
 
 # Settings that name places of this build rather than what it produces.
 PLACE_SETTINGS = {"OUTPUT_PATH", "CACHE_PATH", "PREVIOUS_OUTPUT_PATH", "PHOTO_CACHE_PATH"}

@@ -21,7 +21,7 @@ from bs4 import BeautifulSoup
 from PIL import Image
 
 from bantin.build import build
-from bantin.legacy_encodings import TCVN3_TABLE
+from core.legacy_encodings import TCVN3_TABLE
 from bantin.legacy_import import article_slug, format_report, has_errors, import_pages
 from bantin.legacy_import.dates import find_date
 from bantin.legacy_import.markdown import escape, link_target

@@ -15,13 +15,13 @@ import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-from bantin.errors import Finding
+from core.errors import Finding
 from bantin.legacy_import.page import LegacyPage
 from bantin.legacy_import.paths import inside
 from bantin.legacy_import.plain_text import read_text_page
 from bantin.legacy_import.sharepoint import read_html_page
 from bantin.legacy_import.writer import Manifest, Outcome, write_article
-from bantin.vietnamese import nfc, slugify
+from core.vietnamese import nfc, slugify
 
 READERS = {
     ".html": read_html_page,

@@ -20,12 +20,12 @@ from pathlib import Path
 
 from PIL import Image
 
-from bantin.errors import Finding
+from core.errors import Finding
 from bantin.legacy_import.markdown import metadata_text, render_article
 from bantin.legacy_import.page import LegacyPage, Photo, quoted
 from bantin.legacy_import.paths import inside, page_file, url_path, writable
-from bantin.placeholder import make_placeholder
-from bantin.vietnamese import nfc, slugify
+from core.placeholder import make_placeholder
+from core.vietnamese import nfc, slugify
 
 MANIFEST_NAME = ".legacy-import.json"
 _SAFE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")

@@ -33,7 +33,7 @@ from pelican.urlwrappers import URLWrapper
 from pelican.writers import Writer
 
 from plugins.editions import edition_folder
-from bantin.fingerprint import code_fingerprint
+from core.fingerprint import code_fingerprint
 
 # Settings that name places of this build rather than what it produces.
 PLACE_SETTINGS = {"OUTPUT_PATH", "CACHE_PATH", "PREVIOUS_OUTPUT_PATH", "PHOTO_CACHE_PATH"}

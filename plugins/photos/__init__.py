@@ -22,7 +22,7 @@ from pathlib import Path
 from pelican import signals
 from pelican.contents import Article, Page
 
-from bantin.errors import Finding
+from core.errors import Finding
 
 from .library import library_for, source_inside
 from .markdown import PhotoUse

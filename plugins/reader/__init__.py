@@ -20,7 +20,7 @@ from pelican import signals
 from pelican.readers import DUPLICATES_DEFINITIONS_ALLOWED, MarkdownReader
 from pelican.utils import truncate_html_words
 
-from bantin.vietnamese import nfc
+from core.vietnamese import nfc
 from plugins.figures import FiguresExtension
 from plugins.photos.markdown import PhotosExtension
 from plugins.reader.ahead import convert_ahead

@@ -13,7 +13,7 @@ from concurrent.futures import ProcessPoolExecutor
 from multiprocessing import get_context
 from pathlib import Path
 
-from bantin.processes import end_with_parent
+from core.processes import end_with_parent
 from plugins.reader.cache import ReaderCache
 from plugins.reader.links import SOURCE_SUFFIXES
 

@@ -11,7 +11,7 @@ import os
 import pickle
 from pathlib import Path
 
-from bantin.fingerprint import code_fingerprint
+from core.fingerprint import code_fingerprint
 
 # Settings the conversion reads (photos settings are every PHOTO_* key).
 CONVERSION_SETTINGS = (

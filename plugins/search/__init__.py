@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 from markupsafe import Markup
 from pelican import signals
 
-from bantin.vietnamese import strip_accents
+from core.vietnamese import strip_accents
 
 WORDS_WITH_D = re.compile(r"\w*[đĐ]\w*")
 

@@ -9,6 +9,8 @@ from importlib.metadata import version
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+# The project's own Python code, by layer: what a preview watches and a cache key hashes.
+CODE_FOLDERS = tuple(ROOT / name for name in ("core", "plugins", "bantin"))
 LIBRARIES = ("pelican", "markdown", "typogrify", "smartypants", "pillow")
 
 
@@ -16,7 +18,7 @@ LIBRARIES = ("pelican", "markdown", "typogrify", "smartypants", "pillow")
 def code_fingerprint() -> str:
     """Hash of the project's Python code and the libraries' versions."""
     digest = hashlib.blake2b(digest_size=16)
-    for path in sorted([*ROOT.glob("plugins/**/*.py"), *ROOT.glob("bantin/**/*.py")]):
+    for path in sorted(path for folder in CODE_FOLDERS for path in folder.rglob("*.py")):
         digest.update(path.relative_to(ROOT).as_posix().encode())
         digest.update(path.read_bytes())
     digest.update(repr([version(name) for name in LIBRARIES]).encode())
