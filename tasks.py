@@ -37,6 +37,8 @@ from bantin.swap import site_lock  # noqa: E402
 from bantin.translations import update_catalogs  # noqa: E402
 from core.vietnamese import nfc, slugify  # noqa: E402
 from core.fingerprint import CODE_FOLDERS  # noqa: E402
+from core.header import header_text  # noqa: E402
+from core.source import vietnamese_fields  # noqa: E402
 
 DEV_SETTINGS = ROOT / "pelicanconf.py"
 PUBLISH_SETTINGS = ROOT / "publishconf.py"
@@ -194,7 +196,7 @@ def new(c, title, field, settings=str(DEV_SETTINGS)):
     if not field.strip() or not title.strip():
         raise Exit(NEW_USAGE, 1)
     settings = load_settings(settings)
-    names = {entry["vi"].casefold(): entry["vi"] for entry in settings["FIELDS"]}
+    names = {name.casefold(): name for name in vietnamese_fields(settings)}
     if field.strip().casefold() not in names:
         close = nearest_field(field, settings)
         hint = f" Có phải là '{close}'?" if close else ""
@@ -214,11 +216,10 @@ def new(c, title, field, settings=str(DEV_SETTINGS)):
     folder.mkdir(parents=True)
     shown = folder.relative_to(Path(settings["PATH"]).parent)
     # The Slug line keeps the address when the title is edited later.
-    (folder / "index.md").write_text(
-        f"Title: {title}\nDate: {now:%Y-%m-%d %H:%M}\nCategory: {names[field.strip().casefold()]}\n"
-        f"Slug: {slug}\nTags:\nAuthor:\nSummary:\n\n",
-        encoding="utf-8",
-    )
+    (folder / "index.md").write_text(header_text([
+        ("Title", title), ("Date", f"{now:%Y-%m-%d %H:%M}"),
+        ("Category", names[field.strip().casefold()]), ("Slug", slug),
+        ("Tags", ""), ("Author", ""), ("Summary", "")]), encoding="utf-8")
     print(f"Đã tạo {shown}/index.md — viết nội dung vào tệp này và chép ảnh "
           "vào cùng thư mục.")
 

@@ -19,6 +19,7 @@ from pelican.settings import read_settings
 
 from bantin import unchanged
 from core.errors import BuildFailed, Finding
+from core.logs import WarningCounter
 from bantin.feeds import absolutise_feeds
 from bantin.headers import write_headers
 from bantin.lint import lint
@@ -53,21 +54,6 @@ class BuildResult:
     findings: list[Finding] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)  # sources left out of a preview build
     summary: list[str] = field(default_factory=list)  # one line per edition (bantin.report)
-
-
-class FindingsRecorder(logging.Handler):
-    """Collects Pelican's warnings and errors as findings while it runs."""
-
-    def __init__(self) -> None:
-        super().__init__(logging.WARNING)
-        self.findings: list[Finding] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        if isinstance(getattr(record, "finding", None), Finding):  # a plugin's own finding
-            self.findings.append(record.finding)
-            return
-        message = " ".join(record.getMessage().split())
-        self.findings.append(Finding("pelican", None, "pelican-" + record.levelname.lower(), message))
 
 
 def load_settings(settings_file: str | Path, overrides: dict | None = None) -> dict:
@@ -176,7 +162,7 @@ def run_pelican(
     """Run Pelican once per edition (EDITIONS) into `staging`, the default edition at its root
     and the others in their folders, reusing unchanged pages of the `previous` output
     (plugins/incremental); warnings and errors become findings, each reported once."""
-    recorder = FindingsRecorder()
+    recorder = WarningCounter()
     SITEMAP_ENTRIES.clear()  # gathered afresh from this build's pages
     RENDERED_PAGES.clear()
     root_logger = logging.getLogger()

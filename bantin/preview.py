@@ -39,9 +39,10 @@ from pelican import signals
 from pelican.contents import Article, Content, Page
 from pelican.generators import ArticlesGenerator, PagesGenerator
 
-from bantin.build import FindingsRecorder, build, load_settings, staging_path
+from bantin.build import build, load_settings, staging_path
 from core.errors import BuildFailed, Finding
 from core.fingerprint import CODE_FOLDERS
+from core.logs import WarningCounter
 from bantin.feeds import absolutise_feeds
 from bantin.lint import display_path, lint_file
 from bantin.report import LeftOut, describe_source, left_out_sources
@@ -50,7 +51,7 @@ from bantin.swap import site_lock
 from plugins.assets import asset_url
 from plugins.incremental import IncrementalWriter, listing, save_manifest
 from plugins.photos.library import library_for
-from plugins.reader.links import SOURCE_SUFFIXES
+from core.source import SOURCE_SUFFIXES
 
 logger = logging.getLogger(__name__)
 
@@ -236,7 +237,7 @@ class PreviewSession:
             findings += found
         staging = staging_path(self.output)
         shutil.rmtree(staging, ignore_errors=True)
-        recorder = FindingsRecorder()
+        recorder = WarningCounter()
         logging.getLogger().addHandler(recorder)
         try:
             replaced = []

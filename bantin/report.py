@@ -18,7 +18,7 @@ from core.errors import Finding
 from bantin.lint import SourceFile, decode, display_path, read_metadata
 from core.vietnamese import slugify
 from plugins.editions import edition_urls, language_of
-from plugins.reader.links import SOURCE_SUFFIXES
+from core.source import SOURCE_SUFFIXES
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ import os
 from pathlib import Path
 
 from core.errors import Finding
+from core.files import write_whole
 from core.fingerprint import code_fingerprint
 
 # Settings that name places of this build rather than what it produces.
@@ -102,8 +103,5 @@ def record(settings: dict, output: Path, inputs: str, findings: list[Finding],
         "skipped": skipped,
         "summary": summary,
     }
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(f"{path.name}.tmp-{os.getpid()}")
-    partial.write_text(json.dumps(stamp), encoding="utf-8")
-    partial.replace(path)
+    write_whole(path, json.dumps(stamp))
 

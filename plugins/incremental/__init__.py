@@ -21,7 +21,6 @@ page's own article or page only.
 
 import hashlib
 import json
-import logging
 import os
 from datetime import date, datetime
 from pathlib import Path
@@ -33,6 +32,8 @@ from pelican.urlwrappers import URLWrapper
 from pelican.writers import Writer
 
 from plugins.editions import edition_folder
+from core.files import write_whole
+from core.logs import counting_warnings
 from core.fingerprint import code_fingerprint
 
 # Settings that name places of this build rather than what it produces.
@@ -63,11 +64,7 @@ def save_manifest(cache_path: str | Path, output: Path) -> None:
         except OSError:
             continue
         manifest[relative] = [fingerprint, stat.st_size, stat.st_mtime_ns]
-    path = manifest_path(cache_path, output)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(f"{path.name}.tmp-{os.getpid()}")
-    partial.write_text(json.dumps(manifest), encoding="utf-8")
-    partial.replace(path)
+    write_whole(manifest_path(cache_path, output), json.dumps(manifest))
 
 
 def stable(value, listing) -> object:
@@ -162,15 +159,6 @@ def theme_fingerprint(theme: str) -> str:
     return digest.hexdigest()
 
 
-class _WarningCounter(logging.Handler):
-    def __init__(self) -> None:
-        super().__init__(logging.WARNING)
-        self.count = 0
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.count += 1
-
-
 # What Writer.write_file adds to the global context besides its keyword arguments, for
 # `articles`/`dates` when it paginates them.
 WRITER_KEYS = {"output_file", "localsiteurl"}
@@ -200,12 +188,8 @@ class _ReusingTemplate:
                     return path.read_text(encoding="utf-8")
             except OSError:
                 pass
-        counter = _WarningCounter()
-        logging.getLogger().addHandler(counter)
-        try:
+        with counting_warnings() as counter:
             html = self.template.render(localcontext)
-        finally:
-            logging.getLogger().removeHandler(counter)
         if not counter.count:
             WRITTEN[in_site] = fingerprint
         return html

@@ -8,10 +8,8 @@ import xml.etree.ElementTree as etree
 
 from markdown import Extension, Markdown
 from markdown.treeprocessors import Treeprocessor
-from pelican.readers import MarkdownReader
 
-# The suffixes of the files Pelican reads as articles and pages: the lint looks at the same files.
-SOURCE_SUFFIXES = tuple(f".{extension}" for extension in MarkdownReader.file_extensions)
+from core.source import SOURCE_SUFFIXES
 
 
 def is_source_link(href: str) -> bool:
