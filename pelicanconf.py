@@ -199,7 +199,7 @@ TAG_REGEX_SUBSTITUTIONS = SLUG_RULE
 AUTHOR_REGEX_SUBSTITUTIONS = SLUG_RULE
 
 # Atom feeds: the whole edition and each field (autodiscovery in partials/meta.html). Photos in
-# the entries get absolute URLs after the build (bantin/feeds.py). FEED_ATOM, not FEED_ALL_ATOM:
+# the entries get absolute URLs after the build (plugins/feeds/absolute.py). FEED_ATOM, not FEED_ALL_ATOM:
 # Pelican adds every translation to the latter, so an edition's feed would mix languages.
 FEED_ATOM = "feeds/all.atom.xml"
 FEED_MAX_ITEMS = 30  # the newest; the archive pages hold the rest
@@ -241,7 +241,7 @@ ASSET_PATHS = ["static"]
 THEME_STATIC_PATHS = []
 # 404.html is the page static hosts serve for unknown addresses.
 DIRECT_TEMPLATES = ["index", "categories", "tags", "archives", "404", "search"]
-# The search page (theme/templates/search.html); its index is built by bantin/search.py.
+# The search page (theme/templates/search.html); its index is built by plugins/search/index.py.
 SEARCH_URL = "tim-kiem/"
 SEARCH_SAVE_AS = SEARCH_URL + "index.html"
 JINJA_ENVIRONMENT = {"extensions": ["jinja2.ext.i18n"], "trim_blocks": True, "lstrip_blocks": True}
@@ -292,7 +292,7 @@ PRECOMPRESS = False
 # Strict mode: any warning or error fails the build and output/ keeps the last good site.
 STRICT = False
 # A figure's image has an empty alt on purpose when its caption already describes it
-# (plugins/figures): a screen reader must not read the same text twice.
+# (plugins/reader/figures): a screen reader must not read the same text twice.
 LOG_FILTER = [
     (30, "Empty alt attribute for image %s in %s"),
     (30, "Other images have empty alt attributes"),

@@ -34,7 +34,7 @@ from bantin.publish import publish as publish_site  # noqa: E402
 from bantin.publish import rollback as rollback_site  # noqa: E402
 from bantin.site_checks import check_site as run_site_checks  # noqa: E402
 from bantin.swap import site_lock  # noqa: E402
-from bantin.translations import update_catalogs  # noqa: E402
+from plugins.i18n.catalogs import update_catalogs  # noqa: E402
 from core.vietnamese import nfc, slugify  # noqa: E402
 from core.fingerprint import CODE_FOLDERS  # noqa: E402
 from core.header import header_text  # noqa: E402

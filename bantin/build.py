@@ -20,13 +20,13 @@ from pelican.settings import read_settings
 from bantin import unchanged
 from core.errors import BuildFailed, Finding
 from core.logs import WarningCounter
-from bantin.feeds import absolutise_feeds
+from plugins.feeds.absolute import absolutise_feeds
 from bantin.headers import write_headers
 from bantin.lint import lint
 from bantin.precompress import precompress
 from bantin.report import counting_editions, left_out_sources, summary_lines
-from bantin.search import index_search
-from bantin.sitemap import write_sitemap
+from plugins.search.index import index_search
+from plugins.sitemap.write import write_sitemap
 from bantin.swap import DISK_REFUSED, remove_leftovers, replace_site, site_lock, write_failed
 from plugins.editions import edition_overrides
 from plugins.incremental import WRITTEN as RENDERED_PAGES

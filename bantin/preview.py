@@ -43,10 +43,10 @@ from bantin.build import build, load_settings, staging_path
 from core.errors import BuildFailed, Finding
 from core.fingerprint import CODE_FOLDERS
 from core.logs import WarningCounter
-from bantin.feeds import absolutise_feeds
+from plugins.feeds.absolute import absolutise_feeds
 from bantin.lint import display_path, lint_file
 from bantin.report import LeftOut, describe_source, left_out_sources
-from bantin.search import index_search
+from plugins.search.index import index_search
 from bantin.swap import site_lock
 from plugins.assets import asset_url
 from plugins.incremental import IncrementalWriter, listing, save_manifest

@@ -13,7 +13,7 @@ from markdown import Markdown
 from bantin.build import load_settings
 from core.errors import Finding
 from bantin.lint import lint_file
-from plugins.figures import FiguresExtension
+from plugins.reader.figures import FiguresExtension
 from plugins.reader import ArticleReader
 from plugins.reader.links import ArticleLinksExtension
 

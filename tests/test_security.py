@@ -24,7 +24,7 @@ from core.errors import BuildFailed
 from bantin import preview
 from bantin.lint import lint
 from bantin.preview import PreviewSession, move_into
-from bantin.search import index_search
+from plugins.search.index import index_search
 from bantin.swap import lock_path
 
 ARTICLE = """Title: Bài thử đường dẫn

@@ -24,8 +24,7 @@ from pelican.contents import Article, Page
 
 from core.errors import Finding
 
-from .library import library_for, source_inside
-from .markdown import PhotoUse
+from .library import PhotoUse, library_for, source_inside
 
 logger = logging.getLogger(__name__)
 

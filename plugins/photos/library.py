@@ -122,6 +122,14 @@ def photo_settings(settings: dict) -> PhotoSettings:
     )
 
 
+@dataclass(frozen=True)
+class PhotoUse:
+    """A photo where an article shows it, with the text that describes it there."""
+
+    photo: Photo
+    alt: str
+
+
 class PhotoLibrary:
     def __init__(self, settings: dict):
         self.settings = photo_settings(settings)

@@ -21,8 +21,8 @@ from pelican.readers import DUPLICATES_DEFINITIONS_ALLOWED, MarkdownReader
 from pelican.utils import truncate_html_words
 
 from core.vietnamese import nfc
-from plugins.figures import FiguresExtension
-from plugins.photos.markdown import PhotosExtension
+from plugins.reader.figures import FiguresExtension
+from plugins.reader.photos import PhotosExtension
 from plugins.reader.ahead import convert_ahead
 from plugins.reader.cache import ReaderCache
 from plugins.reader.links import ArticleLinksExtension

@@ -1,7 +1,7 @@
 """Sitemap entries, gathered from the content model while each edition's pages are written.
 
 For every public HTML page: its absolute URL, language, last change, and the addresses of the
-same content in the other editions. bantin/sitemap.py turns them into sitemap.xml once every
+same content in the other editions. plugins/sitemap/write.py turns them into sitemap.xml once every
 edition is built; nothing has to read the pages back.
 """
 
