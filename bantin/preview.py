@@ -39,7 +39,7 @@ from pelican import signals
 from pelican.contents import Article, Content, Page
 from pelican.generators import ArticlesGenerator, PagesGenerator
 
-from bantin.build import build, load_settings, staging_path
+from bantin.build import BuildResult, build, finish, load_settings, staging_path
 from core.errors import BuildFailed, Finding
 from core.fingerprint import CODE_FOLDERS
 from core.logs import WarningCounter
@@ -49,7 +49,8 @@ from bantin.report import LeftOut, describe_source, left_out_sources
 from plugins.search.index import index_search
 from bantin.swap import site_lock
 from plugins.assets import asset_url
-from plugins.incremental import IncrementalWriter, listing, save_manifest
+from plugins.editions import edition_folder
+from plugins.incremental import IncrementalWriter, listing
 from plugins.photos.library import library_for
 from core.source import SOURCE_SUFFIXES
 
@@ -91,6 +92,7 @@ class PreviewSession:
         self.findings: list[Finding] = []  # what the last build found, kept up to date by updates
         self.left_out: list[LeftOut] = []
         self.addresses: dict[str, str] = {}  # source (as editors know it) -> its last address
+        self.built: BuildResult | None = None  # the last ordinary build, its record included
 
     # --- Ordinary builds ---------------------------------------------------------------------
     def build(self) -> Update:
@@ -105,12 +107,13 @@ class PreviewSession:
         try:
             result = build(self.settings_file, strict=False, overrides=self.overrides)
         except BuildFailed as failure:
-            self.editions = []
+            self.editions, self.built = [], None
             self.remember(earlier + failure.findings)
             return Update("build", earlier + failure.findings, failed=True,
                           seconds=time.perf_counter() - started)
         finally:
             signals.all_generators_finalized.disconnect(keep)
+        self.built = result
         for generators in self.editions:
             for generator in generators:
                 for content in edition_contents(generator):
@@ -254,14 +257,14 @@ class PreviewSession:
                 take_text(content, fresh)
             shown = {id(content) for content, _ in replaced}
             for generators in self.editions:
-                write_pages_showing(generators, shown)
+                write_pages_showing(generators, shown, staging)
             absolutise_feeds(staging, self.settings)
             if recorder.findings:
                 return None
         finally:
             logging.getLogger().removeHandler(recorder)
         written = move_into(staging, self.output)
-        save_manifest(self.settings["CACHE_PATH"], self.output)
+        finish(self.built, self.settings)  # the build's record holds these pages too
         return Update("pages", findings, written=written)
 
     # --- What the browser is shown ----------------------------------------------------------
@@ -506,18 +509,19 @@ class _PagesShowing:
         return None
 
 
-def write_pages_showing(generators: list, shown: set[int]) -> None:
+def write_pages_showing(generators: list, shown: set[int], staging: Path) -> None:
     """Run the edition's article and page output steps with a writer that writes only the pages
     and feeds showing the contents in `shown`: Pelican's own code decides every page's template,
     context and address, as in the ordinary build. The feeds see every article; the pages'
     steps see only the contents in `shown`, so that they do not work out the address of every
     other article on the way (the lists behind listing pages are not these, and those pages
-    are not written)."""
+    are not written). Each edition writes into its own folder of `staging`, as in a build."""
     for generator in generators:
         if not isinstance(generator, (ArticlesGenerator, PagesGenerator)):
             continue
-        writer = _PagesShowing(IncrementalWriter(generator.output_path, settings=generator.settings),
-                               shown)
+        settings = generator.settings
+        folder = staging / edition_folder(settings, settings["DEFAULT_LANG"])
+        writer = _PagesShowing(IncrementalWriter(str(folder), settings=settings), shown)
         if isinstance(generator, ArticlesGenerator):
             generator.generate_feeds(writer)
         with only_contents(generator, shown):

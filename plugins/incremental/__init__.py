@@ -14,8 +14,9 @@ Fingerprints of the pages of the last successful build are kept per output folde
 CACHE_PATH/render/. A page is reused only if the previous output file is still the very file that
 build wrote (same size and modification time), and only if rendering it raised no warning (a
 reused page would not repeat it, and a strict build must see it). The build (bantin/build.py)
-passes PREVIOUS_OUTPUT_PATH, the site's current output folder, and saves the new manifest only
-after it has put the new site in place. Templates show the content (not only the listing) of the
+passes PREVIOUS_OUTPUT_PATH, the site's current output folder, and a record (core/record.py) in
+which the writer notes every page it wrote; it saves the new manifest from that record only after
+it has put the new site in place. Templates show the content (not only the listing) of the
 page's own article or page only.
 """
 
@@ -34,12 +35,12 @@ from pelican.writers import Writer
 from plugins.editions import edition_folder
 from core.files import write_whole
 from core.logs import counting_warnings
+from core.record import RECORD_SETTING, record_of
 from core.fingerprint import code_fingerprint
 
 # Settings that name places of this build rather than what it produces.
-PLACE_SETTINGS = {"OUTPUT_PATH", "CACHE_PATH", "PREVIOUS_OUTPUT_PATH", "PHOTO_CACHE_PATH"}
-# Pages written by the current build: path in the site -> fingerprint, until the build saves them.
-WRITTEN: dict[str, str] = {}
+PLACE_SETTINGS = {"OUTPUT_PATH", "CACHE_PATH", "PREVIOUS_OUTPUT_PATH", "PHOTO_CACHE_PATH",
+                  RECORD_SETTING}
 
 
 def manifest_path(cache_path: str | Path, output: str | Path) -> Path:
@@ -54,11 +55,11 @@ def load_manifest(cache_path: str | Path, output: str | Path) -> dict[str, list]
         return {}
 
 
-def save_manifest(cache_path: str | Path, output: Path) -> None:
-    """Record the fingerprint, size and time of every page of WRITTEN now in `output` (call it
-    after the new site is in place)."""
+def save_manifest(cache_path: str | Path, output: Path, written: dict[str, str]) -> None:
+    """Record the fingerprint, size and time of every page `written` (the build record's) now in
+    `output` (call it after the new site is in place)."""
     manifest = {}
-    for relative, fingerprint in WRITTEN.items():
+    for relative, fingerprint in written.items():
         try:
             stat = (output / relative).stat()
         except OSError:
@@ -184,14 +185,14 @@ class _ReusingTemplate:
             try:
                 stat = path.stat()
                 if [stat.st_size, stat.st_mtime_ns] == previous[1:]:
-                    WRITTEN[in_site] = fingerprint
+                    writer.record.written[in_site] = fingerprint
                     return path.read_text(encoding="utf-8")
             except OSError:
                 pass
         with counting_warnings() as counter:
             html = self.template.render(localcontext)
         if not counter.count:
-            WRITTEN[in_site] = fingerprint
+            writer.record.written[in_site] = fingerprint
         return html
 
 
@@ -200,6 +201,7 @@ class IncrementalWriter(Writer):
         super().__init__(output_path, settings=settings)
         self.folder = edition_folder(settings, settings["DEFAULT_LANG"])
         self.previous = load_manifest(settings["CACHE_PATH"], settings["PREVIOUS_OUTPUT_PATH"])
+        self.record = record_of(settings)
         self.fingerprints = None
 
     def write_file(self, name, template, context, relative_urls=False, paginated=None,
@@ -213,7 +215,10 @@ class IncrementalWriter(Writer):
 
 
 def writer_class(pelican):
-    return IncrementalWriter if pelican.settings.get("PREVIOUS_OUTPUT_PATH") else None
+    """Only the project's build, which passes the previous output and a record, renders
+    incrementally."""
+    settings = pelican.settings
+    return IncrementalWriter if settings.get("PREVIOUS_OUTPUT_PATH") and record_of(settings) else None
 
 
 def register() -> None:
