@@ -36,13 +36,14 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from pelican import signals
-from pelican.contents import Article, Content, Page
-from pelican.generators import ArticlesGenerator, PagesGenerator
+from pelican.contents import Article, Content
 
 from bantin.build import BuildResult, build, finish, load_settings, staging_path
 from core.errors import BuildFailed, Finding
 from core.fingerprint import CODE_FOLDERS
 from core.logs import WarningCounter
+from core.pelican_internals import (content_lists, edition_contents, forget_rendered_text,
+                                    holds_contents, read_source, write_content_pages, write_feeds)
 from plugins.feeds.absolute import absolutise_feeds
 from bantin.lint import display_path, lint_file
 from bantin.report import LeftOut, describe_source, left_out_sources
@@ -57,9 +58,6 @@ from core.source import SOURCE_SUFFIXES
 logger = logging.getLogger(__name__)
 
 PROJECT = Path(__file__).resolve().parent.parent
-# Lists of the generators that hold an edition's articles and pages (translations included).
-CONTENT_LISTS = ("articles", "translations", "hidden_articles", "hidden_translations", "drafts",
-                 "drafts_translations", "pages", "hidden_pages", "draft_pages", "draft_translations")
 
 
 @dataclass
@@ -436,29 +434,10 @@ def stamp(path) -> tuple | None:
     return (stat.st_size, stat.st_mtime_ns, stat.st_ino)
 
 
-def edition_contents(generator) -> list[Content]:
-    """The articles and pages a generator holds, with the other languages' versions of them."""
-    if not isinstance(generator, (ArticlesGenerator, PagesGenerator)):
-        return []
-    held = {}
-    for name in CONTENT_LISTS:
-        for content in getattr(generator, name, None) or []:
-            for version in (content, *getattr(content, "translations", [])):
-                held[id(version)] = version
-    return list(held.values())
-
-
 def read_again(generator, content: Content) -> Content | None:
     """`content`'s source read as its generator read it; None when what other pages show of
     it (its listing, its metadata) changed."""
-    if isinstance(generator, ArticlesGenerator):
-        kind, preread, context = Article, signals.article_generator_preread, signals.article_generator_context
-    else:
-        kind, preread, context = Page, signals.page_generator_preread, signals.page_generator_context
-    fresh = generator.readers.read_file(
-        base_path=generator.path, path=os.path.relpath(content.source_path, generator.path),
-        content_class=kind, context=generator.context, preread_signal=preread,
-        preread_sender=generator, context_signal=context, context_sender=generator)
+    fresh = read_source(generator, content)
     if type(fresh) is not type(content) or published_photos(content) - published_photos(fresh):
         return None  # a photo file of the old version would stay in output/: a build drops it
     fresh.translations = getattr(content, "translations", [])
@@ -481,14 +460,7 @@ def take_text(content: Content, fresh: Content) -> None:
     for name, value in vars(fresh).items():
         if name != "translations":
             setattr(content, name, value)
-    for memo in (Content.get_content.cache, Content.get_summary.cache):
-        for key in [key for key in memo if key and key[0] is content]:
-            del memo[key]
-
-
-def forget_rendered_text() -> None:
-    Content.get_content.cache.clear()
-    Content.get_summary.cache.clear()
+    forget_rendered_text(content)
 
 
 class _PagesShowing:
@@ -517,26 +489,21 @@ def write_pages_showing(generators: list, shown: set[int], staging: Path) -> Non
     other article on the way (the lists behind listing pages are not these, and those pages
     are not written). Each edition writes into its own folder of `staging`, as in a build."""
     for generator in generators:
-        if not isinstance(generator, (ArticlesGenerator, PagesGenerator)):
+        if not holds_contents(generator):
             continue
         settings = generator.settings
         folder = staging / edition_folder(settings, settings["DEFAULT_LANG"])
         writer = _PagesShowing(IncrementalWriter(str(folder), settings=settings), shown)
-        if isinstance(generator, ArticlesGenerator):
-            generator.generate_feeds(writer)
+        write_feeds(generator, writer)
         with only_contents(generator, shown):
-            if isinstance(generator, ArticlesGenerator):
-                generator.generate_pages(writer)
-            else:
-                generator.generate_output(writer)
+            write_content_pages(generator, writer)
 
 
 @contextmanager
 def only_contents(generator, shown: set[int]):
     """The generator's lists of articles and pages narrowed to the contents in `shown` for the
     time of the `with` block."""
-    kept = {name: getattr(generator, name) for name in CONTENT_LISTS
-            if isinstance(getattr(generator, name, None), list)}
+    kept = content_lists(generator)
     try:
         for name, contents in kept.items():
             setattr(generator, name, [content for content in contents if id(content) in shown])

@@ -30,11 +30,11 @@ from pelican import signals
 from pelican.contents import Content
 from pelican.paginator import Page, Paginator
 from pelican.urlwrappers import URLWrapper
-from pelican.writers import Writer
 
 from plugins.editions import edition_folder
 from core.files import write_whole
 from core.logs import counting_warnings
+from core.pelican_internals import TemplateWrappingWriter
 from core.record import RECORD_SETTING, record_of
 from core.fingerprint import code_fingerprint
 
@@ -160,14 +160,8 @@ def theme_fingerprint(theme: str) -> str:
     return digest.hexdigest()
 
 
-# What Writer.write_file adds to the global context besides its keyword arguments, for
-# `articles`/`dates` when it paginates them.
-WRITER_KEYS = {"output_file", "localsiteurl"}
-PAGINATION_SUFFIXES = ("_paginator", "_page", "_previous_page", "_next_page")
-
-
 class _ReusingTemplate:
-    """Stands for a Jinja template in Writer.write_file: renders only when the page changed."""
+    """Stands for a Jinja template in the writer: renders only when the page changed."""
 
     def __init__(self, template, writer: "IncrementalWriter", context: dict, own_keys: set[str]):
         self.template, self.writer, self.context = template, writer, context
@@ -196,7 +190,7 @@ class _ReusingTemplate:
         return html
 
 
-class IncrementalWriter(Writer):
+class IncrementalWriter(TemplateWrappingWriter):
     def __init__(self, output_path, settings=None):
         super().__init__(output_path, settings=settings)
         self.folder = edition_folder(settings, settings["DEFAULT_LANG"])
@@ -204,14 +198,8 @@ class IncrementalWriter(Writer):
         self.record = record_of(settings)
         self.fingerprints = None
 
-    def write_file(self, name, template, context, relative_urls=False, paginated=None,
-                   template_name=None, override_output=False, url=None, **kwargs):
-        paged = paginated if paginated is not None else {"articles", "dates"} & kwargs.keys()
-        own_keys = WRITER_KEYS | kwargs.keys() | {
-            key + suffix for key in paged for suffix in PAGINATION_SUFFIXES}
-        return super().write_file(
-            name, _ReusingTemplate(template, self, context, own_keys), context, relative_urls,
-            paginated, template_name, override_output, url, **kwargs)
+    def wrap(self, template, context: dict, own_keys: set[str]) -> "_ReusingTemplate":
+        return _ReusingTemplate(template, self, context, own_keys)
 
 
 def writer_class(pelican):
