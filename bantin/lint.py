@@ -33,11 +33,9 @@ from core.legacy_encodings import convert_legacy, find_legacy_encoding
 from core.clock import now as clock_now
 from bantin.site_checks import inline_code, local_address, refused_url, unsafe_content
 from core.vietnamese import format_date, nfc, slugify, strip_accents
-from plugins.photos.library import PhotoLibrary, is_local_photo, photo_inside
-from plugins.photos.pipeline import derive_missing
 from core.fingerprint import code_fingerprint
-from core.source import SOURCE_SUFFIXES, field_names, inside, source_files, vietnamese_fields
-from plugins.reader.links import is_source_link
+from core.source import (field_names, inside, is_local_photo, is_source_link,
+                         photo_inside, source_files, vietnamese_fields)
 from plugins.editions import edition_folder, language_of, translation_key
 from plugins.redirects import alias_problem, parse_aliases, site_path
 from plugins.schedule import is_scheduled
@@ -111,28 +109,35 @@ class PhotoChecks:
     word. They are warnings: publishing stops on them, while a preview still shows the article
     (the build reports the same finding once). Results live in the photo cache (PHOTO_CACHE_PATH), keyed by the photo's content, so a
     photo is decoded once for check and build together, and the photos not yet known are worked
-    out on every core at once."""
+    out on every core at once. The photo pipeline (Pillow, the HEIC opener) is loaded only when
+    there is a photo to judge: the other checks stay light."""
 
     def __init__(self, settings: dict):
-        self.library = PhotoLibrary(settings)
+        self.settings = settings
         self.pending: dict[tuple[Path, str], tuple[str, int]] = {}  # (folder, name) -> first use
 
     def add(self, folder: Path, src: str, shown: str, line: int) -> None:
         self.pending.setdefault((folder, src), (shown, line))
 
     def findings(self) -> list[Finding]:
+        if not self.pending:
+            return []
+        from plugins.photos.library import PhotoLibrary
+        from plugins.photos.pipeline import derive_missing
+
+        library = PhotoLibrary(self.settings)
         jobs: dict[str, Path] = {}
         for folder, src in self.pending:
             if not safe_is_file(folder / src):
                 continue  # the library says photo-missing, as in the build
-            key = self.library.key(folder / src)
-            if key not in jobs and self.library.cache.lookup(key) is None:
+            key = library.key(folder / src)
+            if key not in jobs and library.cache.lookup(key) is None:
                 jobs[key] = folder / src
-        derive_missing(jobs, self.library.settings, self.library.cache)
-        self.library.save_keys()
+        derive_missing(jobs, library.settings, library.cache)
+        library.save_keys()
         findings = []
         for (folder, src), (shown, line) in self.pending.items():
-            error = self.library.photo(folder, src).error
+            error = library.photo(folder, src).error
             if error is not None:
                 hint = case_hint(folder / src) if error.code == "photo-missing" else ""
                 findings.append(Finding(shown, line, error.code, error.message + hint, "warning"))

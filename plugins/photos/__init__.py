@@ -12,7 +12,7 @@
   edition, another article using the same photo) is a hard link to that first copy. Originals
   are published only when PHOTO_PUBLISH_ORIGINALS is set.
 - Photos are untrusted: a reference that leaves the article's folder is never read
-  (library.photo_inside), and `write_published` writes nothing outside the output folder.
+  (core.source.photo_inside), and `write_published` writes nothing outside the output folder.
 """
 
 import logging

@@ -9,18 +9,7 @@ import xml.etree.ElementTree as etree
 from markdown import Extension, Markdown
 from markdown.treeprocessors import Treeprocessor
 
-from core.source import SOURCE_SUFFIXES
-
-
-def is_source_link(href: str) -> bool:
-    """True for a relative link to another Markdown source file (with or without #anchor)."""
-    path = href.split("#", 1)[0]
-    return (
-        bool(path)
-        and "://" not in path
-        and not path.startswith(("/", "{", "mailto:", "tel:"))
-        and path.lower().endswith(SOURCE_SUFFIXES)
-    )
+from core.source import is_source_link
 
 
 class ArticleLinksTreeprocessor(Treeprocessor):
