@@ -282,6 +282,21 @@ PHOTO_MAX_PIXELS = 60_000_000
 # Originals (with their EXIF location and camera serial) stay off the site unless this is set.
 PHOTO_PUBLISH_ORIGINALS = False
 PHOTO_CACHE_PATH = str(ROOT / "cache" / "photos")
+# How wide a card's photo is shown in each layout (theme/static/css/site.css), for its `sizes`
+# (theme/templates/partials/cards.html): a phone downloads the width it shows. "list": field,
+# tag and archive lists (6.5rem, 12rem from 40em); "compact": the related list after an article,
+# beside it from 64em; "grid": the home page's three columns from 48em in a container of at most
+# 70rem; "lead": the home page's newest story; "columns": a field page's two columns from 64em.
+CARD_IMAGE_SIZES = {
+    "list": "(min-width: 40em) 12rem, 6.5rem",
+    "compact": "(min-width: 64em) 5.5rem, (min-width: 40em) 12rem, 6.5rem",
+    "grid": "(min-width: 70rem) 21rem, (min-width: 48em) calc((100vw - 7rem) / 3), "
+            "(min-width: 40em) 12rem, 6.5rem",
+    "lead": "(min-width: 70rem) 39rem, (min-width: 48em) calc((100vw - 5rem) * .6), "
+            "(min-width: 40em) calc(100vw - 3rem), calc(100vw - 2rem)",
+    "columns": "(min-width: 70rem) 32.25rem, (min-width: 64em) calc((100vw - 5.5rem) / 2), "
+               "(min-width: 40em) 12rem, 6.5rem",
+}
 
 # --- Build ----------------------------------------------------------------------------------------
 OUTPUT_PATH = str(ROOT / "output")
@@ -291,6 +306,9 @@ DELETE_OUTPUT_DIRECTORY = False  # the build writes to a fresh staging folder an
 PRECOMPRESS = False
 # Strict mode: any warning or error fails the build and output/ keeps the last good site.
 STRICT = False
+# The libraries whose versions are part of every cache key (core/fingerprint.py): a cache filled
+# by another version of one of them is not trusted.
+CODE_FINGERPRINT_LIBRARIES = ["pelican", "markdown", "typogrify", "smartypants", "pillow"]
 # A figure's image has an empty alt on purpose when its caption already describes it
 # (plugins/reader/figures): a screen reader must not read the same text twice.
 LOG_FILTER = [
@@ -323,6 +341,14 @@ CONTENT_SECURITY_POLICY = (
     "font-src 'self'; "
     "connect-src 'self'; manifest-src 'self'; form-action 'self'; base-uri 'none'"
 )
+# Directives browsers obey only from a header (from a meta tag they are ignored, with a console
+# error): added to the policy in _headers alone.
+CONTENT_SECURITY_POLICY_HEADER_ONLY = "frame-ancestors 'none'"
+# The other security headers of every path in _headers, for hosts that read one.
+SECURITY_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "strict-origin-when-cross-origin",
+}
 # The preview (invoke livereload) adds one inline script that reloads the page on save.
 LIVERELOAD_CONTENT_SECURITY_POLICY = CONTENT_SECURITY_POLICY.replace(
     "script-src 'self'", "script-src 'self' 'unsafe-inline'"

@@ -267,9 +267,13 @@ def check(c, fix=False, settings=str(DEV_SETTINGS)):
 
 
 @task
-def clean(c):
-    """Remove output/, leftover staging folders and caches."""
-    for path in [ROOT / "output", ROOT / "cache", *ROOT.glob("output.*")]:
+def clean(c, settings=str(DEV_SETTINGS)):
+    """Remove output/, leftover staging folders and caches (OUTPUT_PATH, CACHE_PATH,
+    PHOTO_CACHE_PATH)."""
+    settings = load_settings(settings)
+    output = Path(settings["OUTPUT_PATH"])
+    for path in [output, Path(settings["CACHE_PATH"]), Path(settings["PHOTO_CACHE_PATH"]),
+                 *output.parent.glob(f"{output.name}.*")]:
         if path.exists():
             shutil.rmtree(path)
             print(f"Đã xóa {shown(path)}")

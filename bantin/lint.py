@@ -79,7 +79,7 @@ class TextChecks:
     the last build. Kept in CACHE_PATH/lint/, one file per version of the code."""
 
     def __init__(self, settings: dict | None):
-        self.path = (Path(settings["CACHE_PATH"]) / "lint" / f"text-{code_fingerprint()}.pickle"
+        self.path = (Path(settings["CACHE_PATH"]) / "lint" / f"text-{code_fingerprint(settings)}.pickle"
                      if settings and "CACHE_PATH" in settings else None)
         self.known: dict[str, list[tuple]] = {}
         self.changed = False

@@ -55,7 +55,7 @@ def inputs_state(settings_file: Path, settings: dict, strict: bool) -> str:
     digest = hashlib.blake2b(digest_size=20)
     values = {key: value for key, value in settings.items() if key not in PLACE_SETTINGS}
     digest.update(repr(sorted((key, _stable(value)) for key, value in values.items())).encode())
-    digest.update(f"strict={strict}\0{code_fingerprint()}".encode())
+    digest.update(f"strict={strict}\0{code_fingerprint(settings)}".encode())
     settings_file = Path(settings_file).resolve()
     for path in sorted({settings_file, *settings_file.parent.glob("*conf.py")}):
         digest.update(path.name.encode() + b"\0" + path.read_bytes())

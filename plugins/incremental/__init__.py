@@ -116,7 +116,7 @@ class Fingerprints:
         settings_part = {k: v for k, v in settings.items() if k not in PLACE_SETTINGS}
         digest.update(repr(stable(settings_part, self.listing)).encode())
         digest.update(theme_fingerprint(settings["THEME"]).encode())
-        digest.update(code_fingerprint().encode())
+        digest.update(code_fingerprint(settings).encode())
         everything = [item for key in ("articles", "hidden_articles", "drafts", "pages",
                                        "hidden_pages", "draft_pages")
                       for item in context.get(key) or []]

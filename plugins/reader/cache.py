@@ -24,7 +24,7 @@ def settings_fingerprint(settings: dict) -> str:
     chosen = {key: settings.get(key) for key in CONVERSION_SETTINGS}
     chosen.update((key, value) for key, value in settings.items() if key.startswith("PHOTO_"))
     digest = hashlib.blake2b(repr(sorted(chosen.items())).encode(), digest_size=16)
-    digest.update(code_fingerprint().encode())
+    digest.update(code_fingerprint(settings).encode())
     return digest.hexdigest()
 
 
