@@ -165,18 +165,18 @@ def excluded_sources(findings: list[Finding], settings: dict) -> dict[str, list[
 
 def run_pelican(
     settings_file: str | Path, overrides: dict | None, staging: Path, excluded: dict,
-    previous: Path, record: BuildRecord,
+    previous: Path, record: BuildRecord | None = None,
 ) -> list[Finding]:
     """Run Pelican once per edition (EDITIONS) into `staging`, the default edition at its root
     and the others in their folders, reusing unchanged pages of the `previous` output
-    (plugins/incremental) and noting what the plugins write in `record`; warnings and errors
-    become findings, each reported once."""
+    (plugins/incremental) and noting what the plugins write in `record` (a fresh one when none
+    is given); warnings and errors become findings, each reported once."""
     recorder = WarningCounter()
     root_logger = logging.getLogger()
     root_logger.addHandler(recorder)
     try:
         common = {**(overrides or {}), **excluded, "PREVIOUS_OUTPUT_PATH": str(previous),
-                  RECORD_SETTING: record}
+                  RECORD_SETTING: record or BuildRecord()}
         base = load_settings(settings_file, common)
         for lang in base["EDITIONS"]:
             edition = edition_overrides(base, lang, staging)

@@ -34,8 +34,9 @@ from core.clock import now as clock_now
 from bantin.site_checks import inline_code, local_address, refused_url, unsafe_content
 from core.vietnamese import format_date, nfc, slugify, strip_accents
 from core.fingerprint import code_fingerprint
-from core.source import (field_names, inside, is_local_photo, is_source_link,
-                         photo_inside, source_files, vietnamese_fields)
+from core.source import MARKDOWN_IMAGE as IMAGE
+from core.source import (field_names, inside, is_local_photo, is_source_link, photo_inside,
+                         source_files, vietnamese_fields)
 from plugins.editions import edition_folder, language_of, translation_key
 from plugins.redirects import alias_problem, parse_aliases, site_path
 from plugins.schedule import is_scheduled
@@ -52,7 +53,6 @@ STATUSES = {"article": ("published", "draft", "hidden"), "page": ("published", "
 NAME_MAX = 255
 REQUIRED_METADATA = {"article": ("title", "date", "category"), "page": ("title",)}
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?$")
-IMAGE = re.compile(r"!\[(?P<alt>(?:[^\]\\]|\\.)*)\]\((?P<src><[^>]*>|[^)\s]+)(?:\s+\"(?P<title>[^\"]*)\")?\)")
 LINK = re.compile(r"(?<!!)\[[^\]]*\]\((?P<href><[^>]*>|[^)\s]+)")
 REFERENCE_DEFINITION = re.compile(r"^ {0,3}\[[^\]]+\]:\s*(?P<href><[^>]*>|\S+)")
 # A link to a file Pelican copies into the site: {attach}name, {static}name (or |attach|...).

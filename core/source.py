@@ -13,6 +13,9 @@ from pelican.readers import MarkdownReader
 
 SOURCE_SUFFIXES = tuple(f".{extension}" for extension in MarkdownReader.file_extensions)
 SOURCE_KINDS = (("article", "ARTICLE_PATHS"), ("page", "PAGE_PATHS"))
+# A Markdown image as editors write it, `![alt](src "title")`; src may stand in <angle brackets>.
+MARKDOWN_IMAGE = re.compile(
+    r"!\[(?P<alt>(?:[^\]\\]|\\.)*)\]\((?P<src><[^>]*>|[^)\s]+)(?:\s+\"(?P<title>[^\"]*)\")?\)")
 
 
 def source_files(settings: dict) -> list[tuple[Path, str]]:
@@ -87,3 +90,9 @@ def is_source_link(href: str) -> bool:
         and not path.startswith(("/", "{", "mailto:", "tel:"))
         and path.lower().endswith(SOURCE_SUFFIXES)
     )
+
+
+def image_sources(text: str) -> list[str]:
+    """The src of every Markdown image of `text`, as written (angle brackets taken off)."""
+    return [match["src"].removeprefix("<").removesuffix(">")
+            for match in MARKDOWN_IMAGE.finditer(text)]

@@ -21,7 +21,6 @@ from test_photos import two_halves
 
 from bantin.build import build, load_settings, run_pelican, staging_path
 from core.errors import BuildFailed
-from core.record import BuildRecord
 from bantin import preview
 from bantin.lint import lint
 from bantin.preview import PreviewSession, move_into
@@ -99,7 +98,7 @@ def test_path_like_targets_reach_the_lint_and_the_build_without_a_traceback_or_a
     # The lint leaves a hostile article out of that build: Pelican and the photo plugin get it
     # here, as if the lint had let it through, and must hold on their own.
     try:
-        run_pelican(SETTINGS_FILE, overrides, staging, {}, project / "output", BuildRecord())
+        run_pelican(SETTINGS_FILE, overrides, staging, {}, project / "output")
     except BuildFailed:
         pass
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
-from core.source import is_local_photo, photo_inside
+from core.source import SOURCE_SUFFIXES, image_sources, is_local_photo, photo_inside
 
 from .cache import PhotoCache, cache_key
 from .derive import Derived, PhotoError, PhotoSettings, Variant
@@ -19,9 +19,7 @@ from .pipeline import derive_into_cache, derive_missing
 
 # Cheap guesses at the photos a Markdown file uses, to start their work early. The Markdown
 # treeprocessor is the authority: a photo missed here is derived when it is met.
-IMAGE_REFERENCE = re.compile(r"!\[[^\]]*\]\(\s*<?([^)>\s]+)")
 IMAGE_METADATA = re.compile(r"^image:\s*(\S.*?)\s*$", re.IGNORECASE | re.MULTILINE)
-MARKDOWN_SUFFIXES = (".md", ".markdown")
 
 
 def source_inside(photo: "Photo") -> Path | None:
@@ -273,10 +271,10 @@ def referenced_photos(content_roots: list[Path]) -> list[Path]:
     found: dict[Path, None] = {}
     for root in content_roots:
         for markdown in sorted(root.rglob("*")):
-            if markdown.suffix.lower() not in MARKDOWN_SUFFIXES or not markdown.is_file():
+            if markdown.suffix.lower() not in SOURCE_SUFFIXES or not markdown.is_file():
                 continue
             text = markdown.read_text(encoding="utf-8", errors="replace")
-            names = IMAGE_REFERENCE.findall(text) + IMAGE_METADATA.findall(text)
+            names = image_sources(text) + IMAGE_METADATA.findall(text)
             for name in names:
                 source = photo_inside(markdown.parent, name) if is_local_photo(name) else None
                 try:
