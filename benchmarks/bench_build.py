@@ -39,7 +39,7 @@ sys.path.insert(0, str(ROOT))
 
 from bantin.build import load_settings  # noqa: E402
 from bantin.digest import site_digest  # noqa: E402
-from bantin.placeholder import make_placeholder  # noqa: E402
+from core.placeholder import make_placeholder  # noqa: E402
 
 WORK = ROOT / "benchmarks" / "work" / "build"
 BUILD_SETTINGS = ROOT / "pelicanconf.py"

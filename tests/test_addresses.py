@@ -14,7 +14,7 @@ from pelican.urlwrappers import Author, Category, Tag
 
 from bantin.build import load_settings
 from bantin.lint import SourceFile, lint, own_address, read_metadata, source_files
-from bantin.vietnamese import SLUG_REGEX_SUBSTITUTIONS, slugify
+from core.vietnamese import SLUG_REGEX_SUBSTITUTIONS, slugify
 from conftest import (add_article, alternates, parse_html, run_task, switcher, task_environment,
                       url_file)
 

@@ -8,9 +8,9 @@ from pathlib import Path
 from babel.messages.pofile import read_po, write_po
 
 from bantin.build import build, load_settings
-from bantin.translations import update_catalogs
 from conftest import (CONFERENCE_REPORT_URL, PUBLIC_SITEURL, ROOT, SETTINGS_FILE, alternates,
                       parse_html, resolve, switcher, url_file)
+from plugins.i18n.catalogs import update_catalogs
 from plugins.i18n import catalog_path
 
 EN_REPORT_URL = "en/news/2021/hoi-nghi-so-ket-6-thang-dau-nam-2021/"

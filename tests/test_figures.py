@@ -5,7 +5,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from conftest import parse_html
-from plugins.figures import FiguresExtension
+from plugins.reader.figures import FiguresExtension
 
 
 def render(source: str) -> BeautifulSoup:

@@ -15,9 +15,10 @@ from hypothesis import HealthCheck, given, settings as hypothesis_settings, stra
 from PIL import Image
 
 from bantin.build import build, load_settings, run_pelican
-from bantin.errors import BuildFailed
+from core.errors import BuildFailed
 from plugins.photos import write_published
-from plugins.photos.library import PhotoLibrary, photo_inside
+from core.source import photo_inside
+from plugins.photos.library import PhotoLibrary
 
 BODY_LINE = 8  # the first body line of conftest.photo_article's article
 META_LINE = 6  # its `extra` metadata line

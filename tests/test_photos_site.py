@@ -9,7 +9,7 @@ from conftest import (BAD_FILES, CONFERENCE_REPORT_URL, RED, SERIAL, SETTINGS_FI
 from PIL import Image
 
 from bantin.build import build
-from bantin.errors import BuildFailed
+from core.errors import BuildFailed
 
 
 @pytest.fixture

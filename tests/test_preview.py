@@ -16,7 +16,7 @@ from bs4 import BeautifulSoup
 from PIL import Image
 
 from bantin.build import build
-from bantin.placeholder import make_placeholder
+from core.placeholder import make_placeholder
 from bantin.preview import PreviewSession
 from bantin.digest import site_digest
 from conftest import (SETTINGS_FILE, add_article, free_port, parse_html, places, run_task,

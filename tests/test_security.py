@@ -13,11 +13,11 @@ from conftest import SETTINGS_FILE, places, two_halves
 from hypothesis import HealthCheck, example, given, settings as hypothesis_settings, strategies as st
 
 from bantin.build import build, load_settings, run_pelican, staging_path
-from bantin.errors import BuildFailed
+from core.errors import BuildFailed
 from bantin import preview
 from bantin.lint import lint
 from bantin.preview import PreviewSession, move_into
-from bantin.search import index_search
+from plugins.search.index import index_search
 from bantin.swap import lock_path
 
 ARTICLE = """Title: Bài thử đường dẫn
