@@ -7,32 +7,13 @@ does not jump while photos load. The first photo of a page is fetched first; the
 """
 
 import xml.etree.ElementTree as etree
-from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote
 
 from markdown import Extension, Markdown
 from markdown.treeprocessors import Treeprocessor
 
-from .derive import Variant
-from .library import Photo, PhotoLibrary, is_local_photo, library_for
-
-
-@dataclass(frozen=True)
-class PhotoUse:
-    """A photo where an article shows it, with the text that describes it there; `card` when it
-    is also the article's card photo in lists, which publishes its card widths too."""
-
-    photo: Photo
-    alt: str
-    card: bool = False
-
-    def published(self) -> tuple[Variant, ...]:
-        """The variants published beside the article's page."""
-        derived = self.photo.derived
-        if derived is None:
-            return ()
-        return derived.variants + (derived.card_variants if self.card else ())
+from plugins.photos.library import Photo, PhotoLibrary, PhotoUse, is_local_photo, library_for
 
 
 class PhotoTreeprocessor(Treeprocessor):
