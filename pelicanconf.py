@@ -273,20 +273,22 @@ PHOTO_WIDTHS = [480, 800, 1200, 1600]
 PHOTO_WEBP_QUALITY = 80
 PHOTO_JPEG_QUALITY = 80
 PHOTO_WEBP_METHOD = 4  # libwebp effort 0-6: 4 is its default balance of size and speed
-# The width of the <img src> fallback and of card and Open Graph images.
+# The width of an article photo's <img src>, for browsers that do not read srcset.
 PHOTO_DEFAULT_WIDTH = 800
 # How wide photos are shown: the article column is at most 40em (theme/static/css).
 PHOTO_SIZES = "(min-width: 48em) 40em, 100vw"
-# Larger images are refused as likely decompression bombs (a 12 MP phone photo is far below).
-PHOTO_MAX_PIXELS = 60_000_000
-# Originals (with their EXIF location and camera serial) stay off the site unless this is set.
-PHOTO_PUBLISH_ORIGINALS = False
-PHOTO_CACHE_PATH = str(ROOT / "cache" / "photos")
-# How wide a card's photo is shown in each layout (theme/static/css/site.css), for its `sizes`
-# (theme/templates/partials/cards.html): a phone downloads the width it shows. "list": field,
-# tag and archive lists (6.5rem, 12rem from 40em); "compact": the related list after an article,
-# beside it from 64em; "grid": the home page's three columns from 48em in a container of at most
-# 70rem; "lead": the home page's newest story; "columns": a field page's two columns from 64em.
+# Smaller widths made for an article's card photo only (the thumbnail in lists and search
+# results: 6.5rem on a phone, so 160-320 px at 1.5x-3x), added to its srcset in cards.
+PHOTO_CARD_WIDTHS = [160, 240, 320]
+# Open Graph and JSON-LD give social networks and search engines the article's photo at this
+# width (or its widest below): 1200 px is what Facebook, Zalo and Google ask for.
+PHOTO_SHARE_WIDTH = 1200
+# How wide a card's photo is shown in each layout of theme/static/css/site.css, as `sizes`, so
+# that a phone downloads the width it shows (checked at 390, 768 and 1280 px by
+# tests/browser/test_card_images.py). "list": field, tag and archive lists and search results
+# (6.5rem, 12rem from 40em); "compact": the related list after an article (beside it from
+# 64em); "grid": the home page's three columns from 48em in a container of at most 70rem;
+# "lead": the home page's newest story; "columns": a field page's two columns from 64em.
 CARD_IMAGE_SIZES = {
     "list": "(min-width: 40em) 12rem, 6.5rem",
     "compact": "(min-width: 64em) 5.5rem, (min-width: 40em) 12rem, 6.5rem",
@@ -297,6 +299,11 @@ CARD_IMAGE_SIZES = {
     "columns": "(min-width: 70rem) 32.25rem, (min-width: 64em) calc((100vw - 5.5rem) / 2), "
                "(min-width: 40em) 12rem, 6.5rem",
 }
+# Larger images are refused as likely decompression bombs (a 12 MP phone photo is far below).
+PHOTO_MAX_PIXELS = 60_000_000
+# Originals (with their EXIF location and camera serial) stay off the site unless this is set.
+PHOTO_PUBLISH_ORIGINALS = False
+PHOTO_CACHE_PATH = str(ROOT / "cache" / "photos")
 
 # --- Build ----------------------------------------------------------------------------------------
 OUTPUT_PATH = str(ROOT / "output")

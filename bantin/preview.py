@@ -451,7 +451,7 @@ def read_again(generator, content: Content) -> Content | None:
 def published_photos(content: Content) -> set[str]:
     """The photo files published beside `content`'s page."""
     return {use.photo.file_name(variant) for use in getattr(content, "photos", None) or []
-            if use.photo.derived is not None for variant in use.photo.derived.variants}
+            for variant in use.published()}
 
 
 def take_text(content: Content, fresh: Content) -> None:

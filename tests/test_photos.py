@@ -8,13 +8,14 @@ from conftest import (BAD_FILES, BLUE, RED, SERIAL, camera_jpeg, close, colour_a
 from PIL import Image, ImageCms, JpegImagePlugin
 
 from plugins.photos.cache import PhotoCache, cache_key
-from plugins.photos.derive import PhotoError, PhotoSettings, derive, target_widths
+from plugins.photos.derive import (PhotoError, PhotoSettings, card_target_widths, derive,
+                                   target_widths)
 from plugins.photos.library import referenced_photos
 from plugins.photos import pipeline
 from plugins.photos.pipeline import derive_missing
 
 SETTINGS = PhotoSettings(
-    widths=(480, 800, 1200), webp_quality=75, jpeg_quality=80, webp_method=4, max_pixels=40_000_000
+    widths=(480, 800, 1200), card_widths=(160, 320), webp_quality=75, jpeg_quality=80, webp_method=4, max_pixels=40_000_000
 )
 
 
@@ -37,6 +38,12 @@ def test_widths_never_upscale_and_keep_the_photos_own_width_when_smaller():
     assert target_widths(1200, (480, 800, 1200)) == [1200, 800, 480]
 
 
+def test_card_widths_are_below_the_smallest_published_width():
+    assert card_target_widths(480, (160, 240, 320)) == [320, 240, 160]
+    assert card_target_widths(300, (160, 240, 320)) == [240, 160]
+    assert card_target_widths(150, (160, 240, 320)) == []
+
+
 # --- Correct pixels -----------------------------------------------------------------------------
 
 
@@ -47,6 +54,10 @@ def test_sideways_camera_photo_is_published_upright(tmp_path):
     assert [(v.width, v.height) for v in derived.variants if v.format == "webp"] == [
         (1000, 1600), (800, 1280), (480, 768)
     ]
+    assert [(v.width, v.height, v.format) for v in derived.card_variants] == [
+        (320, 512, "webp"), (320, 512, "jpeg"), (160, 256, "webp"), (160, 256, "jpeg")
+    ]
+    assert set(files) == set(derived.variants + derived.card_variants)
     for variant, data in files.items():
         image = published(data)
         assert image.size == (variant.width, variant.height)

@@ -233,7 +233,7 @@ def test_a_damaged_photo_cache_never_reaches_the_site_and_is_repaired(site, dama
     output = tmp / "output"
     build(SETTINGS_FILE, output=output, strict=True, overrides=overrides)
     clean = published_photos(output)
-    assert len(clean) == 8  # 480, 800, 1200 and 1600, WebP and JPEG
+    assert len(clean) == 14  # 480, 800, 1200 and 1600, and 160-320 for cards, WebP and JPEG
 
     cached = {path.stat().st_ino for path in (tmp / "cache" / "photos").rglob("*.*")}
     assert not cached & {(output / name).stat().st_ino for name in clean}  # no links into it

@@ -67,13 +67,33 @@ def test_conference_report_photos_are_responsive_and_stripped(site, page):
 def test_cards_and_open_graph_use_the_first_photo(site, page):
     link = page("linh-vuc/doan-thanh-nien/").select_one(f'a[href$="/{CONFERENCE_REPORT_URL}"]')
     image = link.find_parent("article").select_one("img.bt-card__image")
-    assert image["src"].endswith(f"{CONFERENCE_REPORT_URL}IMG_5760-800.jpg")
-    assert (image["width"], image["height"]) == ("800", "533")
-    for candidate in image["srcset"].split(", "):
-        assert (site / candidate.split()[0].lstrip("/")).is_file()
+    webp = image.find_previous_sibling("source")
+    # The card widths (160-320) join the published ones in the card's srcset, both formats.
+    for srcset, extension in ((image["srcset"], "jpg"), (webp["srcset"], "webp")):
+        widths = []
+        for candidate in srcset.split(", "):
+            url, descriptor = candidate.split()
+            assert url.endswith(f"-{descriptor.removesuffix('w')}.{extension}")
+            with Image.open(site / url.lstrip("/")) as photo:
+                widths.append(photo.width)
+        assert widths == [1600, 1200, 800, 480, 320, 240, 160]
+    assert image["src"].endswith(f"{CONFERENCE_REPORT_URL}IMG_5760-160.jpg")
+    assert int(image["width"]) / int(image["height"]) == pytest.approx(1600 / 1067, rel=0.01)
+    # Social networks and search engines get the 1200 px JPEG (PHOTO_SHARE_WIDTH).
     og = page(CONFERENCE_REPORT_URL).select_one('meta[property="og:image"]')
-    assert og["content"].endswith(f"{CONFERENCE_REPORT_URL}IMG_5760-800.jpg")
-    assert (site / CONFERENCE_REPORT_URL / "IMG_5760-800.jpg").is_file()
+    assert og["content"].endswith(f"{CONFERENCE_REPORT_URL}IMG_5760-1200.jpg")
+    assert (site / CONFERENCE_REPORT_URL / "IMG_5760-1200.jpg").is_file()
+
+
+def test_card_widths_are_published_for_card_photos_only(site, page):
+    folder = site / CONFERENCE_REPORT_URL
+    assert (folder / "IMG_5760-160.webp").is_file()  # the article's card photo
+    others = [image["src"].rsplit("-", 1)[0] for image in
+              page(CONFERENCE_REPORT_URL).select(".bt-article__body figure picture img")[1:]]
+    assert others
+    for stem in others:
+        assert (folder / f"{stem}-480.webp").is_file()
+        assert not list(folder.glob(f"{stem}-160.*")) and not list(folder.glob(f"{stem}-320.*"))
 
 
 # --- A newsroom of our own: camera photos, bad files, the cache -----------------------------------
@@ -100,7 +120,7 @@ def test_camera_photos_are_upright_stripped_and_carded(newsroom):
                 assert close(colour_at(image, (image.width // 2, image.height // 8)), RED)
     # `Image:` metadata wins for cards: a transparent logo keeps a PNG fallback.
     card = parse_html(output / "index.html").select_one("img.bt-card__image")
-    assert card["src"].endswith("tin/2024/anh-tu-dien-thoai/logo-600.png")
+    assert card["src"].endswith("tin/2024/anh-tu-dien-thoai/logo-160.png")
     assert (output / card["src"].lstrip("/")).is_file()
 
 

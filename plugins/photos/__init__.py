@@ -5,7 +5,9 @@
   build does no image work, and a changed photo is redone alone.
 - While Markdown is converted, each photo becomes a responsive `<picture>` (markdown.py).
 - Each article and page gets `card_image` (its `Image:` metadata, or its first photo) for lists
-  and Open Graph, and a bad photo becomes one finding naming the article and the file.
+  and search results, with the small card widths (PHOTO_CARD_WIDTHS) that only card photos
+  publish, and `share_photo` (the widest JPEG or PNG up to PHOTO_SHARE_WIDTH) for Open Graph and
+  JSON-LD; a bad photo becomes one finding naming the article and the file.
 - When a page is written, its photos' files are copied beside it from the cache, each checked
   against the digest the cache recorded (copies, not links: damage to the cache later cannot
   reach a published file); the same file published again in the same build (the other
@@ -15,6 +17,7 @@
   (core.source.photo_inside), and `write_published` writes nothing outside the output folder.
 """
 
+import dataclasses
 import logging
 import os
 from pathlib import Path
@@ -51,28 +54,49 @@ def enrich(content) -> None:
             uses.append(card)
     else:
         card = next((use for use in uses if use.photo.derived is not None), None)
+    if card is not None:
+        uses[uses.index(card)] = card = dataclasses.replace(card, card=True)
     content.photos = uses
     report_errors(content, uses)
     report_clashes(content, uses)
     if card is not None and card.photo.derived is not None:
         content.card_image = card_image(content, card)
+        content.share_photo = share_photo(content, card)
+
+
+def page_folder(content) -> str:
+    """The site-relative folder of `content`'s page, with its slash ("" at the root)."""
+    folder = content.url.rsplit("/", 1)[0] if "/" in content.url else ""
+    return f"{folder}/" if folder else ""
 
 
 def card_image(content, use: PhotoUse) -> dict:
     """The contract of docs/architecture.md: site-relative url, width, height, alt, srcset,
-    webp_srcset."""
+    webp_srcset. `url` is the smallest card width: cards show a thumbnail, and browsers that
+    read `srcset` pick their own."""
     photo = use.photo
-    folder = content.url.rsplit("/", 1)[0] if "/" in content.url else ""
-    prefix = f"{folder}/" if folder else ""
-    variant = photo.default_variant(content.settings["PHOTO_DEFAULT_WIDTH"])
+    prefix = page_folder(content)
+    variant = photo.variants(photo.derived.fallback, card=True)[-1]
     return {
         "url": prefix + photo.url(variant),
         "width": variant.width,
         "height": variant.height,
         "alt": use.alt,
-        "srcset": photo.srcset(photo.derived.fallback, f"{content.settings['SITEURL']}/{prefix}"),
-        "webp_srcset": photo.srcset("webp", f"{content.settings['SITEURL']}/{prefix}"),
+        "srcset": photo.srcset(photo.derived.fallback, f"{content.settings['SITEURL']}/{prefix}",
+                               card=True),
+        "webp_srcset": photo.srcset("webp", f"{content.settings['SITEURL']}/{prefix}", card=True),
     }
+
+
+def share_photo(content, use: PhotoUse) -> dict:
+    """What social networks and search engines show of the article (Open Graph, JSON-LD): the
+    widest JPEG or PNG up to PHOTO_SHARE_WIDTH (they take neither WebP everywhere nor srcset)."""
+    photo = use.photo
+    fitting = [v for v in photo.variants(photo.derived.fallback)
+               if v.width <= content.settings["PHOTO_SHARE_WIDTH"]]
+    variant = fitting[0] if fitting else photo.variants(photo.derived.fallback)[-1]
+    return {"url": page_folder(content) + photo.url(variant), "width": variant.width,
+            "height": variant.height, "alt": use.alt}
 
 
 def report_errors(content, uses: list[PhotoUse]) -> None:
@@ -103,7 +127,7 @@ def report_clashes(content, uses: list[PhotoUse]) -> None:
         photo = use.photo
         if photo.derived is None:
             continue
-        for variant in photo.derived.variants:
+        for variant in use.published():
             other = owners.setdefault(photo.file_name(variant), photo.src)
             if other != photo.src:
                 report(content, photo.src, "photo-name-clash",
@@ -160,7 +184,7 @@ def publish(path: str, context: dict) -> None:
         photo = use.photo
         if photo.derived is None:
             continue
-        for variant in photo.derived.variants:
+        for variant in use.published():
             target = folder / photo.file_name(variant)
             earlier = library.earlier_copy(photo, variant)
             if earlier is not None:

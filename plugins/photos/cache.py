@@ -22,7 +22,7 @@ from core.files import write_whole
 from .derive import Derived, PhotoError, PhotoSettings, Variant
 
 # Part of every key: raise it when a change of code changes the published pixels.
-PIPELINE_VERSION = 4
+PIPELINE_VERSION = 5
 MANIFEST = "photo.json"
 # File version (path, size, modification time, inode, settings) -> key, so unchanged photos are
 # not read again to be hashed.
@@ -155,12 +155,14 @@ class PhotoCache:
             if "error" in manifest:
                 return PhotoError(str(manifest["error"]["code"]), str(manifest["error"]["message"]))
             variants = tuple(Variant(**variant) for variant in manifest["variants"])
+            card_variants = tuple(Variant(**variant) for variant in manifest["card_variants"])
             records = {name: {"size": int(record["size"]), "digest": str(record["digest"])}
                        for name, record in manifest["files"].items()}
-            derived = Derived(manifest["width"], manifest["height"], manifest["fallback"], variants)
+            derived = Derived(manifest["width"], manifest["height"], manifest["fallback"], variants,
+                              card_variants)
         except (ValueError, KeyError, TypeError, AttributeError):
             return None
-        for variant in variants:
+        for variant in variants + card_variants:
             record = records.get(self.file(key, variant).name)
             try:
                 size = self.file(key, variant).stat().st_size

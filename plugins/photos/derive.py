@@ -1,7 +1,7 @@
 """Turn one source photo into the images readers download.
 
 A photo straight from a phone or camera becomes a few widths (never upscaled) in WebP plus a JPEG
-fallback (PNG when it has real transparency): pixels turned upright from the EXIF orientation,
+fallback (PNG when it has real transparency), and a few smaller ones for cards: pixels turned upright from the EXIF orientation,
 converted to 8-bit sRGB, and written with no metadata at all, so no location, camera serial or
 colour-profile text leaves the newsroom.
 
@@ -56,6 +56,7 @@ class PhotoSettings:
     """What shapes the published pixels; part of the cache key, so changing it redoes the work."""
 
     widths: tuple[int, ...]
+    card_widths: tuple[int, ...]
     webp_quality: int
     jpeg_quality: int
     webp_method: int
@@ -81,6 +82,8 @@ class Derived:
     height: int
     fallback: str  # "jpeg" or "png"
     variants: tuple[Variant, ...]
+    # Smaller widths for the photo as a card's thumbnail in lists, published only where it is one.
+    card_variants: tuple[Variant, ...] = ()
 
 
 def open_photo(path: Path, settings: PhotoSettings) -> Image.Image:
@@ -119,6 +122,12 @@ def target_widths(width: int, widths: tuple[int, ...]) -> list[int]:
     if width <= max(widths):
         chosen.add(width)
     return sorted(chosen, reverse=True)
+
+
+def card_target_widths(smallest: int, card_widths: tuple[int, ...]) -> list[int]:
+    """The card widths, largest first: those below the smallest published width (a card's
+    `srcset` lists those too)."""
+    return sorted((w for w in card_widths if w < smallest), reverse=True)
 
 
 def _oriented_size(image: Image.Image) -> tuple[int, int]:
@@ -200,13 +209,16 @@ def derive(path: Path, settings: PhotoSettings) -> tuple[Derived, dict[Variant, 
     fallback = "png" if pixels.mode == "RGBA" else "jpeg"
     files: dict[Variant, bytes] = {}
     current = pixels
-    for width in widths:  # largest first, each resized from the previous one: cheaper, as sharp
+    cards = card_target_widths(widths[-1], settings.card_widths)
+    for width in widths + cards:  # largest first, each resized from the previous one: cheaper
         height = max(1, round(oriented_height * width / oriented_width))
         if (width, height) != current.size:
             current = current.resize((width, height), Image.Resampling.LANCZOS)
         for format_ in ("webp", fallback):
             variant = Variant(width, height, format_)
             files[variant] = _encode(current, variant, settings)
-    largest = next(iter(files))
-    derived = Derived(largest.width, largest.height, fallback, tuple(files))
+    variants = tuple(variant for variant in files if variant.width not in cards)
+    card_variants = tuple(variant for variant in files if variant.width in cards)
+    largest = variants[0]
+    derived = Derived(largest.width, largest.height, fallback, variants, card_variants)
     return derived, files

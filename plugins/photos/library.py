@@ -46,14 +46,16 @@ class Photo:
         """Published name, beside the article's page: `anh/IMG_1.jpg` -> `anh/IMG_1-800.webp`."""
         return f"{self.stem or self.src}-{variant.width}.{variant.extension}"
 
-    def variants(self, format_: str) -> list[Variant]:
-        return [v for v in self.derived.variants if v.format == format_]
+    def variants(self, format_: str, card: bool = False) -> list[Variant]:
+        """The published widths in `format_`, largest first; with `card`, the card widths too."""
+        every = self.derived.variants + (self.derived.card_variants if card else ())
+        return [v for v in every if v.format == format_]
 
     def url(self, variant: Variant) -> str:
         return quote(self.file_name(variant))
 
-    def srcset(self, format_: str, prefix: str = "") -> str:
-        return ", ".join(f"{prefix}{self.url(v)} {v.width}w" for v in self.variants(format_))
+    def srcset(self, format_: str, prefix: str = "", card: bool = False) -> str:
+        return ", ".join(f"{prefix}{self.url(v)} {v.width}w" for v in self.variants(format_, card))
 
     def default_variant(self, preferred_width: int) -> Variant:
         """The fallback variant closest to `preferred_width`: `src` for browsers without srcset."""
@@ -87,6 +89,7 @@ def published_stem(src: str, neighbours: set[str]) -> str:
 def photo_settings(settings: dict) -> PhotoSettings:
     return PhotoSettings(
         widths=tuple(sorted(settings["PHOTO_WIDTHS"])),
+        card_widths=tuple(sorted(settings["PHOTO_CARD_WIDTHS"])),
         webp_quality=settings["PHOTO_WEBP_QUALITY"],
         jpeg_quality=settings["PHOTO_JPEG_QUALITY"],
         webp_method=settings["PHOTO_WEBP_METHOD"],
@@ -96,10 +99,19 @@ def photo_settings(settings: dict) -> PhotoSettings:
 
 @dataclass(frozen=True)
 class PhotoUse:
-    """A photo where an article shows it, with the text that describes it there."""
+    """A photo where an article shows it, with the text that describes it there; `card` when it
+    is also the article's card photo in lists, which publishes its card widths too."""
 
     photo: Photo
     alt: str
+    card: bool = False
+
+    def published(self) -> tuple[Variant, ...]:
+        """The variants published beside the article's page."""
+        derived = self.photo.derived
+        if derived is None:
+            return ()
+        return derived.variants + (derived.card_variants if self.card else ())
 
 
 class PhotoLibrary:

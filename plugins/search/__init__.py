@@ -29,9 +29,16 @@ def site_path(url: str) -> str:
     return urlsplit(url).path
 
 
+def srcset_paths(srcset: str) -> str:
+    """A `srcset` whose addresses are paths (site_path), for the same reason."""
+    return ", ".join(" ".join([site_path(url), *rest]) for url, *rest in
+                     (candidate.split() for candidate in srcset.split(",") if candidate.strip()))
+
+
 def add_filters(generator) -> None:
     generator.env.filters["search_folded_words"] = search_folded_words
     generator.env.filters["site_path"] = site_path
+    generator.env.filters["srcset_paths"] = srcset_paths
 
 
 def register() -> None:

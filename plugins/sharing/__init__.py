@@ -4,9 +4,9 @@ The no-widow rule (typography) joins a title's last two words with a no-break sp
 in a heading on the page and wrong in a `<title>`, an `og:title` or a JSON-LD headline, where
 another program lays the text out. `plain` gives the text without markup and with ordinary spaces;
 `shorten` cuts it at a word, with an ellipsis, for the places that have a length limit (the
-JSON-LD headline, the breadcrumb). `share_image` is the article's card photo, or the site's own
-share image (SHARE_IMAGE: the organisation's logo on its colour, at the 1200x630 that social
-networks expect) for an article without a photo, so that a shared link never shows up bare.
+JSON-LD headline, the breadcrumb). `share_image` is the article's photo at the width social
+networks expect (`share_photo`, plugins/photos), or the site's own share image (SHARE_IMAGE: the
+organisation's logo on its colour, 1200x630) for an article without a photo, so that a shared link never shows up bare.
 `share_link` fills in the plain share links under an article.
 """
 
@@ -41,7 +41,7 @@ def share_link(pattern: str, url: str, title: str) -> str:
 
 
 def fallback_image(settings: dict) -> dict:
-    """The site's share image as an article's `card_image` looks: url, width, height, alt."""
+    """The site's share image as an article's `share_photo` looks: url, width, height, alt."""
     image = settings["SHARE_IMAGE"]
     return {"url": image["url"], "width": image["width"], "height": image["height"],
             "alt": settings["SITE_ORGANISATION"]}
@@ -52,7 +52,7 @@ def add_filters(generator) -> None:
     generator.env.filters["plain"] = plain
     generator.env.filters["shorten"] = shorten
     generator.env.filters["share_link"] = share_link
-    generator.env.filters["share_image"] = lambda article: getattr(article, "card_image", None) or fallback
+    generator.env.filters["share_image"] = lambda article: getattr(article, "share_photo", None) or fallback
 
 
 def register() -> None:

@@ -212,3 +212,38 @@ def test_a_shared_address_with_a_field_shows_the_filter_open_on_a_phone(open_pag
     assert phone.get_by_label("Xây dựng Đảng").is_checked()
     assert phone.get_by_label("Xây dựng Đảng").is_visible()
     assert "(1)" in phone.locator("summary").inner_text()
+
+
+@pytest.mark.browser
+def test_a_result_without_a_photo_shows_its_fields_block_in_the_photos_place(open_page):
+    """The party class has no photo: its card shows the field's colour and name where the photo
+    of a result with one stands, the same size, hidden from screen readers."""
+    browser_page = open_page(VI_SEARCH + "?q=boi+duong+nhan+thuc", width=390)
+    browser_page.locator(".bt-search__result").first.wait_for()
+    cards = browser_page.locator(".bt-search__result").evaluate_all("""items => items.map(item => {
+        const photo = item.querySelector('.bt-card__image');
+        const box = photo.getBoundingClientRect();
+        return {href: new URL(item.querySelector('h2 a').href).pathname, tag: photo.tagName,
+                hidden: photo.getAttribute('aria-hidden') || photo.getAttribute('alt'),
+                text: photo.textContent, colour: getComputedStyle(photo).backgroundColor,
+                width: Math.round(box.width), height: Math.round(box.height)};
+    })""")
+    party = next(card for card in cards if card["href"] == PARTY_CLASS)
+    assert party["tag"] == "DIV" and party["hidden"] == "true"
+    assert party["text"].strip() == "Xây dựng Đảng"
+    assert party["colour"] not in ("rgba(0, 0, 0, 0)", "transparent")
+    photographed = [card for card in cards if card["tag"] == "IMG"]
+    assert photographed, cards
+    assert (party["width"], party["height"]) == (photographed[0]["width"], photographed[0]["height"])
+
+
+@pytest.mark.browser
+def test_the_index_loads_and_searches_in_a_worker_not_in_the_page(open_page):
+    """Pagefind's script, WebAssembly and index are fetched by the search worker: the page's own
+    main thread fetches none of them, so it stays free to respond while they load."""
+    browser_page = open_page(VI_SEARCH + "?q=hien+mau", width=390)
+    browser_page.locator(".bt-search__result").first.wait_for()
+    assert any("search-worker" in worker.url for worker in browser_page.workers)
+    fetched = browser_page.evaluate(
+        "performance.getEntriesByType('resource').map(entry => entry.name)")
+    assert not [url for url in fetched if "/pagefind/" in url], fetched
