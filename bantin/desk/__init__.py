@@ -1,0 +1,1 @@
+"""The editing desk: Decap CMS in the browser over the same Markdown files."""
