@@ -41,6 +41,11 @@
   /* The article's address: made from the Vietnamese title while the article is new, then
      frozen, because published links and the folder name depend on it. */
   var SlugControl = createClass({
+    shouldComponentUpdate: function (next) {
+      return next.value !== this.props.value ||
+        next.entry.getIn(["data", "title"]) !== this.props.entry.getIn(["data", "title"]) ||
+        next.entry.get("newRecord") !== this.props.entry.get("newRecord");
+    },
     isFrozen: function () {
       return !this.props.entry.get("newRecord");
     },
@@ -91,6 +96,9 @@
   }
 
   var SharePhotoControl = createClass({
+    shouldComponentUpdate: function (next) {
+      return next.value !== this.props.value || next.entry !== this.props.entry;
+    },
     render: function () {
       var props = this.props;
       var photos = entryPhotos(props.entry);
