@@ -1,0 +1,1 @@
+"""The editing desk (placeholder docstring, rewritten below)."""
