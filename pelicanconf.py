@@ -283,6 +283,11 @@ PHOTO_MAX_PIXELS = 60_000_000
 PHOTO_PUBLISH_ORIGINALS = False
 PHOTO_CACHE_PATH = str(ROOT / "cache" / "photos")
 
+# --- Editing desk (/admin/ of `invoke livereload`, bantin/desk) -----------------------------------
+# Largest request the desk takes: an article saved with its new photos (sent base64, a third
+# larger than the files); below tornado's own limit of 100 MB.
+DESK_MAX_REQUEST_BYTES = 96_000_000
+
 # --- Build ----------------------------------------------------------------------------------------
 OUTPUT_PATH = str(ROOT / "output")
 CACHE_PATH = str(ROOT / "cache" / "pelican")

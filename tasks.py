@@ -135,7 +135,7 @@ def serve(c, port="8000", settings=str(DEV_SETTINGS)):
 def livereload(c, port="8000", settings=str(DEV_SETTINGS)):
     """Preview: rebuild when content, theme or plugins change and reload the browser; an article
     with an error shows the error at its address, and /_loi/ lists every finding."""
-    from livereload import Server
+    from bantin.desk.server import preview_server
 
     listener = _listening_socket(port)  # held while building, so that nothing else takes it
     settings_file = Path(settings)
@@ -151,13 +151,14 @@ def livereload(c, port="8000", settings=str(DEV_SETTINGS)):
             _report_update(session.update(background_search=True))
 
     _install_desk()
-    server = Server()
+    server = preview_server(settings)  # the editing desk at /admin/, then the site
     server.SFH = preview_handler(session)  # error pages and /_loi/ before output/'s files
     for watched in (settings["PATH"], settings["THEME"], ROOT / "plugins", ROOT / "bantin",
                     settings_file):
         server.watch(str(watched), rebuild)
     print(f"Xem trước tại http://127.0.0.1:{port}/ — trang tự tải lại khi bạn lưu tệp; "
-          f"lỗi và cảnh báo ở http://127.0.0.1:{port}/_loi/")
+          f"lỗi và cảnh báo ở http://127.0.0.1:{port}/_loi/; bàn biên tập ở "
+          f"http://127.0.0.1:{port}/admin/")
     # livereload's own progress lines are English ("Serving on", "Running task"): the lines
     # above say the same in Vietnamese; its warnings and errors still show.
     logging.getLogger("livereload").addFilter(lambda record: record.levelno >= logging.WARNING)
