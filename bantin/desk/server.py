@@ -151,11 +151,11 @@ class ConfigHandler(_Desk):
     """GET /admin/config.yml: the CMS's configuration, made from the settings."""
 
     def initialize(self, settings: dict) -> None:
-        self.settings = settings
+        self.site_settings = settings  # tornado's handlers have their own `settings`
 
     def get(self) -> None:
         self.set_header("Content-Type", "text/yaml; charset=utf-8")
-        self.finish(admin_config(self.settings))
+        self.finish(admin_config(self.site_settings))
 
 
 class FilesHandler(web.StaticFileHandler):
