@@ -264,6 +264,7 @@ PLUGINS = [
     "plugins.sitemap",
     "plugins.incremental",
     "plugins.archives",
+    "plugins.desk",
 ]
 
 # --- Photos (plugins/photos) -----------------------------------------------------------------------
@@ -287,6 +288,13 @@ PHOTO_CACHE_PATH = str(ROOT / "cache" / "photos")
 # Largest request the desk takes: an article saved with its new photos (sent base64, a third
 # larger than the files); below tornado's own limit of 100 MB.
 DESK_MAX_REQUEST_BYTES = 96_000_000
+# The git host of the desk published online at /admin/ (plugins/desk), e.g.
+# {"name": "github", "repo": "doankhoi/bantin", "base_url": "https://auth.example.vn"} or
+# {"name": "gitlab", "repo": "doankhoi/bantin", "auth_type": "pkce", "app_id": "..."} or
+# {"name": "gitea", "repo": "doankhoi/bantin", "base_url": "https://git.example.vn",
+#  "api_root": "https://git.example.vn/api/v1", "app_id": "..."} (Gitea and Forgejo).
+# None: the desk exists only in the preview, and /admin/ is never published.
+DESK_BACKEND = None
 
 # --- Build ----------------------------------------------------------------------------------------
 OUTPUT_PATH = str(ROOT / "output")
@@ -319,6 +327,9 @@ SIZE_BUDGETS = {
     "webp": 500_000,
     "avif": 500_000,
     "default": 1_000_000,
+    # Every file of the desk published at /admin/ (DESK_BACKEND): the CMS's own bundle, loaded by
+    # editors, never by readers.
+    "desk": 6_000_000,
 }
 # One policy for the templates' <meta http-equiv> tag and the _headers file (bantin/headers):
 # nothing inline, nothing from another origin. 'wasm-unsafe-eval' lets the search page run

@@ -49,8 +49,9 @@ def admin_config(settings: dict, online: bool = False) -> str:
         "backend": backend,
         "publish_mode": "editorial_workflow",
         "locale": "vi",
-        "media_folder": "",
-        "public_folder": "",
+        # The desk's "Tập tin" tab: the site's own images; an article's photos stay beside it.
+        "media_folder": f"content/{settings['STATIC_PATHS'][0]}",
+        "public_folder": f"/{settings['STATIC_PATHS'][0]}",
         "site_url": settings.get("SITEURL") or "/",
         "display_url": settings.get("SITEURL") or "/",
         "show_preview_links": False,
