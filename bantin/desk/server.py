@@ -150,12 +150,12 @@ class PhotoHandler(_Desk):
 class ConfigHandler(_Desk):
     """GET /admin/config.yml: the CMS's configuration, made from the settings."""
 
-    def initialize(self, site: dict) -> None:
-        self.site = site
+    def initialize(self, settings: dict) -> None:
+        self.site_settings = settings  # tornado's handlers have their own `settings`
 
     def get(self) -> None:
         self.set_header("Content-Type", "text/yaml; charset=utf-8")
-        self.finish(admin_config(self.site))
+        self.finish(admin_config(self.site_settings))
 
 
 class FilesHandler(web.StaticFileHandler):
@@ -196,7 +196,7 @@ def desk_handlers(settings: dict) -> list[tuple]:
         (r"/admin/api/lint", LintHandler, {"desk": desk, "limit": text_limit}),
         (r"/admin/api/render", RenderHandler, {"desk": desk, "limit": text_limit}),
         (r"/admin/api/media/(.+)", PhotoHandler, {"desk": desk}),
-        (r"/admin/config\.yml", ConfigHandler, {"site": settings}),
+        (r"/admin/config\.yml", ConfigHandler, {"settings": settings}),
         (r"/admin/vendor/(.*)", FilesHandler, {"path": str(VENDOR)}),
         (r"/admin", web.RedirectHandler, {"url": "/admin/"}),
         (r"/admin/(.*)", FilesHandler, {"path": str(ADMIN), "default_filename": "index.html"}),
