@@ -264,7 +264,6 @@ PLUGINS = [
     "plugins.sitemap",
     "plugins.incremental",
     "plugins.archives",
-    "plugins.desk",
 ]
 
 # --- Photos (plugins/photos) -----------------------------------------------------------------------
@@ -303,7 +302,7 @@ CARD_IMAGE_SIZES = {
 # Largest request the desk takes: an article saved with its new photos (sent base64, a third
 # larger than the files); below tornado's own limit of 100 MB.
 DESK_MAX_REQUEST_BYTES = 96_000_000
-# The git host of the desk published online at /admin/ (plugins/desk), e.g.
+# The git host of the desk published online at /admin/ (bantin/desk/online.py), e.g.
 # {"name": "github", "repo": "doankhoi/bantin", "base_url": "https://auth.example.vn"} or
 # {"name": "gitlab", "repo": "doankhoi/bantin", "auth_type": "pkce", "app_id": "..."} or
 # {"name": "gitea", "repo": "doankhoi/bantin", "base_url": "https://git.example.vn",

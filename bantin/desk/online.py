@@ -1,6 +1,7 @@
 """The desk published at /admin/ of the site when the settings name a git host (DESK_BACKEND):
 its page, its configuration for that host and the CMS's bundle, under names that carry a hash of
-their content. Without DESK_BACKEND nothing of the desk is ever published."""
+their content, written once per build as a post-build step (bantin.build). Without DESK_BACKEND
+nothing of the desk is ever published."""
 
 import hashlib
 import re
@@ -9,6 +10,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from bantin.desk.config import admin_config, online_backend
+from core.errors import Finding
 
 DESK = Path(__file__).resolve().parent
 ADMIN = DESK / "admin"
@@ -47,12 +49,16 @@ def bundle_files() -> list[Path]:
     return [main, *sorted(BUNDLE.glob("*.decap-cms.js")), *sorted(BUNDLE.glob("*.wasm"))]
 
 
-def write_desk(settings: dict, output: Path) -> bool:
-    """Write output/admin/ for the git host of DESK_BACKEND; False (nothing written) without it."""
+def write_desk(output: Path, settings: dict) -> list[Finding]:
+    """Write <output>/admin/ for the git host of DESK_BACKEND; nothing without it."""
     backend = online_backend(settings)
     if backend is None:
-        return False
-    files = bundle_files()
+        return []
+    try:
+        files = bundle_files()
+    except DeskNotInstalled as error:
+        return [Finding("bantin/desk/package-lock.json", None, "desk-missing", str(error))]
+    output = Path(output)
     target = output / "admin"
     vendor = f"vendor-{_digest(*(path.read_bytes() for path in files))}"
     (target / vendor).mkdir(parents=True, exist_ok=True)
@@ -73,4 +79,4 @@ def write_desk(settings: dict, output: Path) -> bool:
         page = re.sub(r"img-src 'self'", f"img-src 'self' {origin}", page)
     (target / "index.html").write_text(page, encoding="utf-8")
     (target / "config.yml").write_text(admin_config(settings, online=True), encoding="utf-8")
-    return True
+    return []
