@@ -9,7 +9,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent
 if str(ROOT) not in sys.path:  # the slug rule below comes from the project's own code
     sys.path.insert(0, str(ROOT))
-from bantin.vietnamese import SLUG_REGEX_SUBSTITUTIONS as SLUG_RULE  # noqa: E402
+from core.vietnamese import SLUG_REGEX_SUBSTITUTIONS as SLUG_RULE  # noqa: E402
 
 # --- Site -------------------------------------------------------------------------------------
 SITENAME = "Bản tin Đoàn Khối các cơ quan tỉnh"
@@ -133,7 +133,7 @@ MAX_SOURCE_BYTES = 2_000_000
 FILENAME_METADATA = r".*\.(?P<lang>" + "|".join(EDITIONS) + r")$"
 ARTICLE_TRANSLATION_ID = None
 PAGE_TRANSLATION_ID = None
-# Scheduled articles: a source dated after now (bantin.clock: the real time, or BANTIN_NOW) waits
+# Scheduled articles: a source dated after now (core.clock: the real time, or BANTIN_NOW) waits
 # for its date (plugins/schedule); the lint says when it will appear, CI rebuilds every hour.
 SCHEDULED_PUBLISHING = True
 # Pelican's own handling of future dates reads the real clock and would publish such an article as
@@ -191,7 +191,7 @@ def newest_first(article):
 
 ARTICLE_ORDER_BY = newest_first
 SLUGIFY_SOURCE = "title"
-# One slug rule (bantin.vietnamese.slugify) for every address: articles and pages without a Slug,
+# One slug rule (core.vietnamese.slugify) for every address: articles and pages without a Slug,
 # fields, tags and authors.
 SLUG_REGEX_SUBSTITUTIONS = SLUG_RULE
 CATEGORY_REGEX_SUBSTITUTIONS = SLUG_RULE
@@ -199,7 +199,7 @@ TAG_REGEX_SUBSTITUTIONS = SLUG_RULE
 AUTHOR_REGEX_SUBSTITUTIONS = SLUG_RULE
 
 # Atom feeds: the whole edition and each field (autodiscovery in partials/meta.html). Photos in
-# the entries get absolute URLs after the build (bantin/feeds.py). FEED_ATOM, not FEED_ALL_ATOM:
+# the entries get absolute URLs after the build (plugins/feeds/absolute.py). FEED_ATOM, not FEED_ALL_ATOM:
 # Pelican adds every translation to the latter, so an edition's feed would mix languages.
 FEED_ATOM = "feeds/all.atom.xml"
 FEED_MAX_ITEMS = 30  # the newest; the archive pages hold the rest
@@ -241,7 +241,7 @@ ASSET_PATHS = ["static"]
 THEME_STATIC_PATHS = []
 # 404.html is the page static hosts serve for unknown addresses.
 DIRECT_TEMPLATES = ["index", "categories", "tags", "archives", "404", "search"]
-# The search page (theme/templates/search.html); its index is built by bantin/search.py.
+# The search page (theme/templates/search.html); its index is built by plugins/search/index.py.
 SEARCH_URL = "tim-kiem/"
 SEARCH_SAVE_AS = SEARCH_URL + "index.html"
 JINJA_ENVIRONMENT = {"extensions": ["jinja2.ext.i18n"], "trim_blocks": True, "lstrip_blocks": True}
@@ -282,6 +282,21 @@ PHOTO_MAX_PIXELS = 60_000_000
 # Originals (with their EXIF location and camera serial) stay off the site unless this is set.
 PHOTO_PUBLISH_ORIGINALS = False
 PHOTO_CACHE_PATH = str(ROOT / "cache" / "photos")
+# How wide a card's photo is shown in each layout (theme/static/css/site.css), for its `sizes`
+# (theme/templates/partials/cards.html): a phone downloads the width it shows. "list": field,
+# tag and archive lists (6.5rem, 12rem from 40em); "compact": the related list after an article,
+# beside it from 64em; "grid": the home page's three columns from 48em in a container of at most
+# 70rem; "lead": the home page's newest story; "columns": a field page's two columns from 64em.
+CARD_IMAGE_SIZES = {
+    "list": "(min-width: 40em) 12rem, 6.5rem",
+    "compact": "(min-width: 64em) 5.5rem, (min-width: 40em) 12rem, 6.5rem",
+    "grid": "(min-width: 70rem) 21rem, (min-width: 48em) calc((100vw - 7rem) / 3), "
+            "(min-width: 40em) 12rem, 6.5rem",
+    "lead": "(min-width: 70rem) 39rem, (min-width: 48em) calc((100vw - 5rem) * .6), "
+            "(min-width: 40em) calc(100vw - 3rem), calc(100vw - 2rem)",
+    "columns": "(min-width: 70rem) 32.25rem, (min-width: 64em) calc((100vw - 5.5rem) / 2), "
+               "(min-width: 40em) 12rem, 6.5rem",
+}
 
 # --- Editing desk (/admin/ of `invoke livereload`, bantin/desk) -----------------------------------
 # Largest request the desk takes: an article saved with its new photos (sent base64, a third
@@ -296,8 +311,11 @@ DELETE_OUTPUT_DIRECTORY = False  # the build writes to a fresh staging folder an
 PRECOMPRESS = False
 # Strict mode: any warning or error fails the build and output/ keeps the last good site.
 STRICT = False
+# The libraries whose versions are part of every cache key (core/fingerprint.py): a cache filled
+# by another version of one of them is not trusted.
+CODE_FINGERPRINT_LIBRARIES = ["pelican", "markdown", "typogrify", "smartypants", "pillow"]
 # A figure's image has an empty alt on purpose when its caption already describes it
-# (plugins/figures): a screen reader must not read the same text twice.
+# (plugins/reader/figures): a screen reader must not read the same text twice.
 LOG_FILTER = [
     (30, "Empty alt attribute for image %s in %s"),
     (30, "Other images have empty alt attributes"),
@@ -328,6 +346,14 @@ CONTENT_SECURITY_POLICY = (
     "font-src 'self'; "
     "connect-src 'self'; manifest-src 'self'; form-action 'self'; base-uri 'none'"
 )
+# Directives browsers obey only from a header (from a meta tag they are ignored, with a console
+# error): added to the policy in _headers alone.
+CONTENT_SECURITY_POLICY_HEADER_ONLY = "frame-ancestors 'none'"
+# The other security headers of every path in _headers, for hosts that read one.
+SECURITY_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "strict-origin-when-cross-origin",
+}
 # The preview (invoke livereload) adds one inline script that reloads the page on save.
 LIVERELOAD_CONTENT_SECURITY_POLICY = CONTENT_SECURITY_POLICY.replace(
     "script-src 'self'", "script-src 'self' 'unsafe-inline'"

@@ -22,20 +22,23 @@ sys.path.insert(0, str(ROOT))
 
 from bantin.build import build as build_site  # noqa: E402
 from bantin.build import describe, load_settings  # noqa: E402
-from bantin.errors import BuildFailed  # noqa: E402
+from core.errors import BuildFailed  # noqa: E402
 from bantin.legacy_import import format_report, has_errors, import_pages  # noqa: E402
-from bantin.clock import ClockError  # noqa: E402
-from bantin.clock import now as clock_now  # noqa: E402
+from core.clock import ClockError  # noqa: E402
+from core.clock import now as clock_now  # noqa: E402
 from bantin.lint import fix_text, lint, nearest_field  # noqa: E402
 from bantin.preview import PreviewSession, preview_handler  # noqa: E402
-from bantin.processes import Stopped  # noqa: E402
+from core.processes import Stopped  # noqa: E402
 from bantin.publish import PublishFailed  # noqa: E402
 from bantin.publish import publish as publish_site  # noqa: E402
 from bantin.publish import rollback as rollback_site  # noqa: E402
 from bantin.site_checks import check_site as run_site_checks  # noqa: E402
 from bantin.swap import site_lock  # noqa: E402
-from bantin.translations import update_catalogs  # noqa: E402
-from bantin.vietnamese import nfc, slugify  # noqa: E402
+from plugins.i18n.catalogs import update_catalogs  # noqa: E402
+from core.vietnamese import nfc, slugify  # noqa: E402
+from core.fingerprint import CODE_FOLDERS  # noqa: E402
+from core.header import header_text  # noqa: E402
+from core.source import vietnamese_fields  # noqa: E402
 
 DEV_SETTINGS = ROOT / "pelicanconf.py"
 PUBLISH_SETTINGS = ROOT / "publishconf.py"
@@ -146,8 +149,7 @@ def livereload(c, port="8000", settings=str(DEV_SETTINGS)):
 
     server = preview_server(settings)  # the editing desk at /admin/, then the site
     server.SFH = preview_handler(session)  # error pages and /_loi/ before output/'s files
-    for watched in (settings["PATH"], settings["THEME"], ROOT / "plugins", ROOT / "bantin",
-                    settings_file):
+    for watched in (settings["PATH"], settings["THEME"], *CODE_FOLDERS, settings_file):
         server.watch(str(watched), rebuild)
     print(f"Xem trước tại http://127.0.0.1:{port}/ — trang tự tải lại khi bạn lưu tệp; "
           f"lỗi và cảnh báo ở http://127.0.0.1:{port}/_loi/; bàn biên tập ở "
@@ -195,7 +197,7 @@ def new(c, title, field, settings=str(DEV_SETTINGS)):
     if not field.strip() or not title.strip():
         raise Exit(NEW_USAGE, 1)
     settings = load_settings(settings)
-    names = {entry["vi"].casefold(): entry["vi"] for entry in settings["FIELDS"]}
+    names = {name.casefold(): name for name in vietnamese_fields(settings)}
     if field.strip().casefold() not in names:
         close = nearest_field(field, settings)
         hint = f" Có phải là '{close}'?" if close else ""
@@ -215,11 +217,10 @@ def new(c, title, field, settings=str(DEV_SETTINGS)):
     folder.mkdir(parents=True)
     shown = folder.relative_to(Path(settings["PATH"]).parent)
     # The Slug line keeps the address when the title is edited later.
-    (folder / "index.md").write_text(
-        f"Title: {title}\nDate: {now:%Y-%m-%d %H:%M}\nCategory: {names[field.strip().casefold()]}\n"
-        f"Slug: {slug}\nTags:\nAuthor:\nSummary:\n\n",
-        encoding="utf-8",
-    )
+    (folder / "index.md").write_text(header_text([
+        ("Title", title), ("Date", f"{now:%Y-%m-%d %H:%M}"),
+        ("Category", names[field.strip().casefold()]), ("Slug", slug),
+        ("Tags", ""), ("Author", ""), ("Summary", "")]), encoding="utf-8")
     print(f"Đã tạo {shown}/index.md — viết nội dung vào tệp này và chép ảnh "
           "vào cùng thư mục.")
 
@@ -267,9 +268,13 @@ def check(c, fix=False, settings=str(DEV_SETTINGS)):
 
 
 @task
-def clean(c):
-    """Remove output/, leftover staging folders and caches."""
-    for path in [ROOT / "output", ROOT / "cache", *ROOT.glob("output.*")]:
+def clean(c, settings=str(DEV_SETTINGS)):
+    """Remove output/, leftover staging folders and caches (OUTPUT_PATH, CACHE_PATH,
+    PHOTO_CACHE_PATH)."""
+    settings = load_settings(settings)
+    output = Path(settings["OUTPUT_PATH"])
+    for path in [output, Path(settings["CACHE_PATH"]), Path(settings["PHOTO_CACHE_PATH"]),
+                 *output.parent.glob(f"{output.name}.*")]:
         if path.exists():
             shutil.rmtree(path)
             print(f"Đã xóa {shown(path)}")

@@ -1,1 +1,1 @@
-"""Tooling of Bản tin that is not a Pelican plugin: build, lint, Vietnamese text, import, publish."""
+"""Tooling of Bản tin that is not a Pelican plugin: build, preview, lint, import, checks, publish."""

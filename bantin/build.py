@@ -18,19 +18,19 @@ from pelican import Pelican
 from pelican.settings import read_settings
 
 from bantin import unchanged
-from bantin.errors import BuildFailed, Finding
-from bantin.feeds import absolutise_feeds
+from core.errors import BuildFailed, Finding
+from core.logs import WarningCounter
+from core.record import RECORD_SETTING, BuildRecord
+from plugins.feeds.absolute import absolutise_feeds
 from bantin.headers import write_headers
 from bantin.lint import lint
 from bantin.precompress import precompress
 from bantin.report import counting_editions, left_out_sources, summary_lines
-from bantin.search import index_search
-from bantin.sitemap import write_sitemap
+from plugins.search.index import index_search
+from plugins.sitemap.write import write_sitemap
 from bantin.swap import DISK_REFUSED, remove_leftovers, replace_site, site_lock, write_failed
 from plugins.editions import edition_overrides
-from plugins.incremental import WRITTEN as RENDERED_PAGES
 from plugins.incremental import save_manifest
-from plugins.sitemap import ENTRIES as SITEMAP_ENTRIES
 
 logger = logging.getLogger(__name__)
 
@@ -53,21 +53,7 @@ class BuildResult:
     findings: list[Finding] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)  # sources left out of a preview build
     summary: list[str] = field(default_factory=list)  # one line per edition (bantin.report)
-
-
-class FindingsRecorder(logging.Handler):
-    """Collects Pelican's warnings and errors as findings while it runs."""
-
-    def __init__(self) -> None:
-        super().__init__(logging.WARNING)
-        self.findings: list[Finding] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        if isinstance(getattr(record, "finding", None), Finding):  # a plugin's own finding
-            self.findings.append(record.finding)
-            return
-        message = " ".join(record.getMessage().split())
-        self.findings.append(Finding("pelican", None, "pelican-" + record.levelname.lower(), message))
+    record: BuildRecord = field(default_factory=BuildRecord)  # what the plugins wrote and listed
 
 
 def load_settings(settings_file: str | Path, overrides: dict | None = None) -> dict:
@@ -85,7 +71,7 @@ def build(
 ) -> BuildResult:
     """Build the site into `output` (default: the settings' OUTPUT_PATH), reusing the unchanged
     pages of `previous` (default: `output` itself). A caller that builds elsewhere and moves the
-    site into `previous` afterwards records the pages with plugins.incremental.save_manifest.
+    site into `previous` afterwards calls `finish()` with the result's record once it is there.
 
     Raises BuildFailed, leaving `output` untouched, when strict and anything is wrong, or when
     Pelican itself fails. In preview mode broken sources are reported and left out.
@@ -107,6 +93,8 @@ def build(
     excluded = excluded_sources(findings, settings)
     left_out = left_out_sources(findings, settings)
     counts: dict[str, tuple[int, int]] = {}
+    record = BuildRecord()
+    settings = {**settings, RECORD_SETTING: record}  # the post-build steps read it too
 
     previous = Path(previous).resolve() if previous else output
     with site_lock(previous):  # the site this build reads and (by default) replaces
@@ -119,7 +107,7 @@ def build(
             try:
                 with counting_editions(counts):
                     findings += [finding for finding in run_pelican(
-                                     settings_file, overrides, staging, excluded, previous)
+                                     settings_file, overrides, staging, excluded, previous, record)
                                  if (str(finding.path), finding.line, finding.code) not in said]
                 for step in POST_BUILD_STEPS + ((precompress,) if settings["PRECOMPRESS"] else ()):
                     doing = STEP_WRITES[step]
@@ -132,16 +120,22 @@ def build(
             if strict and any(finding.blocks_publishing for finding in findings):
                 raise BuildFailed(findings)
             replace_atomically(staging, output)
-            if previous == output:
-                save_manifest(settings["CACHE_PATH"], output)  # what the next build may reuse
             result = BuildResult(output, findings, [source.shown for source in left_out],
-                                 summary_lines(counts, left_out))
+                                 summary_lines(counts, left_out), record)
+            if previous == output:
+                finish(result, settings)
             if inputs is not None:
                 unchanged.record(settings, output, inputs, result.findings, result.skipped,
                                  result.summary)
         finally:
             shutil.rmtree(staging, ignore_errors=True)
     return result
+
+
+def finish(result: BuildResult, settings: dict, site: Path | None = None) -> None:
+    """The one end of a build whose site is in place at `site` (default: where it was built):
+    the pages it wrote are recorded, for the next build to reuse (plugins/incremental)."""
+    save_manifest(settings["CACHE_PATH"], Path(site or result.output), result.record.written)
 
 
 def staging_path(output: Path) -> Path:
@@ -171,18 +165,18 @@ def excluded_sources(findings: list[Finding], settings: dict) -> dict[str, list[
 
 def run_pelican(
     settings_file: str | Path, overrides: dict | None, staging: Path, excluded: dict,
-    previous: Path,
+    previous: Path, record: BuildRecord | None = None,
 ) -> list[Finding]:
     """Run Pelican once per edition (EDITIONS) into `staging`, the default edition at its root
     and the others in their folders, reusing unchanged pages of the `previous` output
-    (plugins/incremental); warnings and errors become findings, each reported once."""
-    recorder = FindingsRecorder()
-    SITEMAP_ENTRIES.clear()  # gathered afresh from this build's pages
-    RENDERED_PAGES.clear()
+    (plugins/incremental) and noting what the plugins write in `record` (a fresh one when none
+    is given); warnings and errors become findings, each reported once."""
+    recorder = WarningCounter()
     root_logger = logging.getLogger()
     root_logger.addHandler(recorder)
     try:
-        common = {**(overrides or {}), **excluded, "PREVIOUS_OUTPUT_PATH": str(previous)}
+        common = {**(overrides or {}), **excluded, "PREVIOUS_OUTPUT_PATH": str(previous),
+                  RECORD_SETTING: record or BuildRecord()}
         base = load_settings(settings_file, common)
         for lang in base["EDITIONS"]:
             edition = edition_overrides(base, lang, staging)

@@ -1,15 +1,14 @@
 """The `_headers` file for hosts that read one (Netlify, Cloudflare Pages), a post-build step.
 
 It sends CONTENT_SECURITY_POLICY, the same value the templates put in their meta tag, plus
-`frame-ancestors`, which browsers ignore (with a console error) when it comes from a meta tag.
+CONTENT_SECURITY_POLICY_HEADER_ONLY, which browsers ignore when it comes from a meta tag, and
+SECURITY_HEADERS.
 Hosts that do not read `_headers` (GitHub Pages) still get the policy from the meta tag.
 """
 
 from pathlib import Path
 
-from bantin.errors import Finding
-
-HEADER_ONLY_DIRECTIVES = "frame-ancestors 'none'"
+from core.errors import Finding
 
 
 def write_headers(output: Path, settings: dict) -> list[Finding]:
@@ -19,11 +18,11 @@ def write_headers(output: Path, settings: dict) -> list[Finding]:
         return [
             Finding("pelicanconf.py", None, "no-csp", "thiếu thiết lập CONTENT_SECURITY_POLICY")
         ]
+    header_only = settings["CONTENT_SECURITY_POLICY_HEADER_ONLY"]
     lines = [
         "/*",
-        f"  Content-Security-Policy: {policy.rstrip('; ')}; {HEADER_ONLY_DIRECTIVES}",
-        "  X-Content-Type-Options: nosniff",
-        "  Referrer-Policy: strict-origin-when-cross-origin",
+        f"  Content-Security-Policy: {policy.rstrip('; ')}; {header_only}",
+        *(f"  {name}: {value}" for name, value in settings["SECURITY_HEADERS"].items()),
         "",
     ]
     (Path(output) / "_headers").write_text("\n".join(lines), encoding="utf-8")

@@ -26,15 +26,17 @@ from urllib.parse import unquote, urlsplit
 from bs4 import BeautifulSoup
 from markdown import Markdown
 
-from bantin.errors import Finding
-from bantin.legacy_encodings import convert_legacy, find_legacy_encoding
-from bantin.clock import now as clock_now
+from core.errors import Finding
+from core.header import METADATA_LINE, read_header
+from core.files import write_whole
+from core.legacy_encodings import convert_legacy, find_legacy_encoding
+from core.clock import now as clock_now
 from bantin.site_checks import inline_code, local_address, refused_url, unsafe_content
-from bantin.vietnamese import format_date, nfc, slugify, strip_accents
-from plugins.photos.library import PhotoLibrary, is_local_photo, photo_inside
-from plugins.photos.pipeline import derive_missing
-from bantin.fingerprint import code_fingerprint
-from plugins.reader.links import SOURCE_SUFFIXES, is_source_link
+from core.vietnamese import format_date, nfc, slugify, strip_accents
+from core.fingerprint import code_fingerprint
+from core.source import MARKDOWN_IMAGE as IMAGE
+from core.source import (field_names, inside, is_local_photo, is_source_link, photo_inside,
+                         source_files, vietnamese_fields)
 from plugins.editions import edition_folder, language_of, translation_key
 from plugins.redirects import alias_problem, parse_aliases, site_path
 from plugins.schedule import is_scheduled
@@ -50,9 +52,7 @@ STATUSES = {"article": ("published", "draft", "hidden"), "page": ("published", "
 # must fit in one.
 NAME_MAX = 255
 REQUIRED_METADATA = {"article": ("title", "date", "category"), "page": ("title",)}
-METADATA_LINE = re.compile(r"^(?P<key>[A-Za-z][A-Za-z0-9_-]*):\s*(?P<value>.*)$")
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?$")
-IMAGE = re.compile(r"!\[(?P<alt>(?:[^\]\\]|\\.)*)\]\((?P<src><[^>]*>|[^)\s]+)(?:\s+\"(?P<title>[^\"]*)\")?\)")
 LINK = re.compile(r"(?<!!)\[[^\]]*\]\((?P<href><[^>]*>|[^)\s]+)")
 REFERENCE_DEFINITION = re.compile(r"^ {0,3}\[[^\]]+\]:\s*(?P<href><[^>]*>|\S+)")
 # A link to a file Pelican copies into the site: {attach}name, {static}name (or |attach|...).
@@ -73,37 +73,13 @@ class SourceFile:
         return self.metadata.get(key, (0, ""))[1]
 
 
-def source_files(settings: dict) -> list[tuple[Path, str]]:
-    """Every Markdown source of the site with its kind, in a stable order: every name Pelican's
-    reader would take (SOURCE_SUFFIXES), folders and broken links included, so that the lint can
-    say what is wrong with them, and the links to folders outside content/, which Pelican would
-    follow."""
-    content = Path(settings["PATH"])
-    found = []
-    for kind, key in (("article", "ARTICLE_PATHS"), ("page", "PAGE_PATHS")):
-        for folder in settings[key]:
-            found += [(path, kind) for path in sorted((content / folder).rglob("*"))
-                      if path.suffix in SOURCE_SUFFIXES
-                      or (path.is_symlink() and path.is_dir() and not inside(path, content))]
-    return found
-
-
-def inside(path: Path, folder: Path) -> bool:
-    """True when `path`, links followed, is in `folder`."""
-    try:
-        path.resolve().relative_to(folder.resolve())
-    except (OSError, RuntimeError, ValueError):
-        return False
-    return True
-
-
 class TextChecks:
     """The checks that read every line (NFC, TCVN3/VNI), remembered by the text they read: the
     legacy-encoding check is the slowest part of the lint, and most texts have not changed since
     the last build. Kept in CACHE_PATH/lint/, one file per version of the code."""
 
     def __init__(self, settings: dict | None):
-        self.path = (Path(settings["CACHE_PATH"]) / "lint" / f"text-{code_fingerprint()}.pickle"
+        self.path = (Path(settings["CACHE_PATH"]) / "lint" / f"text-{code_fingerprint(settings)}.pickle"
                      if settings and "CACHE_PATH" in settings else None)
         self.known: dict[str, list[tuple]] = {}
         self.changed = False
@@ -124,10 +100,7 @@ class TextChecks:
 
     def save(self) -> None:
         if self.path and self.changed:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            partial = self.path.with_name(f"{self.path.name}.tmp-{os.getpid()}")
-            partial.write_bytes(pickle.dumps(self.known))
-            partial.replace(self.path)
+            write_whole(self.path, pickle.dumps(self.known))
 
 
 class PhotoChecks:
@@ -136,28 +109,35 @@ class PhotoChecks:
     word. They are warnings: publishing stops on them, while a preview still shows the article
     (the build reports the same finding once). Results live in the photo cache (PHOTO_CACHE_PATH), keyed by the photo's content, so a
     photo is decoded once for check and build together, and the photos not yet known are worked
-    out on every core at once."""
+    out on every core at once. The photo pipeline (Pillow, the HEIC opener) is loaded only when
+    there is a photo to judge: the other checks stay light."""
 
     def __init__(self, settings: dict):
-        self.library = PhotoLibrary(settings)
+        self.settings = settings
         self.pending: dict[tuple[Path, str], tuple[str, int]] = {}  # (folder, name) -> first use
 
     def add(self, folder: Path, src: str, shown: str, line: int) -> None:
         self.pending.setdefault((folder, src), (shown, line))
 
     def findings(self) -> list[Finding]:
+        if not self.pending:
+            return []
+        from plugins.photos.library import PhotoLibrary
+        from plugins.photos.pipeline import derive_missing
+
+        library = PhotoLibrary(self.settings)
         jobs: dict[str, Path] = {}
         for folder, src in self.pending:
             if not safe_is_file(folder / src):
                 continue  # the library says photo-missing, as in the build
-            key = self.library.key(folder / src)
-            if key not in jobs and self.library.cache.lookup(key) is None:
+            key = library.key(folder / src)
+            if key not in jobs and library.cache.lookup(key) is None:
                 jobs[key] = folder / src
-        derive_missing(jobs, self.library.settings, self.library.cache)
-        self.library.save_keys()
+        derive_missing(jobs, library.settings, library.cache)
+        library.save_keys()
         findings = []
         for (folder, src), (shown, line) in self.pending.items():
-            error = self.library.photo(folder, src).error
+            error = library.photo(folder, src).error
             if error is not None:
                 hint = case_hint(folder / src) if error.code == "photo-missing" else ""
                 findings.append(Finding(shown, line, error.code, error.message + hint, "warning"))
@@ -285,40 +265,34 @@ def decode(raw: bytes, shown: str) -> tuple[str, Finding | None]:
 
 
 def read_metadata(text: str, source: SourceFile, shown: str) -> list[Finding]:
-    """Read the `Key: value` lines before the first blank line into `source.metadata`."""
-    findings = []
-    lines = text.splitlines()
-    if not lines or not METADATA_LINE.match(lines[0]):
+    """Read the header (core/header.py) into `source.metadata`; what is wrong with it."""
+    header = read_header(text)
+    if not header.starts:
         return [Finding(shown, 1, "malformed-metadata",
                         "Dòng đầu tiên phải là thông tin bài viết dạng 'Title: Tiêu đề bài viết'")]
-    for number, line in enumerate(lines, start=1):
-        if not line.strip():
-            break
-        if line.startswith(("    ", "\t")):  # continuation of the previous value
-            continue
-        match = METADATA_LINE.match(line)
-        if match is None:
-            findings.append(Finding(shown, number, "malformed-metadata",
-                                    "Dòng thông tin không đúng dạng 'Tên: giá trị'; "
-                                    "phần thông tin phải kết thúc bằng một dòng trống"))
-            continue
-        key = match["key"].lower()
-        if key in source.metadata:
-            findings.append(Finding(shown, number, "duplicate-metadata",
-                                    f"Thông tin '{match['key']}' được khai báo hai lần"))
-            continue
-        source.metadata[key] = (number, match["value"].strip())
+    source.metadata = header.values
+    findings = [Finding(shown, number, "malformed-metadata",
+                        "Dòng thông tin không đúng dạng 'Tên: giá trị'; "
+                        "phần thông tin phải kết thúc bằng một dòng trống")
+                for number in header.malformed]
+    lines = text.splitlines()
+    findings += [Finding(shown, number, "duplicate-metadata",
+                         f"Thông tin '{METADATA_LINE.match(lines[number - 1])['key']}' "
+                         "được khai báo hai lần")
+                 for number in header.repeated]
+    for key, (number, _) in header.values.items():
+        name = header.names[key]
         if key in REFUSED_METADATA:
             findings.append(Finding(shown, number, "refused-metadata",
-                                    f"Thông tin '{match['key']}' không được dùng: địa chỉ của bài "
+                                    f"Thông tin '{name}' không được dùng: địa chỉ của bài "
                                     "do trang tin đặt (muốn đổi địa chỉ, dùng 'Slug:')"))
         elif key not in KNOWN_METADATA:
             close = difflib.get_close_matches(key, KNOWN_METADATA, n=1, cutoff=0.6)
             hint = f"Có phải là '{close[0].capitalize()}'? " if close else ""
             findings.append(Finding(shown, number, "unknown-metadata",
-                                    f"Không biết thông tin '{match['key']}'. {hint}"
+                                    f"Không biết thông tin '{name}'. {hint}"
                                     "Các tên dùng được: " + ", ".join(KNOWN_NAMES), "warning"))
-    return findings
+    return sorted(findings, key=lambda finding: finding.line)
 
 
 def check_metadata(
@@ -376,10 +350,9 @@ def check_date(source: SourceFile, shown: str, settings: dict, today: datetime |
 def check_field(source: SourceFile, shown: str, settings: dict) -> list[Finding]:
     line, value = source.metadata["category"]
     value = nfc(value)  # as the reader sees it; decomposed text has its own finding
-    names = [name for entry in settings["FIELDS"] for name in entry.values()]
-    if value.casefold() in {name.casefold() for name in names}:
+    if value.casefold() in field_names(settings):
         return []
-    vietnamese = [entry["vi"] for entry in settings["FIELDS"]]
+    vietnamese = vietnamese_fields(settings)
     close = nearest_field(value, settings)
     hint = f" Có phải là '{close}'?" if close else ""
     return [Finding(shown, line, "unknown-field",
@@ -390,8 +363,7 @@ def check_field(source: SourceFile, shown: str, settings: dict) -> list[Finding]
 def nearest_field(value: str, settings: dict) -> str | None:
     """The Vietnamese name of the field an editor most likely meant ('Doan thanh nien' ->
     'Đoàn thanh niên'), for `invoke check` and `invoke new` alike."""
-    vietnamese = [entry["vi"] for entry in settings["FIELDS"]]
-    folded = {strip_accents(name).casefold(): name for name in vietnamese}
+    folded = {strip_accents(name).casefold(): name for name in vietnamese_fields(settings)}
     close = difflib.get_close_matches(strip_accents(value).casefold(), folded, n=1, cutoff=0.6)
     return folded[close[0]] if close else None
 

@@ -14,14 +14,14 @@ GIL).
 import gzip
 import hashlib
 import os
-import threading
 from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 from pathlib import Path
 
 import brotli
 
-from bantin.errors import Finding
+from core.errors import Finding
+from core.files import write_whole
 
 TEXT_SUFFIXES = {
     ".html", ".css", ".js", ".mjs", ".json", ".xml", ".svg", ".txt", ".map", ".webmanifest", ".ico",
@@ -71,10 +71,7 @@ def compressed_copy(data: bytes, suffix: str, key: str, cache: Path | None) -> b
 
 def store(entry: Path, data: bytes) -> None:
     """Write a cache entry whole or not at all: an interrupted build leaves no truncated copy."""
-    entry.parent.mkdir(parents=True, exist_ok=True)
-    partial_file = entry.with_name(f"{entry.name}.tmp-{os.getpid()}-{threading.get_ident()}")
-    partial_file.write_bytes(data)
-    partial_file.replace(entry)
+    write_whole(entry, data)
 
 
 def write_if_smaller(copy: Path, compressed: bytes, original: bytes) -> None:

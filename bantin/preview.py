@@ -36,28 +36,28 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from pelican import signals
-from pelican.contents import Article, Content, Page
-from pelican.generators import ArticlesGenerator, PagesGenerator
+from pelican.contents import Article, Content
 
-from bantin.build import FindingsRecorder, build, load_settings, staging_path
-from bantin.errors import BuildFailed, Finding
-from bantin.feeds import absolutise_feeds
+from bantin.build import BuildResult, build, finish, load_settings, staging_path
+from core.errors import BuildFailed, Finding
+from core.fingerprint import CODE_FOLDERS
+from core.logs import WarningCounter
+from core.pelican_internals import (content_lists, edition_contents, forget_rendered_text,
+                                    holds_contents, read_source, write_content_pages, write_feeds)
+from plugins.feeds.absolute import absolutise_feeds
 from bantin.lint import display_path, lint_file
 from bantin.report import LeftOut, describe_source, left_out_sources
-from bantin.search import index_search
+from plugins.search.index import index_search
 from bantin.swap import site_lock
 from plugins.assets import asset_url
-from plugins.incremental import IncrementalWriter, listing, save_manifest
+from plugins.editions import edition_folder
+from plugins.incremental import IncrementalWriter, listing
 from plugins.photos.library import library_for
-from plugins.reader.links import SOURCE_SUFFIXES
+from core.source import SOURCE_SUFFIXES
 
 logger = logging.getLogger(__name__)
 
 PROJECT = Path(__file__).resolve().parent.parent
-CODE_FOLDERS = (PROJECT / "bantin", PROJECT / "plugins")
-# Lists of the generators that hold an edition's articles and pages (translations included).
-CONTENT_LISTS = ("articles", "translations", "hidden_articles", "hidden_translations", "drafts",
-                 "drafts_translations", "pages", "hidden_pages", "draft_pages", "draft_translations")
 
 
 @dataclass
@@ -90,6 +90,7 @@ class PreviewSession:
         self.findings: list[Finding] = []  # what the last build found, kept up to date by updates
         self.left_out: list[LeftOut] = []
         self.addresses: dict[str, str] = {}  # source (as editors know it) -> its last address
+        self.built: BuildResult | None = None  # the last ordinary build, its record included
 
     # --- Ordinary builds ---------------------------------------------------------------------
     def build(self) -> Update:
@@ -104,12 +105,13 @@ class PreviewSession:
         try:
             result = build(self.settings_file, strict=False, overrides=self.overrides)
         except BuildFailed as failure:
-            self.editions = []
+            self.editions, self.built = [], None
             self.remember(earlier + failure.findings)
             return Update("build", earlier + failure.findings, failed=True,
                           seconds=time.perf_counter() - started)
         finally:
             signals.all_generators_finalized.disconnect(keep)
+        self.built = result
         for generators in self.editions:
             for generator in generators:
                 for content in edition_contents(generator):
@@ -236,7 +238,7 @@ class PreviewSession:
             findings += found
         staging = staging_path(self.output)
         shutil.rmtree(staging, ignore_errors=True)
-        recorder = FindingsRecorder()
+        recorder = WarningCounter()
         logging.getLogger().addHandler(recorder)
         try:
             replaced = []
@@ -253,14 +255,14 @@ class PreviewSession:
                 take_text(content, fresh)
             shown = {id(content) for content, _ in replaced}
             for generators in self.editions:
-                write_pages_showing(generators, shown)
+                write_pages_showing(generators, shown, staging)
             absolutise_feeds(staging, self.settings)
             if recorder.findings:
                 return None
         finally:
             logging.getLogger().removeHandler(recorder)
         written = move_into(staging, self.output)
-        save_manifest(self.settings["CACHE_PATH"], self.output)
+        finish(self.built, self.settings)  # the build's record holds these pages too
         return Update("pages", findings, written=written)
 
     # --- What the browser is shown ----------------------------------------------------------
@@ -432,29 +434,10 @@ def stamp(path) -> tuple | None:
     return (stat.st_size, stat.st_mtime_ns, stat.st_ino)
 
 
-def edition_contents(generator) -> list[Content]:
-    """The articles and pages a generator holds, with the other languages' versions of them."""
-    if not isinstance(generator, (ArticlesGenerator, PagesGenerator)):
-        return []
-    held = {}
-    for name in CONTENT_LISTS:
-        for content in getattr(generator, name, None) or []:
-            for version in (content, *getattr(content, "translations", [])):
-                held[id(version)] = version
-    return list(held.values())
-
-
 def read_again(generator, content: Content) -> Content | None:
     """`content`'s source read as its generator read it; None when what other pages show of
     it (its listing, its metadata) changed."""
-    if isinstance(generator, ArticlesGenerator):
-        kind, preread, context = Article, signals.article_generator_preread, signals.article_generator_context
-    else:
-        kind, preread, context = Page, signals.page_generator_preread, signals.page_generator_context
-    fresh = generator.readers.read_file(
-        base_path=generator.path, path=os.path.relpath(content.source_path, generator.path),
-        content_class=kind, context=generator.context, preread_signal=preread,
-        preread_sender=generator, context_signal=context, context_sender=generator)
+    fresh = read_source(generator, content)
     if type(fresh) is not type(content) or published_photos(content) - published_photos(fresh):
         return None  # a photo file of the old version would stay in output/: a build drops it
     fresh.translations = getattr(content, "translations", [])
@@ -477,14 +460,7 @@ def take_text(content: Content, fresh: Content) -> None:
     for name, value in vars(fresh).items():
         if name != "translations":
             setattr(content, name, value)
-    for memo in (Content.get_content.cache, Content.get_summary.cache):
-        for key in [key for key in memo if key and key[0] is content]:
-            del memo[key]
-
-
-def forget_rendered_text() -> None:
-    Content.get_content.cache.clear()
-    Content.get_summary.cache.clear()
+    forget_rendered_text(content)
 
 
 class _PagesShowing:
@@ -505,33 +481,29 @@ class _PagesShowing:
         return None
 
 
-def write_pages_showing(generators: list, shown: set[int]) -> None:
+def write_pages_showing(generators: list, shown: set[int], staging: Path) -> None:
     """Run the edition's article and page output steps with a writer that writes only the pages
     and feeds showing the contents in `shown`: Pelican's own code decides every page's template,
     context and address, as in the ordinary build. The feeds see every article; the pages'
     steps see only the contents in `shown`, so that they do not work out the address of every
     other article on the way (the lists behind listing pages are not these, and those pages
-    are not written)."""
+    are not written). Each edition writes into its own folder of `staging`, as in a build."""
     for generator in generators:
-        if not isinstance(generator, (ArticlesGenerator, PagesGenerator)):
+        if not holds_contents(generator):
             continue
-        writer = _PagesShowing(IncrementalWriter(generator.output_path, settings=generator.settings),
-                               shown)
-        if isinstance(generator, ArticlesGenerator):
-            generator.generate_feeds(writer)
+        settings = generator.settings
+        folder = staging / edition_folder(settings, settings["DEFAULT_LANG"])
+        writer = _PagesShowing(IncrementalWriter(str(folder), settings=settings), shown)
+        write_feeds(generator, writer)
         with only_contents(generator, shown):
-            if isinstance(generator, ArticlesGenerator):
-                generator.generate_pages(writer)
-            else:
-                generator.generate_output(writer)
+            write_content_pages(generator, writer)
 
 
 @contextmanager
 def only_contents(generator, shown: set[int]):
     """The generator's lists of articles and pages narrowed to the contents in `shown` for the
     time of the `with` block."""
-    kept = {name: getattr(generator, name) for name in CONTENT_LISTS
-            if isinstance(getattr(generator, name, None), list)}
+    kept = content_lists(generator)
     try:
         for name, contents in kept.items():
             setattr(generator, name, [content for content in contents if id(content) in shown])

@@ -40,12 +40,11 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
-from bantin.build import build, load_settings, replace_atomically
-from bantin.errors import BuildFailed, Finding
-from bantin.processes import run, signals_deferred, stoppable
+from bantin.build import build, finish, load_settings, replace_atomically
+from core.errors import BuildFailed, Finding
+from core.processes import run, signals_deferred, stoppable
 from bantin.site_checks import check_site
 from bantin.swap import site_lock
-from plugins.incremental import save_manifest
 
 DEPLOY_KINDS = ("", "rsync", "github-pages")
 
@@ -119,14 +118,15 @@ def publish(settings_file: Path | str = "publishconf.py", overrides: dict | None
         try:
             site = workspace / "site"
             try:
-                build(settings_file, site, strict=True, overrides=overrides, previous=output)
+                result = build(settings_file, site, strict=True, overrides=overrides,
+                               previous=output)
             except BuildFailed as failure:
                 raise PublishFailed("dựng trang", failure.findings) from None
             findings = [finding for finding in check_site(site, settings) if finding.is_error]
             if findings:
                 raise PublishFailed("kiểm tra trang", findings)
             deploy(site, target, workspace, settings, output)
-            save_manifest(settings["CACHE_PATH"], output)  # its pages, for the next build to reuse
+            finish(result, settings, output)  # its pages, for the next build to reuse
         finally:
             shutil.rmtree(workspace, ignore_errors=True)
     return target

@@ -14,11 +14,11 @@ from pelican import signals
 from pelican.generators import ArticlesGenerator, PagesGenerator
 from pelican.utils import get_date
 
-from bantin.errors import Finding
+from core.errors import Finding
 from bantin.lint import SourceFile, decode, display_path, read_metadata
-from bantin.vietnamese import slugify
+from core.vietnamese import slugify
 from plugins.editions import edition_urls, language_of
-from plugins.reader.links import SOURCE_SUFFIXES
+from core.source import SOURCE_SUFFIXES
 
 
 @dataclass(frozen=True)

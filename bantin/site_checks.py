@@ -21,10 +21,12 @@ from urllib.parse import unquote, urlsplit
 
 from bs4 import BeautifulSoup
 
-from bantin.errors import Finding
+from core.errors import Finding
+from core.source import SOURCE_SUFFIXES
 
 LOCAL_HOSTS = {"localhost", "127.0.0.1", "0.0.0.0", "::1", "[::1]"}
-SOURCE_SUFFIXES = (".md", ".markdown", ".rst")
+# A link to a source file (any the Markdown reader reads, or reStructuredText) instead of its page.
+LINKED_SOURCE_SUFFIXES = (*SOURCE_SUFFIXES, ".rst")
 UNRESOLVED_PELICAN_LINK = re.compile(r"\{(filename|static|attach|category|tag|author|index)\}")
 CSS_URL = re.compile(r"url\(\s*(['\"]?)([^'\")]+)\1\s*\)")
 COMPRESSED_COPIES = {".gz", ".br"}
@@ -145,7 +147,7 @@ class SiteLinks:
         if parts.netloc and parts.netloc.lower() != self.site_host:
             return None  # another site: not checked, no network
         path = unquote(parts.path)
-        if path.lower().endswith(SOURCE_SUFFIXES) or "/content/" in f"/{path}":
+        if path.lower().endswith(LINKED_SOURCE_SUFFIXES) or "/content/" in f"/{path}":
             return "source-link", f"liên kết tới tệp nguồn thay vì trang đã dựng: {url}"
         if not parts.netloc and not path:
             target = name

@@ -18,7 +18,7 @@ import threading
 from contextlib import contextmanager
 from pathlib import Path
 
-from bantin.errors import BuildFailed, Finding
+from core.errors import BuildFailed, Finding
 
 WAIT_MESSAGE = "Đang có một lần dựng trang khác chạy; đang chờ..."
 # Folders a build or publish makes beside the site, each named after its process:

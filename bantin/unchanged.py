@@ -16,8 +16,9 @@ import json
 import os
 from pathlib import Path
 
-from bantin.errors import Finding
-from bantin.fingerprint import code_fingerprint
+from core.errors import Finding
+from core.files import write_whole
+from core.fingerprint import code_fingerprint
 
 # Settings that name places of this build rather than what it produces.
 PLACE_SETTINGS = {"OUTPUT_PATH", "CACHE_PATH", "PREVIOUS_OUTPUT_PATH", "PHOTO_CACHE_PATH"}
@@ -54,7 +55,7 @@ def inputs_state(settings_file: Path, settings: dict, strict: bool) -> str:
     digest = hashlib.blake2b(digest_size=20)
     values = {key: value for key, value in settings.items() if key not in PLACE_SETTINGS}
     digest.update(repr(sorted((key, _stable(value)) for key, value in values.items())).encode())
-    digest.update(f"strict={strict}\0{code_fingerprint()}".encode())
+    digest.update(f"strict={strict}\0{code_fingerprint(settings)}".encode())
     settings_file = Path(settings_file).resolve()
     for path in sorted({settings_file, *settings_file.parent.glob("*conf.py")}):
         digest.update(path.name.encode() + b"\0" + path.read_bytes())
@@ -102,8 +103,5 @@ def record(settings: dict, output: Path, inputs: str, findings: list[Finding],
         "skipped": skipped,
         "summary": summary,
     }
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(f"{path.name}.tmp-{os.getpid()}")
-    partial.write_text(json.dumps(stamp), encoding="utf-8")
-    partial.replace(path)
+    write_whole(path, json.dumps(stamp))
 

@@ -40,7 +40,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bantin.build import load_settings  # noqa: E402
-from bantin.placeholder import make_placeholder  # noqa: E402
+from core.placeholder import make_placeholder  # noqa: E402
 
 WORK = ROOT / "benchmarks" / "work" / "build"
 BUILD_SETTINGS = ROOT / "pelicanconf.py"

@@ -18,7 +18,7 @@ from pelican.urlwrappers import Author, Category, Tag
 
 from bantin.build import load_settings
 from bantin.lint import SourceFile, lint, own_address, read_metadata, source_files
-from bantin.vietnamese import SLUG_REGEX_SUBSTITUTIONS, slugify
+from core.vietnamese import SLUG_REGEX_SUBSTITUTIONS, slugify
 from conftest import ROOT, add_article
 
 NOW = "2026-09-02 08:00"

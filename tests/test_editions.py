@@ -10,7 +10,7 @@ from babel.messages.pofile import read_po, write_po
 from bs4 import BeautifulSoup
 
 from bantin.build import build, load_settings
-from bantin.translations import update_catalogs
+from plugins.i18n.catalogs import update_catalogs
 from plugins.i18n import catalog_path
 from tests.conftest import CONFERENCE_REPORT_URL, ROOT, SETTINGS_FILE
 

@@ -293,7 +293,7 @@ def test_sitemap_leaves_out_drafts_and_not_found_pages(tmp_path):
 
 
 def test_feed_content_srcset_and_src_become_absolute():
-    from bantin.feeds import absolute_html
+    from plugins.feeds.absolute import absolute_html
 
     html = absolute_html('<picture><source srcset="a-480.webp 480w, a-800.webp 800w">'
                          '<img src="a-800.jpg" alt=""></picture><a href="/linh-vuc/x/">x</a>',

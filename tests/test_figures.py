@@ -4,7 +4,7 @@ import markdown
 import pytest
 from bs4 import BeautifulSoup
 
-from plugins.figures import FiguresExtension
+from plugins.reader.figures import FiguresExtension
 
 
 def render(source: str) -> BeautifulSoup:

@@ -11,9 +11,9 @@ from hypothesis import HealthCheck, given, settings as hypothesis_settings, stra
 from markdown import Markdown
 
 from bantin.build import load_settings
-from bantin.errors import Finding
+from core.errors import Finding
 from bantin.lint import lint_file
-from plugins.figures import FiguresExtension
+from plugins.reader.figures import FiguresExtension
 from plugins.reader import ArticleReader
 from plugins.reader.links import ArticleLinksExtension
 

@@ -7,7 +7,7 @@ import unicodedata
 
 import pytest
 
-from bantin.legacy_encodings import (
+from core.legacy_encodings import (
     TCVN3_TABLE,
     VNI_TABLE,
     convert_legacy,

@@ -21,11 +21,11 @@ from bs4 import BeautifulSoup
 from PIL import Image
 
 from bantin.build import build
-from bantin.legacy_encodings import TCVN3_TABLE
+from core.legacy_encodings import TCVN3_TABLE
 from bantin.legacy_import import article_slug, format_report, has_errors, import_pages
 from bantin.legacy_import.dates import find_date
 from bantin.legacy_import.markdown import escape, link_target
-from plugins.figures import FiguresExtension
+from plugins.reader.figures import FiguresExtension
 
 ROOT = Path(__file__).resolve().parent.parent
 from conftest import SEED  # noqa: E402

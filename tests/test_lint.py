@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings as hypothesis_settings, strategies as st
 
 from bantin.build import load_settings
-from bantin.errors import Finding
+from core.errors import Finding
 from bantin.lint import KNOWN_NAMES, fix_text, lint, lint_file
 from conftest import ROOT, SETTINGS_FILE
 

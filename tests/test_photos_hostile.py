@@ -16,9 +16,10 @@ from test_photos import BLUE, RED, camera_jpeg, close, colour_at, truncated_jpeg
 from test_photos_site import write_article
 
 from bantin.build import build, load_settings, run_pelican
-from bantin.errors import BuildFailed
+from core.errors import BuildFailed
 from plugins.photos import write_published
-from plugins.photos.library import PhotoLibrary, photo_inside
+from core.source import photo_inside
+from plugins.photos.library import PhotoLibrary
 
 BODY_LINE = 8  # the first body line of test_photos_site.write_article's article
 META_LINE = 6  # its `extra` metadata line

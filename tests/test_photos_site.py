@@ -12,7 +12,7 @@ from PIL import Image
 from test_photos import BAD_FILES, RED, SERIAL, camera_jpeg, close, colour_at
 
 from bantin.build import build
-from bantin.errors import BuildFailed
+from core.errors import BuildFailed
 
 ARTICLE = """Title: {title}
 Slug: {slug}

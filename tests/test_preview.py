@@ -19,7 +19,7 @@ from bs4 import BeautifulSoup
 from PIL import Image
 
 from bantin.build import build
-from bantin.placeholder import make_placeholder
+from core.placeholder import make_placeholder
 from bantin.preview import PreviewSession
 from conftest import ROOT, SETTINGS_FILE, add_article, site_digest
 

@@ -15,7 +15,7 @@ import pytest
 
 import bantin.build
 from bantin.build import build, replace_atomically
-from bantin.errors import BuildFailed
+from core.errors import BuildFailed
 from bantin.publish import DeployTarget, PublishFailed, publish, rsync_command
 from conftest import snapshot
 

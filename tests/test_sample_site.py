@@ -4,7 +4,7 @@ import re
 
 from PIL import Image
 
-from bantin.placeholder import make_sample_photo
+from core.placeholder import make_sample_photo
 from conftest import CONFERENCE_REPORT_URL, ROOT, SEED, resolve
 
 PHOTO_LINE = re.compile(r"^IMG_\d+\.jpg$")

@@ -20,11 +20,11 @@ from test_bad_inputs import workplace  # noqa: F401 (the fixture)
 from test_photos import two_halves
 
 from bantin.build import build, load_settings, run_pelican, staging_path
-from bantin.errors import BuildFailed
+from core.errors import BuildFailed
 from bantin import preview
 from bantin.lint import lint
 from bantin.preview import PreviewSession, move_into
-from bantin.search import index_search
+from plugins.search.index import index_search
 from bantin.swap import lock_path
 
 ARTICLE = """Title: Bài thử đường dẫn

@@ -6,11 +6,13 @@ from pathlib import Path
 import brotli
 import pytest
 
+from bantin.build import load_settings
 from bantin.headers import write_headers
 from bantin.precompress import precompress
 from bantin.site_checks import check_html_validity, check_links, check_site, check_sizes
 
 BUDGETS = {"html": 50_000, "css": 20_000, "jpg": 5_000, "default": 100_000}
+ROOT = Path(__file__).resolve().parent.parent
 SETTINGS = {"SIZE_BUDGETS": BUDGETS, "SITEURL": ""}
 
 
@@ -183,10 +185,12 @@ def test_a_copy_that_would_be_larger_is_not_kept(site):
 
 def test_headers_file_carries_the_settings_policy(site):
     policy = "default-src 'none'; script-src 'self'"
-    assert write_headers(site, {"CONTENT_SECURITY_POLICY": policy}) == []
+    settings = {**load_settings(ROOT / "pelicanconf.py"), "CONTENT_SECURITY_POLICY": policy}
+    assert write_headers(site, settings) == []
     headers = (site / "_headers").read_text()
     assert headers.startswith("/*\n")
     assert f"  Content-Security-Policy: {policy}; frame-ancestors 'none'\n" in headers
+    assert "  X-Content-Type-Options: nosniff\n" in headers
 
 
 def test_headers_without_a_policy_setting_is_an_error(site):

@@ -15,13 +15,14 @@ import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-from bantin.errors import Finding
+from core.errors import Finding
+from core.source import vietnamese_fields
 from bantin.legacy_import.page import LegacyPage
 from bantin.legacy_import.paths import inside
 from bantin.legacy_import.plain_text import read_text_page
 from bantin.legacy_import.sharepoint import read_html_page
 from bantin.legacy_import.writer import Manifest, Outcome, write_article
-from bantin.vietnamese import nfc, slugify
+from core.vietnamese import nfc, slugify
 
 READERS = {
     ".html": read_html_page,
@@ -100,7 +101,7 @@ def collect_sources(sources: Iterable[Path]) -> tuple[list[Path], list[Finding]]
 
 def field_table(settings: Mapping) -> dict[str, str]:
     """LEGACY_FIELD_MAP keyed by slug, so "Đoàn Thanh niên" and "đoàn thanh niên" are one."""
-    fields = {field["vi"] for field in settings["FIELDS"]}
+    fields = set(vietnamese_fields(settings))
     table = {}
     for portal_name, site_name in settings.get("LEGACY_FIELD_MAP", {}).items():
         if site_name not in fields:

@@ -9,7 +9,7 @@ their order: sáng (morning) 08:00, trưa (noon) 12:00, chiều (afternoon) 14:0
 import re
 from datetime import datetime
 
-from bantin.vietnamese import nfc
+from core.vietnamese import nfc
 
 PART_OF_DAY_HOURS = {"sáng": 8, "trưa": 12, "chiều": 14, "tối": 19, "đêm": 21}
 

@@ -8,6 +8,7 @@ only the targets a reader can safely follow (link_target), and photo names are p
 import re
 from urllib.parse import quote
 
+from core.header import header_text
 from bantin.legacy_import.page import LegacyPage, Photo, Text
 from bantin.site_checks import local_address
 
@@ -135,8 +136,8 @@ def render_article(page: LegacyPage, slug: str, category: str) -> str:
         ("Slug", slug),
         ("Aliases", ", ".join(page.aliases)),
     ]
-    head = "\n".join(f"{name}: {value}" for name, value in metadata if value)
+    head = header_text([(name, value) for name, value in metadata if value])
     body = "\n\n".join(
         _figure(block) if isinstance(block, Photo) else block.markdown for block in page.blocks
     )
-    return f"{head}\n\n{body}\n"
+    return f"{head}{body}\n"

@@ -9,9 +9,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from bantin.errors import Finding
-from bantin.legacy_encodings import convert_legacy, find_legacy_encoding
-from bantin.vietnamese import nfc
+from core.errors import Finding
+from core.legacy_encodings import convert_legacy, find_legacy_encoding
+from core.vietnamese import nfc
 
 # Zero-width characters the portal's rich-text editor left everywhere (not the soft hyphen:
 # in TCVN3 text it is the letter ư).

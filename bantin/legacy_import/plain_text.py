@@ -9,7 +9,7 @@ next line.
 import re
 from pathlib import Path
 
-from bantin.legacy_encodings import find_legacy_encoding
+from core.legacy_encodings import find_legacy_encoding
 from bantin.legacy_import.addresses import file_name_alias
 from bantin.legacy_import.dates import find_date
 from bantin.legacy_import.markdown import escape

@@ -23,7 +23,7 @@ from urllib.parse import urlsplit
 
 from bs4 import BeautifulSoup, NavigableString, Tag, UnicodeDammit
 
-from bantin.legacy_encodings import convert_legacy
+from core.legacy_encodings import convert_legacy
 from bantin.legacy_import.addresses import page_aliases
 from bantin.legacy_import.dates import find_date
 from bantin.legacy_import.markdown import code_block, escape, has_scheme, link_target
@@ -37,7 +37,7 @@ from bantin.legacy_import.page import (
     quoted,
 )
 from bantin.legacy_import.paths import url_path
-from bantin.vietnamese import nfc
+from core.vietnamese import nfc
 
 BODY_CONTAINERS = (".article-content", ".pageContent", "#ctl00_PlaceHolderMain_PageContent")
 DATE_FIELDS = (".date-line", ".dateLine", "[id$='ArticleStartDate']", "[id*='ArticleStartDate_']")

@@ -20,12 +20,14 @@ from pathlib import Path
 
 from PIL import Image
 
-from bantin.errors import Finding
+from core.errors import Finding
+from core.files import write_whole
+from core.header import read_header
 from bantin.legacy_import.markdown import metadata_text, render_article
 from bantin.legacy_import.page import LegacyPage, Photo, quoted
 from bantin.legacy_import.paths import inside, page_file, url_path, writable
-from bantin.placeholder import make_placeholder
-from bantin.vietnamese import nfc, slugify
+from core.placeholder import make_placeholder
+from core.vietnamese import nfc, slugify
 
 MANIFEST_NAME = ".legacy-import.json"
 _SAFE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
@@ -94,15 +96,9 @@ class Manifest:
             "sha256": _digest(text),
             "placeholders": sorted(placeholders),
         }
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        # Written aside, then renamed: an interrupted import leaves the previous manifest whole.
-        partial = self.path.with_name(self.path.name + ".tmp")
-        partial.unlink(missing_ok=True)  # a leftover, or a link: never written through
-        partial.write_text(
-            json.dumps(self.entries, ensure_ascii=False, indent=1, sort_keys=True) + "\n",
-            encoding="utf-8",
-        )
-        partial.replace(self.path)
+        # Written whole: an interrupted import leaves the previous manifest as it was.
+        write_whole(self.path,
+                    json.dumps(self.entries, ensure_ascii=False, indent=1, sort_keys=True) + "\n")
 
 
 def photo_problem(path: Path) -> tuple[str, str] | None:
@@ -147,18 +143,12 @@ def _photo_name(reference: str, taken: set[str]) -> str:
 
 
 def _metadata(article: Path) -> dict[str, str]:
-    """The metadata lines at the head of an index.md."""
-    metadata = {}
+    """The metadata header of an index.md (core/header.py)."""
     try:
         text = article.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):  # the lint reports such a file; it is no match here
-        return metadata
-    for line in text.splitlines():
-        name, colon, value = line.partition(":")
-        if not colon or not line.strip():
-            break
-        metadata[name.strip().lower()] = nfc(value.strip())
-    return metadata
+        return {}
+    return {key: nfc(value) for key, (_, value) in read_header(text).values.items()}
 
 
 def existing_article(into: Path, page: LegacyPage) -> tuple[Path, str] | None:

@@ -9,7 +9,7 @@ from functools import partial
 
 from pelican import signals
 
-from bantin.vietnamese import format_date
+from core.vietnamese import format_date
 
 
 def isodate(value: date | datetime) -> str:

@@ -26,6 +26,8 @@ from jinja2 import pass_context
 from pelican import signals
 from pelican.urlwrappers import Category
 
+from core.source import field_names
+
 def edition_folder(settings: dict, lang: str) -> str:
     """'' for the default edition, 'en' for English: where the edition lives under the site."""
     return "" if lang == settings["EDITIONS"][0] else lang
@@ -149,7 +151,7 @@ def keep_edition_pages(generator) -> None:
 def field_urls(articles: list, settings: dict) -> dict[str, dict[str, str]]:
     """Field name in this edition -> {lang: address of that field's page in the lang edition},
     for the editions that have published articles in it."""
-    fields = {name.casefold(): field for field in settings["FIELDS"] for name in field.values()}
+    fields = field_names(settings)
     default = settings["EDITIONS"][0]
     urls: dict[str, dict[str, str]] = {}
     for article in articles:

@@ -8,7 +8,7 @@ alternate link as "the website" of the feed, so:
 - `xml:lang` on `<feed>` is the edition's language;
 - entry titles lose the no-break space the no-widow rule puts before the last word, which is for
   headings on a page, not for the text a reader sees in a list of news.
-Links and photos inside entries are made absolute after the build (bantin/feeds.py).
+Links and photos inside entries are made absolute after the build (plugins/feeds/absolute.py).
 """
 
 from pelican import signals

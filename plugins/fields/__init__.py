@@ -10,16 +10,9 @@ import logging
 from pelican import signals
 from pelican.urlwrappers import Category
 
+from core.source import field_names
+
 logger = logging.getLogger(__name__)
-
-
-def field_names(settings: dict) -> dict[str, dict]:
-    """Every accepted spelling of a field (Vietnamese or translated name) -> its FIELDS entry."""
-    names = {}
-    for field in settings["FIELDS"]:
-        for name in field.values():
-            names[name.casefold()] = field
-    return names
 
 
 def translate_category(generator, metadata: dict) -> None:

@@ -14,14 +14,14 @@ Fingerprints of the pages of the last successful build are kept per output folde
 CACHE_PATH/render/. A page is reused only if the previous output file is still the very file that
 build wrote (same size and modification time), and only if rendering it raised no warning (a
 reused page would not repeat it, and a strict build must see it). The build (bantin/build.py)
-passes PREVIOUS_OUTPUT_PATH, the site's current output folder, and saves the new manifest only
-after it has put the new site in place. Templates show the content (not only the listing) of the
+passes PREVIOUS_OUTPUT_PATH, the site's current output folder, and a record (core/record.py) in
+which the writer notes every page it wrote; it saves the new manifest from that record only after
+it has put the new site in place. Templates show the content (not only the listing) of the
 page's own article or page only.
 """
 
 import hashlib
 import json
-import logging
 import os
 from datetime import date, datetime
 from pathlib import Path
@@ -30,15 +30,17 @@ from pelican import signals
 from pelican.contents import Content
 from pelican.paginator import Page, Paginator
 from pelican.urlwrappers import URLWrapper
-from pelican.writers import Writer
 
 from plugins.editions import edition_folder
-from bantin.fingerprint import code_fingerprint
+from core.files import write_whole
+from core.logs import counting_warnings
+from core.pelican_internals import TemplateWrappingWriter
+from core.record import RECORD_SETTING, record_of
+from core.fingerprint import code_fingerprint
 
 # Settings that name places of this build rather than what it produces.
-PLACE_SETTINGS = {"OUTPUT_PATH", "CACHE_PATH", "PREVIOUS_OUTPUT_PATH", "PHOTO_CACHE_PATH"}
-# Pages written by the current build: path in the site -> fingerprint, until the build saves them.
-WRITTEN: dict[str, str] = {}
+PLACE_SETTINGS = {"OUTPUT_PATH", "CACHE_PATH", "PREVIOUS_OUTPUT_PATH", "PHOTO_CACHE_PATH",
+                  RECORD_SETTING}
 
 
 def manifest_path(cache_path: str | Path, output: str | Path) -> Path:
@@ -53,21 +55,17 @@ def load_manifest(cache_path: str | Path, output: str | Path) -> dict[str, list]
         return {}
 
 
-def save_manifest(cache_path: str | Path, output: Path) -> None:
-    """Record the fingerprint, size and time of every page of WRITTEN now in `output` (call it
-    after the new site is in place)."""
+def save_manifest(cache_path: str | Path, output: Path, written: dict[str, str]) -> None:
+    """Record the fingerprint, size and time of every page `written` (the build record's) now in
+    `output` (call it after the new site is in place)."""
     manifest = {}
-    for relative, fingerprint in WRITTEN.items():
+    for relative, fingerprint in written.items():
         try:
             stat = (output / relative).stat()
         except OSError:
             continue
         manifest[relative] = [fingerprint, stat.st_size, stat.st_mtime_ns]
-    path = manifest_path(cache_path, output)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(f"{path.name}.tmp-{os.getpid()}")
-    partial.write_text(json.dumps(manifest), encoding="utf-8")
-    partial.replace(path)
+    write_whole(manifest_path(cache_path, output), json.dumps(manifest))
 
 
 def stable(value, listing) -> object:
@@ -118,7 +116,7 @@ class Fingerprints:
         settings_part = {k: v for k, v in settings.items() if k not in PLACE_SETTINGS}
         digest.update(repr(stable(settings_part, self.listing)).encode())
         digest.update(theme_fingerprint(settings["THEME"]).encode())
-        digest.update(code_fingerprint().encode())
+        digest.update(code_fingerprint(settings).encode())
         everything = [item for key in ("articles", "hidden_articles", "drafts", "pages",
                                        "hidden_pages", "draft_pages")
                       for item in context.get(key) or []]
@@ -162,23 +160,8 @@ def theme_fingerprint(theme: str) -> str:
     return digest.hexdigest()
 
 
-class _WarningCounter(logging.Handler):
-    def __init__(self) -> None:
-        super().__init__(logging.WARNING)
-        self.count = 0
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.count += 1
-
-
-# What Writer.write_file adds to the global context besides its keyword arguments, for
-# `articles`/`dates` when it paginates them.
-WRITER_KEYS = {"output_file", "localsiteurl"}
-PAGINATION_SUFFIXES = ("_paginator", "_page", "_previous_page", "_next_page")
-
-
 class _ReusingTemplate:
-    """Stands for a Jinja template in Writer.write_file: renders only when the page changed."""
+    """Stands for a Jinja template in the writer: renders only when the page changed."""
 
     def __init__(self, template, writer: "IncrementalWriter", context: dict, own_keys: set[str]):
         self.template, self.writer, self.context = template, writer, context
@@ -196,40 +179,34 @@ class _ReusingTemplate:
             try:
                 stat = path.stat()
                 if [stat.st_size, stat.st_mtime_ns] == previous[1:]:
-                    WRITTEN[in_site] = fingerprint
+                    writer.record.written[in_site] = fingerprint
                     return path.read_text(encoding="utf-8")
             except OSError:
                 pass
-        counter = _WarningCounter()
-        logging.getLogger().addHandler(counter)
-        try:
+        with counting_warnings() as counter:
             html = self.template.render(localcontext)
-        finally:
-            logging.getLogger().removeHandler(counter)
         if not counter.count:
-            WRITTEN[in_site] = fingerprint
+            writer.record.written[in_site] = fingerprint
         return html
 
 
-class IncrementalWriter(Writer):
+class IncrementalWriter(TemplateWrappingWriter):
     def __init__(self, output_path, settings=None):
         super().__init__(output_path, settings=settings)
         self.folder = edition_folder(settings, settings["DEFAULT_LANG"])
         self.previous = load_manifest(settings["CACHE_PATH"], settings["PREVIOUS_OUTPUT_PATH"])
+        self.record = record_of(settings)
         self.fingerprints = None
 
-    def write_file(self, name, template, context, relative_urls=False, paginated=None,
-                   template_name=None, override_output=False, url=None, **kwargs):
-        paged = paginated if paginated is not None else {"articles", "dates"} & kwargs.keys()
-        own_keys = WRITER_KEYS | kwargs.keys() | {
-            key + suffix for key in paged for suffix in PAGINATION_SUFFIXES}
-        return super().write_file(
-            name, _ReusingTemplate(template, self, context, own_keys), context, relative_urls,
-            paginated, template_name, override_output, url, **kwargs)
+    def wrap(self, template, context: dict, own_keys: set[str]) -> "_ReusingTemplate":
+        return _ReusingTemplate(template, self, context, own_keys)
 
 
 def writer_class(pelican):
-    return IncrementalWriter if pelican.settings.get("PREVIOUS_OUTPUT_PATH") else None
+    """Only the project's build, which passes the previous output and a record, renders
+    incrementally."""
+    settings = pelican.settings
+    return IncrementalWriter if settings.get("PREVIOUS_OUTPUT_PATH") and record_of(settings) else None
 
 
 def register() -> None:

@@ -12,7 +12,7 @@
   edition, another article using the same photo) is a hard link to that first copy. Originals
   are published only when PHOTO_PUBLISH_ORIGINALS is set.
 - Photos are untrusted: a reference that leaves the article's folder is never read
-  (library.photo_inside), and `write_published` writes nothing outside the output folder.
+  (core.source.photo_inside), and `write_published` writes nothing outside the output folder.
 """
 
 import logging
@@ -22,10 +22,9 @@ from pathlib import Path
 from pelican import signals
 from pelican.contents import Article, Page
 
-from bantin.errors import Finding
+from core.errors import Finding
 
-from .library import library_for, source_inside
-from .markdown import PhotoUse
+from .library import PhotoUse, library_for, source_inside
 
 logger = logging.getLogger(__name__)
 

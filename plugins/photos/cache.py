@@ -17,6 +17,8 @@ import shutil
 import uuid
 from pathlib import Path
 
+from core.files import write_whole
+
 from .derive import Derived, PhotoError, PhotoSettings, Variant
 
 # Part of every key: raise it when a change of code changes the published pixels.
@@ -76,10 +78,7 @@ class PhotoCache:
         """Write the known keys whole (a concurrent build's copy is as good; a cache that cannot
         be written only costs the hashing again, and its photos are reported when used)."""
         try:
-            self.root.mkdir(parents=True, exist_ok=True)
-            partial = self.root / f"{KNOWN_KEYS}.tmp-{os.getpid()}"
-            partial.write_text(json.dumps(keys), encoding="utf-8")
-            partial.replace(self.root / KNOWN_KEYS)
+            write_whole(self.root / KNOWN_KEYS, json.dumps(keys))
         except OSError:
             pass
 

@@ -11,43 +11,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
+from core.source import SOURCE_SUFFIXES, image_sources, is_local_photo, photo_inside
+
 from .cache import PhotoCache, cache_key
 from .derive import Derived, PhotoError, PhotoSettings, Variant
 from .pipeline import derive_into_cache, derive_missing
 
 # Cheap guesses at the photos a Markdown file uses, to start their work early. The Markdown
 # treeprocessor is the authority: a photo missed here is derived when it is met.
-IMAGE_REFERENCE = re.compile(r"!\[[^\]]*\]\(\s*<?([^)>\s]+)")
 IMAGE_METADATA = re.compile(r"^image:\s*(\S.*?)\s*$", re.IGNORECASE | re.MULTILINE)
-MARKDOWN_SUFFIXES = (".md", ".markdown")
-
-
-def is_local_photo(src: str) -> bool:
-    """True for a plain relative path such as `IMG_5760.jpg` or `anh/IMG_5760.jpg`. An absolute
-    path is a site address (`/images/logo.svg`), never read as a photo (the lint judges it)."""
-    return bool(src) and "://" not in src and not src.startswith(("/", "{", "data:", "#"))
-
-
-def photo_inside(folder: Path, src: str) -> Path | None:
-    """The file `src` names inside the article's `folder`, or None when it would leave the
-    folder: a `..` step (even one that comes back: published names must stay beside the page
-    too), an absolute or Windows path, or a symlink (at any step) to somewhere else. Photos are untrusted
-    input: the build reads no file an article's folder does not hold. The file need not exist
-    (the caller says "missing"); only where it would be is judged."""
-    parts = [part for part in src.split("/") if part not in ("", ".")]
-    if not parts or "\0" in src or src.startswith("/") or ".." in parts \
-            or re.match(r"[A-Za-z]:[\\/]", src):  # a Windows path: C:\Users\...
-        return None
-    candidate = Path(folder) / src
-    step = str(folder)
-    for part in parts:  # one lstat a step: resolving whole paths costs ten times more
-        step = os.path.join(step, part)
-        if os.path.islink(step):
-            break
-    else:
-        return candidate
-    base, inside = os.path.realpath(folder), os.path.realpath(candidate)
-    return candidate if inside.startswith(base + os.sep) else None
 
 
 def source_inside(photo: "Photo") -> Path | None:
@@ -120,6 +92,14 @@ def photo_settings(settings: dict) -> PhotoSettings:
         webp_method=settings["PHOTO_WEBP_METHOD"],
         max_pixels=settings["PHOTO_MAX_PIXELS"],
     )
+
+
+@dataclass(frozen=True)
+class PhotoUse:
+    """A photo where an article shows it, with the text that describes it there."""
+
+    photo: Photo
+    alt: str
 
 
 class PhotoLibrary:
@@ -291,10 +271,10 @@ def referenced_photos(content_roots: list[Path]) -> list[Path]:
     found: dict[Path, None] = {}
     for root in content_roots:
         for markdown in sorted(root.rglob("*")):
-            if markdown.suffix.lower() not in MARKDOWN_SUFFIXES or not markdown.is_file():
+            if markdown.suffix.lower() not in SOURCE_SUFFIXES or not markdown.is_file():
                 continue
             text = markdown.read_text(encoding="utf-8", errors="replace")
-            names = IMAGE_REFERENCE.findall(text) + IMAGE_METADATA.findall(text)
+            names = image_sources(text) + IMAGE_METADATA.findall(text)
             for name in names:
                 source = photo_inside(markdown.parent, name) if is_local_photo(name) else None
                 try:

@@ -8,7 +8,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from bantin.processes import end_with_parent
+from core.processes import end_with_parent
 
 from .cache import PhotoCache
 from .derive import PhotoError, PhotoSettings, corrupt, derive

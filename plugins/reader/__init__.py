@@ -17,12 +17,13 @@ import logging
 from bs4 import BeautifulSoup
 from markdown import Markdown
 from pelican import signals
-from pelican.readers import DUPLICATES_DEFINITIONS_ALLOWED, MarkdownReader
+from pelican.readers import MarkdownReader
 from pelican.utils import truncate_html_words
 
-from bantin.vietnamese import nfc
-from plugins.figures import FiguresExtension
-from plugins.photos.markdown import PhotosExtension
+from core.pelican_internals import markdown_metadata
+from core.vietnamese import nfc
+from plugins.reader.figures import FiguresExtension
+from plugins.reader.photos import PhotosExtension
 from plugins.reader.ahead import convert_ahead
 from plugins.reader.cache import ReaderCache
 from plugins.reader.links import ArticleLinksExtension
@@ -68,20 +69,8 @@ class ArticleReader(MarkdownReader):
         return content, meta, formatted, photos
 
     def metadata(self, meta: dict[str, list[str]], formatted: dict[str, str]) -> dict:
-        """Pelican's metadata objects from the raw values (as MarkdownReader._parse_metadata)."""
-        output = {}
-        for name, values in meta.items():
-            if name in formatted:
-                output[name] = self.process_metadata(name, formatted[name])
-            elif not DUPLICATES_DEFINITIONS_ALLOWED.get(name, True):
-                if len(values) > 1:
-                    logger.warning("Duplicate definition of `%s` for %s. Using first one.",
-                                   name, self._source_path)
-                output[name] = self.process_metadata(name, values[0])
-            elif len(values) > 1:
-                output[name] = self.process_metadata(name, values)
-            else:
-                output[name] = self.process_metadata(name, values[0])
+        """Pelican's metadata objects from the raw values, and the opening words as summary."""
+        output = markdown_metadata(self, meta, formatted, self._source_path)
         if "summary" in formatted and "summary" not in output:  # the opening words
             output["summary"] = formatted["summary"]
         return output

@@ -13,9 +13,10 @@ from concurrent.futures import ProcessPoolExecutor
 from multiprocessing import get_context
 from pathlib import Path
 
-from bantin.processes import end_with_parent
+from core.logs import counting_warnings
+from core.processes import end_with_parent
 from plugins.reader.cache import ReaderCache
-from plugins.reader.links import SOURCE_SUFFIXES
+from core.source import SOURCE_SUFFIXES
 
 # Fewer sources than this are converted by Pelican itself: starting workers would cost more.
 MIN_SOURCES = 16
@@ -64,16 +65,6 @@ def sources(settings: dict) -> list[str]:
     return sorted(found)
 
 
-class _Counter(logging.Handler):
-    def __init__(self) -> None:
-        super().__init__(logging.DEBUG)
-        self.count = 0
-
-    def emit(self, record: logging.LogRecord) -> None:
-        if record.levelno >= logging.WARNING:
-            self.count += 1
-
-
 def _silence() -> None:
     """A worker prints nothing: what it would say, Pelican says again when it converts."""
     logging.getLogger().handlers = []
@@ -82,14 +73,10 @@ def _silence() -> None:
 
 def _convert(job: tuple[str, str]) -> None:
     source, key = job
-    counter = _Counter()
-    root = logging.getLogger()
-    root.addHandler(counter)
-    try:
-        converted = _worker_reader.convert(source)
-    except Exception:  # Pelican meets the same source and reports the problem properly
-        return
-    finally:
-        root.removeHandler(counter)
+    with counting_warnings() as counter:
+        try:
+            converted = _worker_reader.convert(source)
+        except Exception:  # Pelican meets the same source and reports the problem properly
+            return
     if not counter.count:
         ReaderCache(_worker_reader.settings).store(key, converted)

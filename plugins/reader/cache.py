@@ -8,10 +8,10 @@ versions of the libraries). Each edition's build and every later build share the
 
 import hashlib
 import os
-import pickle
 from pathlib import Path
 
-from bantin.fingerprint import code_fingerprint
+from core.files import CacheStore
+from core.fingerprint import code_fingerprint
 
 # Settings the conversion reads (photos settings are every PHOTO_* key).
 CONVERSION_SETTINGS = (
@@ -24,13 +24,16 @@ def settings_fingerprint(settings: dict) -> str:
     chosen = {key: settings.get(key) for key in CONVERSION_SETTINGS}
     chosen.update((key, value) for key, value in settings.items() if key.startswith("PHOTO_"))
     digest = hashlib.blake2b(repr(sorted(chosen.items())).encode(), digest_size=16)
-    digest.update(code_fingerprint().encode())
+    digest.update(code_fingerprint(settings).encode())
     return digest.hexdigest()
 
 
-class ReaderCache:
+class ReaderCache(CacheStore):
+    """Conversions by source; an entry that cannot be read whole counts as absent: the source is
+    converted again, and its findings reported again, rather than failing the article."""
+
     def __init__(self, settings: dict):
-        self.root = Path(settings["CACHE_PATH"]) / "reader" / settings_fingerprint(settings)
+        super().__init__(Path(settings["CACHE_PATH"]) / "reader" / settings_fingerprint(settings))
 
     def key(self, source_path: str) -> str:
         source = Path(source_path)
@@ -42,25 +45,3 @@ class ReaderCache:
                     stat = entry.stat()
                     digest.update(f"\0{entry.name}\0{stat.st_size}\0{stat.st_mtime_ns}".encode())
         return digest.hexdigest()
-
-    def has(self, key: str) -> bool:
-        return (self.root / key[:2] / key).is_file()
-
-    def load(self, key: str):
-        """The stored conversion, or None when there is none or it cannot be read whole (a
-        damaged entry, or one a class of the code cannot rebuild): the source is converted
-        again, and its findings reported again, rather than failing the article."""
-        try:
-            with open(self.root / key[:2] / key, "rb") as entry:
-                return pickle.load(entry)
-        except Exception:  # unpickling can raise almost anything from a damaged byte stream
-            return None
-
-    def store(self, key: str, value) -> None:
-        """Write the entry whole or not at all (a concurrent or interrupted build is harmless)."""
-        entry = self.root / key[:2] / key
-        entry.parent.mkdir(parents=True, exist_ok=True)
-        partial = entry.with_name(f"{key}.tmp-{os.getpid()}")
-        with open(partial, "wb") as file:
-            pickle.dump(value, file, protocol=pickle.HIGHEST_PROTOCOL)
-        partial.replace(entry)

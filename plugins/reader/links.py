@@ -8,21 +8,8 @@ import xml.etree.ElementTree as etree
 
 from markdown import Extension, Markdown
 from markdown.treeprocessors import Treeprocessor
-from pelican.readers import MarkdownReader
 
-# The suffixes of the files Pelican reads as articles and pages: the lint looks at the same files.
-SOURCE_SUFFIXES = tuple(f".{extension}" for extension in MarkdownReader.file_extensions)
-
-
-def is_source_link(href: str) -> bool:
-    """True for a relative link to another Markdown source file (with or without #anchor)."""
-    path = href.split("#", 1)[0]
-    return (
-        bool(path)
-        and "://" not in path
-        and not path.startswith(("/", "{", "mailto:", "tel:"))
-        and path.lower().endswith(SOURCE_SUFFIXES)
-    )
+from core.source import is_source_link
 
 
 class ArticleLinksTreeprocessor(Treeprocessor):

@@ -1,4 +1,4 @@
-"""Scheduled articles: a source dated after now (bantin.clock) is not read into the edition until
+"""Scheduled articles: a source dated after now (core.clock) is not read into the edition until
 its date, so nothing shows it (pages, lists, feeds, sitemap, search, its photos, its
 translations' links). Pelican's own WITH_FUTURE_DATES stays on: it would read the real clock
 and publish the article as a draft at DRAFT_URL, where anyone could find it.
@@ -11,7 +11,7 @@ from datetime import datetime
 
 from pelican import signals
 
-from bantin.clock import now
+from core.clock import now
 
 
 def is_scheduled(date, moment: datetime) -> bool:

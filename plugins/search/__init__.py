@@ -4,7 +4,7 @@ Pagefind folds tone marks but not đ/Đ, so a reader typing "doan" would miss "�
 page therefore carries, in a `hidden` paragraph at a low Pagefind weight, the accent-free spelling
 of its words that contain đ (`search_folded_words`): "doan" then finds "Đoàn", and the exact
 spelling still ranks first. Hidden elements are neither shown nor read by screen readers; Pagefind
-reads them from the HTML. The index itself is built by bantin/search.py.
+reads them from the HTML. The index itself is built by plugins/search/index.py.
 """
 
 import re
@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 from markupsafe import Markup
 from pelican import signals
 
-from bantin.vietnamese import strip_accents
+from core.vietnamese import strip_accents
 
 WORDS_WITH_D = re.compile(r"\w*[đĐ]\w*")
 

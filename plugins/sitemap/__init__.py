@@ -1,18 +1,17 @@
 """Sitemap entries, gathered from the content model while each edition's pages are written.
 
 For every public HTML page: its absolute URL, language, last change, and the addresses of the
-same content in the other editions. bantin/sitemap.py turns them into sitemap.xml once every
-edition is built; nothing has to read the pages back.
+same content in the other editions, noted in the build's record. plugins/sitemap/write.py turns
+them into sitemap.xml once every edition is built; nothing has to read the pages back.
 """
 
 from pathlib import Path
 
 from pelican import signals
 
+from core.record import record_of
 from plugins.editions import equivalents
 
-# Absolute URL -> {"lang", "lastmod", "alternates"}; emptied by the build before each run.
-ENTRIES: dict[str, dict] = {}
 NOT_FOUND_PAGE = "404.html"
 
 
@@ -28,14 +27,16 @@ def last_modified(context: dict) -> str | None:
 
 
 def record_page(path: str, context: dict) -> None:
-    if not path.endswith(".html") or Path(path).name == NOT_FOUND_PAGE:
+    """Note the page at `path` in the build's record (core/record.py)."""
+    record = record_of(context)
+    if record is None or not path.endswith(".html") or Path(path).name == NOT_FOUND_PAGE:
         return
     content = context.get("article") or context.get("page")
     if content is not None and getattr(content, "status", "published") == "draft":
         return  # drafts are previews for editors, not for search engines
     relative = Path(path).relative_to(context["OUTPUT_PATH"]).as_posix()
     url = f"{context['SITEURL']}/{relative.removesuffix('index.html')}"
-    ENTRIES[url] = {
+    record.sitemap[url] = {
         "lang": context["DEFAULT_LANG"],
         "lastmod": last_modified(context),
         "alternates": equivalents(context),

@@ -7,22 +7,13 @@ does not jump while photos load. The first photo of a page is fetched first; the
 """
 
 import xml.etree.ElementTree as etree
-from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote
 
 from markdown import Extension, Markdown
 from markdown.treeprocessors import Treeprocessor
 
-from .library import Photo, PhotoLibrary, is_local_photo, library_for
-
-
-@dataclass(frozen=True)
-class PhotoUse:
-    """A photo where an article shows it, with the text that describes it there."""
-
-    photo: Photo
-    alt: str
+from plugins.photos.library import Photo, PhotoLibrary, PhotoUse, is_local_photo, library_for
 
 
 class PhotoTreeprocessor(Treeprocessor):

@@ -1,6 +1,6 @@
 """Interface catalogs (`invoke i18n`): extract the templates' strings with Babel into
 theme/translations/messages.pot, merge them into each edition's messages.po, and check that every
-catalog is complete and compiles. The build compiles the .po files itself (plugins/i18n)."""
+catalog is complete and compiles. The build compiles the .po files itself (plugins/i18n/__init__.py)."""
 
 import io
 import re
@@ -11,12 +11,10 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po, write_po
 
-from bantin.errors import Finding
+from core.errors import Finding
 from plugins.i18n import catalog_path
 
-# The templates are read as the site's Jinja environment reads them (JINJA_ENVIRONMENT).
 METHOD_MAP = [("**.html", "jinja2")]
-JINJA_OPTIONS = {"extensions": "jinja2.ext.i18n", "trim_blocks": "True", "lstrip_blocks": "True"}
 # Babel stamps this line on every run; a catalog that differs only here is left as it was.
 _STAMP = re.compile(rb'^"(POT-Creation-Date|PO-Revision-Date): .*\\n"\n', re.M)
 # Header fields Babel fills with placeholders ("FULL NAME <EMAIL@ADDRESS>"): left out.
@@ -28,11 +26,19 @@ def template_catalog(settings: dict) -> Catalog:
     templates = Path(settings["THEME"]) / "templates"
     catalog = Catalog(project=settings["SITENAME"], charset="utf-8")
     messages = extract_from_dir(
-        str(templates), method_map=METHOD_MAP, options_map={"**.html": JINJA_OPTIONS}
+        str(templates), method_map=METHOD_MAP, options_map={"**.html": jinja_options(settings)}
     )
     for filename, lineno, message, comments, context in messages:
         catalog.add(message, None, [(filename, lineno)], auto_comments=comments, context=context)
     return catalog
+
+
+def jinja_options(settings: dict) -> dict[str, str]:
+    """The templates are read as the site's Jinja environment reads them (JINJA_ENVIRONMENT),
+    in the words of Babel's Jinja extractor."""
+    options = {key: str(value) for key, value in settings["JINJA_ENVIRONMENT"].items()
+               if key != "extensions"}
+    return {"extensions": ",".join(settings["JINJA_ENVIRONMENT"].get("extensions", [])), **options}
 
 
 def update_catalogs(settings: dict) -> tuple[list[Path], list[Finding]]:

@@ -13,7 +13,7 @@ from pathlib import Path
 from urllib.parse import urljoin
 from xml.etree import ElementTree
 
-from bantin.errors import Finding
+from core.errors import Finding
 
 ATOM = "http://www.w3.org/2005/Atom"
 FEED_GLOB = "**/*.atom.xml"

@@ -1,24 +1,24 @@
 """sitemap.xml and robots.txt, a post-build step.
 
 Every public HTML page of every edition is listed with its absolute URL and `lastmod`, from the
-entries plugins/sitemap gathered while the pages were written. A page that exists in several
-languages carries all its versions as `xhtml:link` hreflang alternates, plus x-default (the
-default edition's version); versions are grouped across all pages, so every version lists the
-same set, itself included: reciprocal by construction.
+entries plugins/sitemap noted in the build's record (core/record.py) while the pages were
+written. A page that exists in several languages carries all its versions as `xhtml:link`
+hreflang alternates, plus x-default (the default edition's version); versions are grouped across
+all pages, so every version lists the same set, itself included: reciprocal by construction.
 """
 
 from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
-from bantin.errors import Finding
-from plugins.sitemap import ENTRIES
+from core.errors import Finding
+from core.record import record_of
 
 
 def write_sitemap(output: Path, settings: dict) -> list[Finding]:
     """Write `<output>/sitemap.xml` and `<output>/robots.txt`."""
     output = Path(output)
     site_url = settings["SITEURL"].rstrip("/")
-    pages = dict(sorted(ENTRIES.items()))
+    pages = dict(sorted(record_of(settings).sitemap.items()))
     newest = max((page["lastmod"] for page in pages.values() if page["lastmod"]), default=None)
     versions = language_versions(pages, settings["EDITIONS"][0])
     entries = "".join(

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from pagefind_bin import get_executable
 
-from bantin.errors import Finding
+from core.errors import Finding
 
 BUNDLE_DIR = "pagefind"
 # Pagefind's ready-made interfaces: the search page has its own (theme/static/js/search.js).

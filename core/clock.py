@@ -9,7 +9,7 @@ import os
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from bantin.errors import BuildFailed, Finding
+from core.errors import BuildFailed, Finding
 
 
 class ClockError(BuildFailed):

@@ -79,5 +79,5 @@ class FiguresExtension(Extension):
 
 
 def makeExtension(**kwargs) -> FiguresExtension:
-    """Entry point for `markdown.Markdown(extensions=["plugins.figures"])`."""
+    """Entry point for `markdown.Markdown(extensions=["plugins.reader.figures"])`."""
     return FiguresExtension(**kwargs)

@@ -1,0 +1,24 @@
+"""The record of one build: what its plugins wrote and what the sitemap lists.
+
+The build makes one, hands it to Pelican under the BUILD_RECORD setting (so every plugin finds it
+in its settings or context), and gets it back in its result: nothing crosses a layer through a
+module's global variable, and two builds in one process cannot mix their pages.
+"""
+
+from dataclasses import dataclass, field
+
+RECORD_SETTING = "BUILD_RECORD"
+
+
+@dataclass(eq=False)
+class BuildRecord:
+    # Pages written by this build: path in the site -> fingerprint (plugins/incremental).
+    written: dict[str, str] = field(default_factory=dict)
+    # Public pages: absolute URL -> {"lang", "lastmod", "alternates"} (plugins/sitemap).
+    sitemap: dict[str, dict] = field(default_factory=dict)
+
+
+def record_of(settings: dict) -> BuildRecord | None:
+    """The record of the build these settings (or this context) belong to; None when Pelican
+    runs without the project's build."""
+    return settings.get(RECORD_SETTING)
