@@ -20,7 +20,7 @@ import yaml
 from bs4 import BeautifulSoup
 from PIL import Image
 
-from bantin.placeholder import make_placeholder
+from core.placeholder import make_placeholder
 from conftest import ROOT
 
 BRANCH = "main"

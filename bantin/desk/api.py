@@ -34,8 +34,8 @@ from bantin.desk.entries import SUFFIX, EntryError, from_desk, to_desk
 from bantin.desk.paths import Paths, PathError, Place, checked
 from bantin.desk.repo import Repository
 from bantin.lint import PhotoChecks, check_photo, lint_source
-from bantin.vietnamese import nfc, slugify
-from plugins.photos.library import is_local_photo
+from core.source import is_local_photo
+from core.vietnamese import nfc, slugify
 from plugins.reader import markdown_for
 from plugins.reader.typography import typography
 

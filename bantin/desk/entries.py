@@ -14,16 +14,16 @@ edition's text in `<name>.md` (index.md) and the others in `<name>.<lang>.md` (i
 """
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from difflib import SequenceMatcher
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import yaml
 
-from bantin.lint import KNOWN_NAMES, METADATA_LINE, SourceFile, parse_date, read_metadata
-from bantin.vietnamese import nfc
+from bantin.lint import KNOWN_NAMES, parse_date
+from core.header import CONTINUATION, METADATA_LINE, header_text, read_header, rewrite_header
+from core.vietnamese import nfc
 
 SUFFIX = ".md"
 DELIMITER = "---"
@@ -60,45 +60,33 @@ def desk_name(name: str, editions: list[str]) -> str | None:
 
 # --- The project's header -----------------------------------------------------------------------
 @dataclass
-class Header:
-    """One key of a source's header: where it is (line indexes, continuation lines included)."""
-
-    name: str  # as written
-    value: str  # continuation lines joined by a space
-    start: int
-    end: int
-
-
-@dataclass
 class Source:
+    """A source file cut where core/header.py ends its header: the header with its blank line,
+    each key's value (continuation lines joined by a space), names as written, and the body."""
+
     bom: bool
-    lines: list[str]  # header lines, with their endings
-    keys: dict[str, Header] = field(default_factory=dict)  # lowercase key -> place
-    separator: str = ""  # the blank line after the header, as written ("" when none)
-    body: str = ""
+    head: str
+    values: dict[str, str]
+    names: dict[str, str]
+    body: str
+    closed: bool = True  # the header ends with its blank line (False: it runs to the end)
 
 
 def read_source(raw: bytes) -> Source:
-    """Split a source file into header, separator and body, by the lint's reading of it."""
-    bom = raw.startswith(b"\xef\xbb\xbf")
     text = raw.decode("utf-8-sig")
-    probe = SourceFile(Path("index.md"), "article")
-    read_metadata(text, probe, "")
+    header = read_header(text)
     lines = text.splitlines(keepends=True)
-    if not probe.metadata:
-        return Source(bom, [], body=text)
+    if not header.starts:
+        return Source(raw.startswith(b"\xef\xbb\xbf"), "", {}, {}, text)
     end = next((index for index, line in enumerate(lines) if not line.strip()), len(lines))
-    source = Source(bom, lines[:end], separator=lines[end] if end < len(lines) else "",
-                    body="".join(lines[end + 1:]))
-    for key, (number, value) in probe.metadata.items():
-        start = number - 1
-        stop = start + 1
-        while stop < end and lines[stop].startswith(("    ", "\t")):
+    values = {}
+    for key, (number, value) in header.values.items():
+        stop = number
+        while stop < end and lines[stop].startswith(CONTINUATION):
             stop += 1
-        extra = [line.strip() for line in lines[start + 1:stop]]
-        name = METADATA_LINE.match(lines[start].rstrip("\r\n"))["key"]
-        source.keys[key] = Header(name, " ".join([value, *extra]).strip(), start, stop)
-    return source
+        values[key] = " ".join([value, *(line.strip() for line in lines[number:stop])]).strip()
+    return Source(raw.startswith(b"\xef\xbb\xbf"), "".join(lines[:end + 1]), values,
+                  header.names, "".join(lines[end + 1:]), end < len(lines))
 
 
 def desk_value(key: str, value: str):
@@ -147,7 +135,7 @@ _Loader.yaml_implicit_resolvers = {
 def to_desk(raw: bytes) -> str:
     """A source file as the CMS reads it: YAML front matter, then the body as written."""
     source = read_source(raw)
-    data = {key: desk_value(key, place.value) for key, place in source.keys.items()}
+    data = {key: desk_value(key, value) for key, value in source.values.items()}
     front = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=10**9) if data else ""
     return f"{DELIMITER}\n{front}{DELIMITER}\n{source.body}"
 
@@ -190,61 +178,31 @@ def from_desk(text: str, original: bytes | None, zone: ZoneInfo,
         return new_source(values, body)
     source = read_source(original)
     ending = newline_of(original.decode("utf-8-sig"))
-    rewritten: dict[int, tuple[int, str]] = {}  # first line -> (line after, new line)
-    for key, place in source.keys.items():
-        if key in values and values[key] != header_value(key, desk_value(key, place.value), zone):
-            line_end = line_ending(source.lines[place.start]) or ending
-            rewritten[place.start] = (place.end, f"{place.name}: {values[key]}".rstrip() + line_end)
-    added: dict[int, list[str]] = {}  # original line index -> new lines to put before it
+    changed = {}
     for key, value in values.items():
-        if key not in source.keys and value:
-            added.setdefault(insertion_point(key, source), []).append(
-                f"{spelling(key)}: {value}{ending}")
-    lines: list[str] = []
-    index = 0
-    while index <= len(source.lines):
-        lines += added.get(index, [])
-        if index == len(source.lines):
-            break
-        if index in rewritten:
-            index, line = rewritten[index]
-            lines.append(line)
-            continue
-        lines.append(source.lines[index])
-        index += 1
-    if lines and not line_ending(lines[-1]):
-        lines[-1] += ending
-    separator = (source.separator or ending) if lines else ""
+        if key in source.values:
+            if value != header_value(key, desk_value(key, source.values[key]), zone):
+                changed[source.names[key]] = value
+        elif value:
+            changed[spelling(key)] = value
+    head = rewrite_header(source.head, changed) if changed else source.head
     merged = merge_body(source.body, body, ending)
-    return (("\ufeff" if source.bom else "") + "".join(lines) + separator + merged).encode()
+    if merged and head and not source.closed:
+        head += ending  # a header that ran to the end of the file, now with text below it
+    return (("\ufeff" if source.bom else "") + head + merged).encode()
 
 
 def new_source(values: dict[str, str], body: str) -> bytes:
     """A new source in the project's order of keys (the lint's list), others after."""
     keys = sorted((key for key, value in values.items() if value),
                   key=lambda key: ORDER.get(key, len(ORDER)))
-    header = "".join(f"{spelling(key)}: {values[key]}\n" for key in keys)
     text = "\n".join(nfc(line.rstrip("\r")) for line in body.split("\n")).rstrip("\n")
-    return (header + "\n" + (text + "\n" if text else "")).encode()
+    return (header_text([(spelling(key), values[key]) for key in keys])
+            + (text + "\n" if text else "")).encode()
 
 
 def spelling(key: str) -> str:
     return SPELLING.get(key, key[:1].upper() + key[1:])
-
-
-def insertion_point(key: str, source: Source) -> int:
-    """Where a new key goes: before the first key the project writes after it, else last."""
-    rank = ORDER.get(key, len(ORDER))
-    later = [place.start for other, place in source.keys.items()
-             if ORDER.get(other, len(ORDER)) > rank]
-    return min(later) if later else len(source.lines)
-
-
-def line_ending(line: str) -> str:
-    for ending in ("\r\n", "\n", "\r"):
-        if line.endswith(ending):
-            return ending
-    return ""
 
 
 def newline_of(text: str) -> str:

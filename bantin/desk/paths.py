@@ -3,7 +3,7 @@
 A path names a file of an article (`content/articles/<year>/<slug>/<name>`) or of a page
 (`content/pages/<name>`), relative to the repository, in NFC, with no hidden, empty, `.` or `..`
 step, no backslash or control character, and, symbolic links followed, inside its folder
-(`plugins.photos.library.photo_inside`, the rule the build reads photos by).
+(`core.source.photo_inside`, the rule the build reads photos by).
 """
 
 import re
@@ -12,8 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from bantin.desk.entries import SUFFIX, desk_name, disk_name
-from plugins.photos.library import photo_inside
-from plugins.reader.links import SOURCE_SUFFIXES
+from core.source import SOURCE_SUFFIXES, photo_inside
 
 YEAR = re.compile(r"^\d{4}$")
 MAX_PATH = 1000
