@@ -305,6 +305,18 @@ PHOTO_MAX_PIXELS = 60_000_000
 PHOTO_PUBLISH_ORIGINALS = False
 PHOTO_CACHE_PATH = str(ROOT / "cache" / "photos")
 
+# --- Editing desk (/admin/ of `invoke livereload`, bantin/desk) -----------------------------------
+# Largest request the desk takes: an article saved with its new photos (sent base64, a third
+# larger than the files); below tornado's own limit of 100 MB.
+DESK_MAX_REQUEST_BYTES = 96_000_000
+# The git host of the desk published online at /admin/ (bantin/desk/online.py), e.g.
+# {"name": "github", "repo": "doankhoi/bantin", "base_url": "https://auth.example.vn"} or
+# {"name": "gitlab", "repo": "doankhoi/bantin", "auth_type": "pkce", "app_id": "..."} or
+# {"name": "gitea", "repo": "doankhoi/bantin", "base_url": "https://git.example.vn",
+#  "api_root": "https://git.example.vn/api/v1", "app_id": "..."} (Gitea and Forgejo).
+# None: the desk exists only in the preview, and /admin/ is never published.
+DESK_BACKEND = None
+
 # --- Build ----------------------------------------------------------------------------------------
 OUTPUT_PATH = str(ROOT / "output")
 CACHE_PATH = str(ROOT / "cache" / "pelican")
@@ -339,6 +351,9 @@ SIZE_BUDGETS = {
     "webp": 500_000,
     "avif": 500_000,
     "default": 1_000_000,
+    # Every file of the desk published at /admin/ (DESK_BACKEND): the CMS's own bundle, loaded by
+    # editors, never by readers.
+    "desk": 6_000_000,
 }
 # One policy for the templates' <meta http-equiv> tag and the _headers file (bantin/headers):
 # nothing inline, nothing from another origin. 'wasm-unsafe-eval' lets the search page run

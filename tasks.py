@@ -65,6 +65,12 @@ TEST_APT_PACKAGES = {
 }
 # What `invoke lighthouse` needs besides chromium: Node.js and npm to install and run Lighthouse
 # (Debian's nodejs 18 runs the pinned Lighthouse 12.8, which asks for Node >= 18.16).
+# The editing desk (bantin/desk) installs its CMS with npm from the committed lockfile.
+DESK = ROOT / "bantin" / "desk"
+DESK_APT_PACKAGES = {
+    "/usr/bin/node": "nodejs",
+    "/usr/bin/npm": "npm",
+}
 LIGHTHOUSE_APT_PACKAGES = {
     CHROMIUM: "chromium",
     "/usr/bin/node": "nodejs",
@@ -145,7 +151,7 @@ def serve(c, port="8000", settings=str(DEV_SETTINGS)):
 def livereload(c, port="8000", settings=str(DEV_SETTINGS)):
     """Preview: rebuild when content, theme or plugins change and reload the browser; an article
     with an error shows the error at its address, and /_loi/ lists every finding."""
-    from livereload import Server
+    from bantin.desk.server import preview_server
 
     listener = _listening_socket(port)  # held while building, so that nothing else takes it
     settings_file = Path(settings)
@@ -160,12 +166,14 @@ def livereload(c, port="8000", settings=str(DEV_SETTINGS)):
         with site_lock(session.output):  # after any build or publish running now
             _report_update(session.update(background_search=True))
 
-    server = Server()
+    _install_desk()
+    server = preview_server(settings)  # the editing desk at /admin/, then the site
     server.SFH = preview_handler(session)  # error pages and /_loi/ before output/'s files
     for watched in (settings["PATH"], settings["THEME"], *CODE_FOLDERS, settings_file):
         server.watch(str(watched), rebuild)
     print(f"Xem trước tại http://127.0.0.1:{port}/ — trang tự tải lại khi bạn lưu tệp; "
-          f"lỗi và cảnh báo ở http://127.0.0.1:{port}/_loi/")
+          f"lỗi và cảnh báo ở http://127.0.0.1:{port}/_loi/; bàn biên tập ở "
+          f"http://127.0.0.1:{port}/admin/")
     # livereload's own progress lines are English ("Serving on", "Running task"): the lines
     # above say the same in Vietnamese; its warnings and errors still show.
     logging.getLogger("livereload").addFilter(lambda record: record.levelno >= logging.WARNING)
@@ -304,10 +312,28 @@ def _install_test_system_packages(packages: dict = TEST_APT_PACKAGES) -> None:
     subprocess.run([*prefix, "apt-get", "install", "-y", "-qq", *missing], check=True, env=environment)
 
 
+def _install_desk() -> None:
+    """Install the desk's pinned CMS (npm ci from bantin/desk/package-lock.json, no install
+    scripts run) when it is missing or older than the lockfile, and Node.js and npm from Debian
+    first when they are missing."""
+    installed = DESK / "node_modules" / ".package-lock.json"
+    lockfile = DESK / "package-lock.json"
+    if installed.exists() and installed.stat().st_mtime >= lockfile.stat().st_mtime:
+        return
+    _install_test_system_packages(DESK_APT_PACKAGES)
+    print("Cài bàn biên tập (Decap CMS, theo bantin/desk/package-lock.json)...")
+    result = subprocess.run(["npm", "ci", "--ignore-scripts", "--no-audit", "--no-fund",
+                             "--loglevel=error"], cwd=DESK)
+    if result.returncode:
+        raise Exit("Không cài được bàn biên tập: 'npm ci' trong bantin/desk thất bại "
+                   "(xem dòng báo lỗi ở trên).", code=1)
+
+
 @task(help={"args": "extra pytest arguments, e.g. '-k figures'"})
 def test(c, args=""):
-    """Install what the tests need (Chromium from Debian when missing) and run every test."""
+    """Install what the tests need (Chromium and the desk's CMS when missing), run every test."""
     _install_test_system_packages()
+    _install_desk()
     result = c.run(f"{sys.executable} -m pytest {args}", warn=True, pty=False)
     if result.exited:
         raise Exit(code=result.exited)

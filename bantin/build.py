@@ -22,6 +22,7 @@ from core.errors import BuildFailed, Finding
 from core.logs import WarningCounter
 from core.record import RECORD_SETTING, BuildRecord
 from plugins.feeds.absolute import absolutise_feeds
+from bantin.desk.online import write_desk
 from bantin.headers import write_headers
 from bantin.lint import lint
 from bantin.precompress import precompress
@@ -36,13 +37,14 @@ logger = logging.getLogger(__name__)
 
 # Run in order on the staging folder once Pelican is done. Precompression, for static hosting,
 # comes last, on the final files, when the settings ask for it (publishing does).
-POST_BUILD_STEPS = (index_search, absolutise_feeds, write_sitemap, write_headers)
+POST_BUILD_STEPS = (index_search, absolutise_feeds, write_sitemap, write_headers, write_desk)
 # What each step writes, to name it when the disk refuses a write that names no file.
 STEP_WRITES = {
     index_search: "lập chỉ mục tìm kiếm (pagefind/)",
     absolutise_feeds: "ghi các nguồn tin (feeds/)",
     write_sitemap: "ghi sitemap.xml và robots.txt",
     write_headers: "ghi _headers",
+    write_desk: "ghi bàn biên tập (admin/)",
     precompress: "nén sẵn các tệp (.gz, .br)",
 }
 

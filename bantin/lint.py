@@ -181,6 +181,16 @@ def lint_file(
         return None, [Finding(shown, None, "unreadable",
                               f"Không đọc được tệp ({error.strerror}): hãy kiểm tra tệp còn đó "
                               "và có quyền đọc")]
+    return lint_source(raw, path, kind, settings, today, text_checks, photo_checks)
+
+
+def lint_source(
+    raw: bytes, path: Path, kind: str, settings: dict, today: datetime | None = None,
+    text_checks: TextChecks | None = None, photo_checks: PhotoChecks | None = None,
+) -> tuple[SourceFile | None, list[Finding]]:
+    """Check the bytes of a source as if they were the file at `path` (the desk checks the
+    text an editor is writing before it is saved)."""
+    shown = display_path(path, settings)
     if len(raw) > settings["MAX_SOURCE_BYTES"]:
         limit = settings["MAX_SOURCE_BYTES"] // 1_000_000
         return None, [Finding(shown, None, "file-too-large",

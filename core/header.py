@@ -60,8 +60,9 @@ def header_text(values: list[tuple[str, str]]) -> str:
 
 def rewrite_header(text: str, values: dict[str, str]) -> str:
     """`text` with its header given `values` (names as written, e.g. "Title"): a line whose
-    value changed is rewritten in place, a new key is added at the end of the header, every other
-    line (unknown keys, continuations, order, the text below) is kept as it was."""
+    value changed is rewritten in place (with it the continuation lines of the old value), a new
+    key is added at the end of the header with the file's own line ending, every other line
+    (unknown keys, continuations, order, the text below) is kept as it was."""
     lines = text.splitlines(keepends=True)
     end = 0
     while end < len(lines) and lines[end].strip():
@@ -69,20 +70,29 @@ def rewrite_header(text: str, values: dict[str, str]) -> str:
     if not read_header(text).starts:
         end = 0
     pending = {name.lower(): (name, value) for name, value in values.items()}
+    newline = next((line[len(line.rstrip("\r\n")):] for line in lines[:end]
+                    if line.endswith("\n")), "\n")
     head = []
-    for line in lines[:end]:
+    index = 0
+    while index < end:
+        line = lines[index]
+        stop = index + 1
+        while stop < end and lines[stop].startswith(CONTINUATION):
+            stop += 1
         match = METADATA_LINE.match(line.rstrip("\r\n"))
         key = match["key"].lower() if match and not line.startswith(CONTINUATION) else None
-        if key in pending:
-            _, value = pending.pop(key)
-            if value != match["value"].strip():
-                newline = line[len(line.rstrip("\r\n")):] or "\n"
-                line = f"{match['key']}: {value}{newline}"
-        head.append(line)
+        written = " ".join(part.strip() for part in lines[index:stop]).partition(":")[2].strip()
+        if key in pending and pending[key][1] != written:
+            ending = line[len(line.rstrip("\r\n")):] or newline
+            head.append(f"{match['key']}: {pending.pop(key)[1]}".rstrip() + ending)
+        else:
+            pending.pop(key, None)
+            head += lines[index:stop]
+        index = stop
     if head and not head[-1].endswith("\n"):
-        head[-1] += "\n"
-    head += [f"{name}: {value}\n" for name, value in pending.values()]
+        head[-1] += newline
+    head += [f"{name}: {value}".rstrip() + newline for name, value in pending.values()]
     rest = lines[end:]
     if not end:
-        rest = ["\n", *rest] if rest else ["\n"]
+        rest = [newline, *rest] if rest else [newline]
     return "".join(head + rest)

@@ -53,3 +53,16 @@ def test_a_rewrite_keeps_the_windows_line_ends_of_a_file():
 def test_a_text_without_a_header_gets_one_above_it():
     assert rewrite_header("Nội dung\n", {"Title": "Bài mới"}) == "Title: Bài mới\n\nNội dung\n"
     assert not read_header("Nội dung\n").starts
+
+
+def test_a_rewritten_value_takes_the_place_of_its_continuation_lines():
+    rewritten = rewrite_header(ARTICLE, {"Tags": "hội nghị, ban chấp hành"})
+    assert rewritten == ARTICLE  # the same value, written over two lines: nothing changes
+    rewritten = rewrite_header(ARTICLE, {"Tags": "hội nghị"})
+    assert rewritten.splitlines()[3:5] == ["Tags: hội nghị", "Category: Đoàn thanh niên"]
+
+
+def test_a_new_key_takes_the_line_ending_of_the_file():
+    text = "Title: Cũ\r\n\r\nNội dung\r\n"
+    assert rewrite_header(text, {"Summary": "Tóm tắt"}) == \
+        "Title: Cũ\r\nSummary: Tóm tắt\r\n\r\nNội dung\r\n"

@@ -50,17 +50,7 @@ class ArticleReader(MarkdownReader):
 
     def convert(self, source_path: str) -> tuple[str, dict, dict, list]:
         """Markdown to HTML: (content, raw metadata, formatted fields as HTML, photos)."""
-        config = self.settings["MARKDOWN"]
-        md = Markdown(
-            extensions=[
-                *config["extensions"],
-                FiguresExtension(),
-                ArticleLinksExtension(),
-                PhotosExtension(source_path=source_path, settings=self.settings),
-            ],
-            extension_configs=config.get("extension_configs", {}),
-            output_format=config.get("output_format", "html5"),
-        )
+        md = markdown_for(self.settings, source_path)
         with open(source_path, encoding="utf-8-sig") as source:
             content = md.convert(nfc(source.read()))
         photos = list(md.photos)  # before the formatted fields are converted
@@ -84,6 +74,19 @@ class ArticleReader(MarkdownReader):
         if "summary" in formatted and "summary" not in output:  # the opening words
             output["summary"] = formatted["summary"]
         return output
+
+
+def markdown_for(settings: dict, source_path: str | None) -> Markdown:
+    """The project's Markdown: settings' extensions, figures, links between articles, and the
+    photos of the folder of `source_path` (without one, photos stay plain <img>: the desk's
+    preview of text not saved yet)."""
+    config = settings["MARKDOWN"]
+    photos = [PhotosExtension(source_path=source_path, settings=settings)] if source_path else []
+    return Markdown(
+        extensions=[*config["extensions"], FiguresExtension(), ArticleLinksExtension(), *photos],
+        extension_configs=config.get("extension_configs", {}),
+        output_format=config.get("output_format", "html5"),
+    )
 
 
 def opening_words(content: str, settings: dict) -> str:
