@@ -30,16 +30,15 @@ from core.errors import Finding
 from core.header import METADATA_LINE, read_header
 from core.files import write_whole
 from core.legacy_encodings import convert_legacy, find_legacy_encoding
-from core.clock import now as clock_now
+from core.aliases import alias_problem, parse_aliases, site_path
+from core.clock import is_scheduled, now as clock_now
 from bantin.site_checks import inline_code, local_address, refused_url, unsafe_content
 from core.vietnamese import format_date, nfc, slugify, strip_accents
 from core.fingerprint import code_fingerprint
 from core.source import MARKDOWN_IMAGE as IMAGE
 from core.source import (field_names, inside, is_local_photo, is_source_link, photo_inside,
                          source_files, vietnamese_fields)
-from plugins.editions import edition_folder, language_of, translation_key
-from plugins.redirects import alias_problem, parse_aliases, site_path
-from plugins.schedule import is_scheduled
+from core.editions import edition_folder, language_of, translation_key
 
 # Every metadata name the site reads (Pelican, plugins/, the theme), as editors write them.
 KNOWN_NAMES = ("Title", "Date", "Modified", "Category", "Tags", "Author", "Authors", "Summary",

@@ -50,7 +50,7 @@ from bantin.report import LeftOut, describe_source, left_out_sources
 from plugins.search.index import index_search
 from bantin.swap import site_lock
 from plugins.assets import asset_url
-from plugins.editions import edition_folder
+from core.editions import edition_folder
 from plugins.incremental import IncrementalWriter, listing
 from plugins.photos.library import library_for
 from core.source import SOURCE_SUFFIXES

@@ -17,7 +17,8 @@ from pelican.utils import get_date
 from core.errors import Finding
 from bantin.lint import SourceFile, decode, display_path, read_metadata
 from core.vietnamese import slugify
-from plugins.editions import edition_urls, language_of
+from core.editions import language_of
+from plugins.editions import edition_urls
 from core.source import SOURCE_SUFFIXES
 
 

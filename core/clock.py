@@ -29,3 +29,12 @@ def now(settings: dict) -> datetime:
                                   f"BANTIN_NOW='{fixed}' không phải ngày giờ: viết dạng "
                                   "'2027-01-15 08:00', hoặc bỏ trống để dùng giờ thật")]) from None
     return moment.replace(tzinfo=zone) if moment.tzinfo is None else moment.astimezone(zone)
+
+
+def is_scheduled(date, moment: datetime) -> bool:
+    """Dated after `moment`; a date without a zone is in the site's TIMEZONE, as Pelican reads it."""
+    if not isinstance(date, datetime):
+        return False
+    if date.tzinfo is None:
+        date = date.replace(tzinfo=moment.tzinfo)
+    return date > moment

@@ -1,17 +1,15 @@
 """The model of a source: which files are articles and pages, the fields they are filed under, and
 which photos beside them they may name.
 
-The suffixes are those of Pelican's Markdown reader, so that the lint, the preview and the
-reader look at the same files.
+The suffixes are those of Pelican's Markdown reader (tests/test_addresses.py holds them equal), so
+that the lint, the preview and the reader look at the same files.
 """
 
 import os
 import re
 from pathlib import Path
 
-from pelican.readers import MarkdownReader
-
-SOURCE_SUFFIXES = tuple(f".{extension}" for extension in MarkdownReader.file_extensions)
+SOURCE_SUFFIXES = (".md", ".markdown", ".mkd", ".mdown")
 SOURCE_KINDS = (("article", "ARTICLE_PATHS"), ("page", "PAGE_PATHS"))
 # A Markdown image as editors write it, `![alt](src "title")`; src may stand in <angle brackets>.
 MARKDOWN_IMAGE = re.compile(

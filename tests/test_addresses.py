@@ -5,15 +5,20 @@ twice and two versions of one article in the same language."""
 
 import re
 import subprocess
+import sys
+import unicodedata
 from pathlib import Path
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from pelican.readers import MarkdownReader
 from pelican.urlwrappers import Author, Category, Tag
+from pelican.utils import slugify as pelican_slugify
 
 from bantin.build import load_settings
 from bantin.lint import SourceFile, lint, own_address, read_metadata, source_files
+from core.source import SOURCE_SUFFIXES
 from core.vietnamese import SLUG_REGEX_SUBSTITUTIONS, slugify
 from conftest import (add_article, alternates, parse_html, run_task, switcher, task_environment,
                       url_file)
@@ -50,6 +55,25 @@ def test_a_slug_is_an_address_segment_and_its_own_slug(text):
     slug = slugify(text)
     assert re.fullmatch(r"([a-z0-9]+(-[a-z0-9]+)*)?", slug), slug
     assert slugify(slug) == slug
+
+
+@given(st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=60)
+       | st.text(alphabet="aăâđeêioôơuưyáàảãạấầẩẫậếềểễệốồổỗộớờởỡợứừửữựĐĂÂ <b>&;/-–:,.“”ﬁ²26",
+                 max_size=60))
+def test_the_project_slug_is_pelicans_slug(text):
+    """core.vietnamese.slugify repeats Pelican's steps so the lint need not import Pelican: the
+    two must never differ, or the lint would promise an address Pelican does not publish."""
+    assert slugify(text) == pelican_slugify(unicodedata.normalize("NFC", text),
+                                            regex_subs=SLUG_REGEX_SUBSTITUTIONS)
+
+
+def test_the_lint_reads_the_files_pelican_reads_without_importing_it():
+    assert SOURCE_SUFFIXES == tuple(f".{suffix}" for suffix in MarkdownReader.file_extensions)
+    loaded = subprocess.run(
+        [sys.executable, "-c", "import sys, bantin.lint, core.source, core.vietnamese; "
+         "print(sorted({name.split('.')[0] for name in sys.modules} & {'pelican', 'PIL'}))"],
+        cwd=Path(__file__).parent.parent, capture_output=True, text=True, check=True)
+    assert loaded.stdout.strip() == "[]"
 
 
 def test_lint_new_folders_and_built_urls_agree(new_site):

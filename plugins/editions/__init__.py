@@ -17,7 +17,6 @@ patterns), which the build computes once from the settings and hands to every ru
 
 import functools
 import os
-import re
 from collections import defaultdict
 from pathlib import Path
 
@@ -26,11 +25,8 @@ from jinja2 import pass_context
 from pelican import signals
 from pelican.urlwrappers import Category
 
+from core.editions import edition_folder, translation_key
 from core.source import field_names
-
-def edition_folder(settings: dict, lang: str) -> str:
-    """'' for the default edition, 'en' for English: where the edition lives under the site."""
-    return "" if lang == settings["EDITIONS"][0] else lang
 
 
 def edition_urls(settings: dict) -> dict[str, dict]:
@@ -83,29 +79,6 @@ def default_language(generator, metadata: dict) -> None:
     """A source with no `Lang:` and no language in its name is in the default edition's language,
     whichever edition runs."""
     metadata.setdefault("lang", generator.settings["EDITIONS"][0])
-
-
-def language_in_name(path: str | Path, settings: dict) -> str | None:
-    """'en' for index.en.md, None for index.md: FILENAME_METADATA, as Pelican reads it."""
-    match = re.match(settings["FILENAME_METADATA"], Path(path).stem)
-    return match.groupdict().get("lang") if match else None
-
-
-def language_of(path: str | Path, lang: str | None, settings: dict) -> str:
-    """A source's language: its `Lang:`, else the one its name says, else the default edition's."""
-    return lang or language_in_name(path, settings) or settings["EDITIONS"][0]
-
-
-def translation_key(path: str | Path, kind: str, settings: dict) -> tuple[str, ...]:
-    """What the versions of one article or page share: an article's folder; a page's folder and
-    name without its language (pages share one folder). Never the Slug, which each version may
-    choose for its own address."""
-    path = Path(path)
-    if kind == "article":
-        return (str(path.parent),)
-    stem = path.stem
-    lang = language_in_name(path, settings)
-    return (str(path.parent), stem[: -len(lang) - 1] if lang else stem)
 
 
 def _in_edition(items: list, lang: str) -> list:

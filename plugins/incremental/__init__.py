@@ -31,7 +31,7 @@ from pelican.contents import Content
 from pelican.paginator import Page, Paginator
 from pelican.urlwrappers import URLWrapper
 
-from plugins.editions import edition_folder
+from core.editions import edition_folder
 from core.files import write_whole
 from core.logs import counting_warnings
 from core.pelican_internals import TemplateWrappingWriter

@@ -9,7 +9,7 @@ For each alias the build publishes
   (an nginx `map` include) at the site's root, for every alias: only the host can answer a path
   such as `/Pages/hoi-nghi.aspx`, which a static host would not serve as a page.
 
-The lint (bantin/lint.py) checks every alias with `alias_problem` and refuses one claimed twice
+The lint (bantin/lint.py) checks every alias with `core.aliases.alias_problem` and refuses one claimed twice
 or taken by a page of the site.
 """
 
@@ -19,46 +19,14 @@ from urllib.parse import unquote
 
 from pelican import signals
 
-from plugins.editions import edition_folder
+from core.aliases import alias_problem, parse_aliases, site_path
+from core.editions import edition_folder
 
 HOST_MAP = "_redirects"
 NGINX_MAP = "_redirects.nginx"
 # Suffixes a static host serves as a web page; any other (.aspx, .php) only the maps can answer.
 HTML_SUFFIXES = ("", ".html", ".htm")
-# Characters an alias may not hold: spaces, quotes and angle brackets (they would break the map
-# files and the page), and the query or fragment of an address, which hosts do not match on.
-NOT_IN_ALIAS = re.compile(r"[\s\"'<>\\?#,\x00-\x1f\x7f]")
 NOT_IN_NGINX_STRING = re.compile(r'["\\\x00-\x1f\x7f]')
-
-
-def parse_aliases(value) -> list[str]:
-    """The site paths of an `Aliases:` value, in order, without blanks."""
-    return [alias.strip() for alias in str(value or "").split(",") if alias.strip()]
-
-
-def alias_problem(alias: str) -> str | None:
-    """Why `alias` cannot be an address of this site, in Vietnamese; None when it can."""
-    if "://" in alias or alias.startswith("//"):
-        return "có cả tên miền: chỉ ghi phần đường dẫn sau tên miền, bắt đầu bằng '/'"
-    if not alias.startswith("/"):
-        return "phải bắt đầu bằng '/'"
-    if NOT_IN_ALIAS.search(alias):
-        return "có dấu cách, dấu nháy, '?', '#' hoặc ký tự không dùng được trong địa chỉ"
-    if any(part in (".", "..") for part in alias.split("/")):
-        return "có đoạn '.' hoặc '..'"
-    if alias == "/":
-        return "là trang chủ"
-    return None
-
-
-def site_path(path: str) -> str:
-    """One spelling per address: '/tin-cu/bai' and '/tin-cu/bai/index.html' are '/tin-cu/bai/'."""
-    path = "/" + path.lstrip("/")
-    if path.endswith("/index.html"):
-        path = path[: -len("index.html")]
-    if not path.endswith("/") and PurePosixPath(path).suffix == "":
-        path += "/"
-    return path
 
 
 def page_file(alias: str) -> str | None:

@@ -7,20 +7,10 @@ The lint says when each held-back source will appear (`scheduled`, information o
 rebuilds every hour so that it appears on time without anyone pushing.
 """
 
-from datetime import datetime
 
 from pelican import signals
 
-from core.clock import now
-
-
-def is_scheduled(date, moment: datetime) -> bool:
-    """Dated after `moment`; a date without a zone is in the site's TIMEZONE, as Pelican reads it."""
-    if not isinstance(date, datetime):
-        return False
-    if date.tzinfo is None:
-        date = date.replace(tzinfo=moment.tzinfo)
-    return date > moment
+from core.clock import is_scheduled, now
 
 
 def hold_back(generator, metadata: dict) -> None:
