@@ -171,6 +171,9 @@ def livereload(c, port="8000", settings=str(DEV_SETTINGS)):
     server.SFH = preview_handler(session)  # error pages and /_loi/ before output/'s files
     for watched in (settings["PATH"], settings["THEME"], *CODE_FOLDERS, settings_file):
         server.watch(str(watched), rebuild)
+    # The watcher polls every file it watches twice a second: the desk's CMS packages under
+    # bantin/ (26,000 files, never edited) would keep a core busy while nothing changes.
+    server.watcher.ignore_dirs("node_modules", "__pycache__")
     print(f"Xem trước tại http://127.0.0.1:{port}/ — trang tự tải lại khi bạn lưu tệp; "
           f"lỗi và cảnh báo ở http://127.0.0.1:{port}/_loi/; bàn biên tập ở "
           f"http://127.0.0.1:{port}/admin/")
