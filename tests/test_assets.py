@@ -52,3 +52,6 @@ def test_css_and_js_are_published_minified(site, settings, name):
     assert copy.read_bytes() == published_bytes(source)
     assert len(text) < 0.85 * len(source.read_text(encoding="utf-8"))
     assert "/*" not in text and "\n  " not in text
+    # The source kept in the repository stays the readable one: commented, one rule a line.
+    readable = source.read_text(encoding="utf-8")
+    assert readable.lstrip().startswith("/*") and readable.count("\n") > 50
