@@ -37,6 +37,16 @@ def test_no_edition_publishes_its_own_or_an_unhashed_copy(site):
         assert HASHED.fullmatch(path.name), path
 
 
+def test_every_published_asset_is_used(site):
+    """Nothing dead under /theme/: each file is named by a page (the worker by the search page)."""
+    pages = "".join(path.read_text(encoding="utf-8") for path in site.rglob("*.html"))
+    published = [path for path in (site / "theme").rglob("*")
+                 if path.is_file() and path.suffix not in (".br", ".gz")]
+    assert len(published) >= 5
+    unused = [path.relative_to(site) for path in published if f"/{path.relative_to(site).as_posix()}" not in pages]
+    assert not unused
+
+
 def test_every_referenced_asset_exists(site):
     missing = {url for html in site.rglob("*.html") for url in asset_references(html)
                if url.startswith("/theme/") and not (site / url.lstrip("/")).is_file()}
@@ -52,3 +62,6 @@ def test_css_and_js_are_published_minified(site, settings, name):
     assert copy.read_bytes() == published_bytes(source)
     assert len(text) < 0.85 * len(source.read_text(encoding="utf-8"))
     assert "/*" not in text and "\n  " not in text
+    # The source kept in the repository stays the readable one: commented, one rule a line.
+    readable = source.read_text(encoding="utf-8")
+    assert readable.lstrip().startswith("/*") and readable.count("\n") > 50

@@ -271,6 +271,17 @@ def test_an_article_without_photo_shares_the_site_image(public_site):
                  f"{PUBLIC_SITEURL}/tin/2024/ket-nap-dang-vien-moi-nhan-dip-quoc-khanh-2-9/")
     assert not soup.select_one(".bt-article__body img")
     assert soup.find("meta", property="og:image")["content"] == f"{PUBLIC_SITEURL}/images/share.png"
+    # Made for the site: the logo (one of its colours) on the site's brand colour.
+    theme = ROOT / "theme" / "static"
+    brand = re.search(r"--bt-brand:\s*#([0-9a-f]{6})",
+                      (theme / "css" / "site.css").read_text(encoding="utf-8"))[1]
+    logo = re.findall(r'fill="#([0-9a-f]{6})"',
+                      (theme / "images" / "logo.svg").read_text(encoding="utf-8"))
+    with Image.open(public_site / "images" / "share.png") as share:
+        colours = {colour: count for count, colour in share.convert("RGB").getcolors(1 << 20)}
+    pixels = sum(colours.values())
+    assert colours.get(tuple(bytes.fromhex(brand)), 0) > pixels / 2
+    assert any(colours.get(tuple(bytes.fromhex(fill)), 0) > pixels / 100 for fill in logo)
 
 
 def test_sitemap_leaves_out_drafts_and_not_found_pages(tmp_path):

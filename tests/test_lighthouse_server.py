@@ -8,7 +8,7 @@ import socket
 import brotli
 import pytest
 
-from benchmarks.lighthouse import serve
+from benchmarks.lighthouse import below_target, serve
 
 CSS = b"body{color:black}" * 50
 
@@ -62,3 +62,15 @@ def test_folders_serve_their_index_and_unknown_addresses_the_404_page(server):
     assert response.status == 404 and b"404" in body
     response, body = get(server, "/../secret.txt")
     assert response.status == 404 and b"outside" not in body
+
+
+@pytest.mark.parametrize("scores, missed", [
+    ({"performance": 98, "accessibility": 100, "best-practices": 100, "seo": 100}, []),
+    ({"performance": 97, "accessibility": 100, "best-practices": 100, "seo": 100}, ["performance"]),
+    ({"performance": 100, "accessibility": 99, "best-practices": 100, "seo": 92},
+     ["accessibility", "seo"]),
+])
+def test_a_score_under_its_target_fails_the_task(scores, missed):
+    """`invoke lighthouse` exits 1 naming each category under target: 98 is enough for
+    performance, the other three need 100."""
+    assert below_target({**scores, "benchmark": 1500}) == missed

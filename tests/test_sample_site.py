@@ -2,7 +2,7 @@
 
 import re
 
-from PIL import Image
+from PIL import Image, ImageStat
 
 from core.placeholder import make_sample_photo
 from conftest import CONFERENCE_REPORT_URL, ROOT, SEED, resolve
@@ -116,6 +116,30 @@ def test_sample_photos_say_they_are_samples():
         with Image.open(path) as photo:
             assert photo.format == "JPEG"
             assert "Ảnh mẫu" in photo.info["comment"].decode("utf-8"), path
+
+
+def test_readers_see_the_sample_mark_on_every_published_sample_photo(site):
+    """The photo a reader gets (the article's 800 px copy, WebP and JPEG) shows the "Ảnh mẫu"
+    label in its bottom right corner: white text on a dark band, which the calm scene beside
+    it does not have."""
+    photos = sorted((ROOT / "content" / "articles").glob("*/*/IMG_*.jpg"))
+    for source in photos:
+        folder = source.parent.relative_to(ROOT / "content" / "articles")
+        for suffix in ("jpg", "webp"):
+            [published] = (site / "tin" / folder).glob(f"{source.stem}-800.{suffix}")
+            with Image.open(published) as photo:
+                grey = photo.convert("L")
+            width, height = grey.size
+            side = min(width, height)
+            band = (0.075, 0.03)  # from the bottom: the label's band, as core.placeholder draws it
+            corner = grey.crop((int(width - side * 0.16), int(height - side * band[0]),
+                                int(width - side * 0.03), int(height - side * band[1])))
+            beside = grey.crop((int(width - side * 0.32), int(height - side * band[0]),
+                                int(width - side * 0.19), int(height - side * band[1])))
+            (corner_low, corner_high), (beside_low, beside_high) = corner.getextrema(), beside.getextrema()
+            assert corner_high >= 220 > beside_high, (published, "no white label text")
+            assert corner_low <= beside_low - 25, (published, "no dark band under the label")
+            assert ImageStat.Stat(corner).mean[0] < ImageStat.Stat(beside).mean[0], published
 
 
 def test_sample_photo_is_drawn_the_same_from_the_same_seed(tmp_path):

@@ -255,6 +255,18 @@ def test_a_story_without_a_photo_gets_the_fallback_in_the_home_grid(page):
     assert "bt-card__fallback--5" in card.select_one(".bt-card__fallback")["class"]  # FIELDS order
 
 
+@pytest.mark.parametrize("url", ["", "en/"])
+def test_the_home_pages_lead_photo_is_fetched_first_and_the_others_lazily(page, url):
+    """The lead photo is the home page's largest paint on a phone: it is fetched at once and
+    ahead of everything else, the other card photos only when they come near the screen."""
+    soup = page(url)
+    lead = soup.select_one("main .bt-card--lead img.bt-card__image")
+    assert lead is not None and (lead.get("loading"), lead.get("fetchpriority")) == ("eager", "high")
+    for image in soup.select("main img.bt-card__image"):
+        if image is not lead:
+            assert (image.get("loading"), image.get("fetchpriority")) == ("lazy", None), image["src"]
+
+
 def test_field_page_sets_its_stories_in_columns(page):
     assert page(FIELD_URL).select_one("main ul.bt-news-list--columns .bt-card")
 

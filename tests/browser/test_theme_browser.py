@@ -204,7 +204,8 @@ def test_screenshot(open_page, screenshots_dir, name, width):
     assert target.stat().st_size > 10_000
 
 
-def share_page(browser, base_url, web_share: bool, width: int = PHONE):
+def share_page(browser, base_url, web_share: bool, width: int = PHONE,
+               path: str = CONFERENCE_REPORT_URL):
     """The conference report in a context that may offer the Web Share API (recorded, not sent)
     and lets the page write to the clipboard, as a phone's browser does."""
     context = browser.new_context(viewport={"width": width, "height": 800})
@@ -213,7 +214,7 @@ def share_page(browser, base_url, web_share: bool, width: int = PHONE):
         context.add_init_script("""window.sharedWith = [];
             navigator.share = data => { window.sharedWith.push(data); return Promise.resolve(); };""")
     browser_page = context.new_page()
-    browser_page.goto(f"{base_url}/{CONFERENCE_REPORT_URL}")
+    browser_page.goto(f"{base_url}/{path}")
     return context, browser_page
 
 
@@ -255,6 +256,31 @@ def test_share_without_a_share_sheet_offers_links_and_copies_the_link(browser, b
         assert status.get_attribute("role") == "status"
         assert browser_page.evaluate("navigator.clipboard.readText()") == (
             f"{base_url}/{CONFERENCE_REPORT_URL}")
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("web_share", [True, False])
+def test_share_speaks_english_in_the_english_edition(browser, base_url, web_share):
+    """The share control of an English article: English labels, the English page's address."""
+    path = PAGES["en-conference-report"]
+    context, browser_page = share_page(browser, base_url, web_share=web_share, path=path)
+    try:
+        share = browser_page.locator(".bt-share")
+        assert share.locator("h2").inner_text() == "Share this article"
+        if web_share:
+            assert share.locator("[data-share-native]").inner_text() == "Share…"
+            tab_to(browser_page, "[data-share-native]")
+            browser_page.keyboard.press("Enter")
+            assert browser_page.evaluate("window.sharedWith")[0]["url"] == f"{base_url}/{path}"
+        else:
+            assert share.locator(".bt-share__link", has_text="Email").is_visible()
+            tab_to(browser_page, "[data-share-copy]")
+            assert browser_page.locator("[data-share-copy]").inner_text() == "Copy the link"
+            browser_page.keyboard.press("Enter")
+            share.locator("[data-share-status]").filter(has_text="The link is copied").wait_for()
+            assert browser_page.evaluate("navigator.clipboard.readText()") == f"{base_url}/{path}"
+        assert_accessible(browser_page, context={"include": [[".bt-share"]]})
     finally:
         context.close()
 
