@@ -21,7 +21,9 @@ from bs4 import BeautifulSoup
 from PIL import Image
 
 from core.placeholder import make_placeholder
-from conftest import ROOT
+from bantin.build import load_settings
+from conftest import ROOT, SETTINGS_FILE
+from plugins.reader import markdown_for
 
 BRANCH = "main"
 ARTICLES = "content/articles"
@@ -306,6 +308,33 @@ def test_a_new_article_goes_from_draft_to_review_to_ready_to_published(desk, tmp
     assert "ngay-hoi" not in check.stdout
 
 
+def test_an_article_written_in_vietnamese_only_gets_no_english_file(desk):
+    """The CMS sends every language of an entry, the shared values copied into each: a version
+    nobody wrote (no title, no text) is not saved, or the lint would refuse it."""
+    folder = f"{ARTICLES}/2026/chi-doan-tinh-nguyen"
+    slug = "2026/chi-doan-tinh-nguyen/index"
+    vietnamese = ("---\ntitle: Chi đoàn tình nguyện\ndate: 2026-04-02 09:00\n"
+                  "category: Đoàn thanh niên\nslug: chi-doan-tinh-nguyen\n---\n"
+                  "Chi đoàn ra quân tình nguyện.\n")
+    english = ("---\ndate: 2026-04-02 09:00\ncategory: Đoàn thanh niên\n"
+               "slug: chi-doan-tinh-nguyen\n---\n")
+    status, answer = persist(desk, slug, {f"{folder}/index.vi.md": vietnamese,
+                                          f"{folder}/index.en.md": english})
+    assert status == 200, answer
+    entry = desk.ok("unpublishedEntry", collection="articles", slug=slug)
+    assert {diff["path"] for diff in entry["diffs"]} == {f"{folder}/index.vi.md"}
+    desk.ok("deleteUnpublishedEntry", collection="articles", slug=slug)
+
+
+def test_a_new_article_and_the_files_tab_list_no_photos(desk):
+    """A new article has no folder yet: the CMS asks for the articles' folder, and the files tab
+    for the site's own images; both get an empty list, not a refusal that stops the editor."""
+    for folder in (ARTICLES, "content/images"):
+        assert desk.ok("getMedia", mediaFolder=folder) == []
+    status, answer = desk.action("getMedia", mediaFolder="content")
+    assert status == 422 and "không phải thư mục của một bài viết" in answer["error"]
+
+
 def test_publishing_waits_for_uncommitted_changes_in_the_entry_folder(desk):
     slug = slug_of(f"{REPORT}/index.md")
     text = desk.ok("getEntry", path=f"{REPORT}/index.en.md")["data"]
@@ -460,9 +489,38 @@ def test_render_shows_figures_and_captions_with_photos_the_preview_serves(desk):
     assert desk.get("/admin/api/media/settings.py")[0] == 404
 
 
+def test_the_desks_markdown_needs_no_pelican_run_before_it():
+    """The preview may start without running Pelican (nothing changed since the last build),
+    and Pelican's reader is what fills MARKDOWN["extensions"]: the desk's rendering must not
+    depend on it."""
+    settings = load_settings(SETTINGS_FILE)
+    settings["MARKDOWN"] = {key: value for key, value in settings["MARKDOWN"].items()
+                            if key != "extensions"}
+    html = markdown_for(settings, None).convert(
+        "Title: Bài thử\n\nĐoạn *một*.\n\n![Mô tả](anh.jpg \"Chú thích\")\n")
+    assert "Title" not in html and "<em>một</em>" in html
+    assert "<figcaption>Chú thích</figcaption>" in html
+
+
 def test_the_configuration_is_served_for_the_desk(desk):
     status, data, kind = desk.get("/admin/config.yml")
     assert status == 200 and kind.startswith("text/yaml")
     config = yaml.safe_load(data)
     assert config["backend"]["proxy_url"] == "/admin/api/v1"
     assert config["publish_mode"] == "editorial_workflow"
+
+
+def test_the_desk_works_on_whichever_branch_is_checked_out(desk):
+    """An organisation whose branch is not "main" (or an editor on a branch of their own) gets
+    a desk on that branch, not a refusal they cannot act on."""
+    git(desk.repo, "switch", "-q", "-c", "ban-tin")
+    try:
+        config = yaml.safe_load(desk.get("/admin/config.yml")[1])
+        assert config["backend"]["branch"] == "ban-tin"
+        status, answer = desk.post("/admin/api/v1", {"action": "entriesByFolder", "params": {
+            "branch": "ban-tin", "folder": ARTICLES, "extension": "md", "depth": 3}})
+        assert status == 200 and answer
+    finally:
+        git(desk.repo, "switch", "-q", BRANCH)
+        git(desk.repo, "branch", "-q", "-D", "ban-tin")
+    assert yaml.safe_load(desk.get("/admin/config.yml")[1])["backend"]["branch"] == BRANCH

@@ -20,7 +20,7 @@ Served by the preview server (`invoke livereload`, bantin/desk/server.py `previe
 - `POST /admin/api/render {path, raw}` -> `{html}`: the body as the site's Markdown makes it
   (plugins.reader.markdown_for: figures and captions, typography), photos pointing at
   `GET /admin/api/media/<path of the photo>` (the entry's draft's photo, else the working tree's).
-- `GET /admin/config.yml`: `bantin.desk.config.admin_config(settings)`.
+- `GET /admin/config.yml`: `bantin.desk.config.admin_config(settings, branch=<checked out>)`.
 - `GET /admin/` and `/admin/<file>`: bantin/desk/admin/ (index.html, js, css);
   `GET /admin/vendor/<file>`: bantin/desk/node_modules/decap-cms/dist/ (the CMS's bundle).
 Requests that change anything must be JSON from the desk's own origin on 127.0.0.1; bodies are

@@ -30,10 +30,12 @@ from zoneinfo import ZoneInfo
 
 from bs4 import BeautifulSoup
 
-from bantin.desk.entries import SUFFIX, EntryError, from_desk, to_desk
+from bantin.desk.config import site_media_folder
+from bantin.desk.entries import SUFFIX, EntryError, from_desk, parse_desk, to_desk
 from bantin.desk.paths import Paths, PathError, Place, checked
 from bantin.desk.repo import Repository
 from bantin.lint import PhotoChecks, check_photo, lint_source
+from core.editions import language_of
 from core.source import is_local_photo
 from core.vietnamese import nfc, slugify
 from plugins.reader import markdown_for
@@ -214,7 +216,23 @@ class Desk:
         self.repo.set_config(f"branch.{branch}.description", label)
         return {"message": f"{branch} description was updated to {label}"}
 
+    def untranslated(self, place: Place, raw: str) -> bool:
+        """A version in another language than the default that the editor has not written: the
+        CMS still sends it, with the shared values (date, field, slug) copied and no title."""
+        if language_of(place.path, None, self.settings) == self.settings["EDITIONS"][0]:
+            return False
+        try:
+            data, body = parse_desk(raw)
+        except EntryError:
+            return False
+        return not str(data.get("title") or "").strip() and not body.strip()
+
     def get_media(self, params: dict) -> list[dict]:
+        """The photos of an entry's folder. A new article asks for the articles' folder (it has
+        no folder yet) and the "Tập tin" tab for the site's own images: neither lists any."""
+        asked = str(params.get("mediaFolder") or "").rstrip("/")
+        if asked in (self.paths.roots["articles"], site_media_folder(self.settings)):
+            return []
         folder = self.paths.entry_folder(params.get("mediaFolder"))
         absolute = self.paths.absolute(folder)
         found = []
@@ -304,6 +322,8 @@ class Desk:
             original = self.draft_file(branch, place.path) if tip else None
             if original is None and self.paths.absolute(place.path).is_file():
                 original = self.paths.absolute(place.path).read_bytes()
+            if original is None and self.untranslated(place, raw):
+                continue  # the CMS sends every language; one with no title is not written yet
             defaults = {"slug": folder.rsplit("/", 1)[1] if collection == "articles"
                         else self.page_stem(place)}
             data = from_desk(raw, original, self.zone, defaults)

@@ -10,7 +10,7 @@ import yaml
 # Git hosts whose Decap backends log editors in and keep the editorial workflow as pull/merge
 # requests. Gitea and Forgejo share Decap's "gitea" backend.
 ONLINE_BACKENDS = ("github", "gitlab", "gitea")
-LOCAL_BACKEND = {"name": "proxy", "proxy_url": "/admin/api/v1", "branch": "main"}
+LOCAL_BACKEND = {"name": "proxy", "proxy_url": "/admin/api/v1"}
 # The frontmatter keys the desk writes; the desk API maps them to the metadata header lines.
 DATE_FORMAT = "YYYY-MM-DD HH:mm"
 
@@ -33,10 +33,15 @@ def online_backend(settings: dict) -> dict | None:
     return {"branch": "main", **backend}
 
 
-def admin_config(settings: dict, online: bool = False) -> str:
-    """Decap's configuration as YAML: the preview's local proxy, or the settings' git host when
-    `online` (the published `/admin/`)."""
-    backend = online_backend(settings) if online else dict(LOCAL_BACKEND)
+def site_media_folder(settings: dict) -> str:
+    """The CMS's site-wide media folder: the site's own images, which the desk does not list."""
+    return f"content/{settings['STATIC_PATHS'][0]}"
+
+
+def admin_config(settings: dict, online: bool = False, branch: str = "main") -> str:
+    """Decap's configuration as YAML: the preview's local proxy on the checked-out `branch`, or
+    the settings' git host when `online` (the published `/admin/`)."""
+    backend = online_backend(settings) if online else {**LOCAL_BACKEND, "branch": branch}
     if backend is None:
         raise DeskSettingError("pelicanconf.py: chưa có DESK_BACKEND nên bàn biên tập không "
                                "được xuất bản.")
@@ -49,8 +54,9 @@ def admin_config(settings: dict, online: bool = False) -> str:
         "backend": backend,
         "publish_mode": "editorial_workflow",
         "locale": "vi",
-        # The desk's "Tập tin" tab: the site's own images; an article's photos stay beside it.
-        "media_folder": f"content/{settings['STATIC_PATHS'][0]}",
+        # Decap needs a site-wide media folder; the desk lists none in its "Tập tin" tab (the
+        # site's own images are the maintainer's): an article's photos stay beside it.
+        "media_folder": site_media_folder(settings),
         "public_folder": f"/{settings['STATIC_PATHS'][0]}",
         "site_url": settings.get("SITEURL") or "/",
         "display_url": settings.get("SITEURL") or "/",

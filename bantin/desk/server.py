@@ -150,12 +150,16 @@ class PhotoHandler(_Desk):
 class ConfigHandler(_Desk):
     """GET /admin/config.yml: the CMS's configuration, made from the settings."""
 
-    def initialize(self, settings: dict) -> None:
+    def initialize(self, settings: dict, desk: Desk) -> None:
         self.site_settings = settings  # tornado's handlers have their own `settings`
+        self.desk = desk
 
     def get(self) -> None:
+        """The branch is the one checked out now, so the desk follows `git switch`; a detached
+        HEAD keeps "main" and the desk's requests say what to do."""
         self.set_header("Content-Type", "text/yaml; charset=utf-8")
-        self.finish(admin_config(self.site_settings))
+        branch = self.desk.repo.current_branch() or "main"
+        self.finish(admin_config(self.site_settings, branch=branch))
 
 
 class FilesHandler(web.StaticFileHandler):
@@ -196,7 +200,7 @@ def desk_handlers(settings: dict) -> list[tuple]:
         (r"/admin/api/lint", LintHandler, {"desk": desk, "limit": text_limit}),
         (r"/admin/api/render", RenderHandler, {"desk": desk, "limit": text_limit}),
         (r"/admin/api/media/(.+)", PhotoHandler, {"desk": desk}),
-        (r"/admin/config\.yml", ConfigHandler, {"settings": settings}),
+        (r"/admin/config\.yml", ConfigHandler, {"settings": settings, "desk": desk}),
         (r"/admin/vendor/(.*)", FilesHandler, {"path": str(VENDOR)}),
         (r"/admin", web.RedirectHandler, {"url": "/admin/"}),
         (r"/admin/(.*)", FilesHandler, {"path": str(ADMIN), "default_filename": "index.html"}),

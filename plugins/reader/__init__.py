@@ -82,8 +82,12 @@ def markdown_for(settings: dict, source_path: str | None) -> Markdown:
     preview of text not saved yet)."""
     config = settings["MARKDOWN"]
     photos = [PhotosExtension(source_path=source_path, settings=settings)] if source_path else []
+    # Pelican's reader adds every configured extension and `meta` to MARKDOWN["extensions"] when
+    # it starts; the desk renders without a Pelican run, so the list is made here the same way.
+    named = dict.fromkeys([*config.get("extensions", []), *config.get("extension_configs", {}),
+                           "markdown.extensions.meta"])
     return Markdown(
-        extensions=[*config["extensions"], FiguresExtension(), ArticleLinksExtension(), *photos],
+        extensions=[*named, FiguresExtension(), ArticleLinksExtension(), *photos],
         extension_configs=config.get("extension_configs", {}),
         output_format=config.get("output_format", "html5"),
     )
