@@ -312,8 +312,8 @@ DESK_MAX_REQUEST_BYTES = 96_000_000
 # The git host of the desk published online at /admin/ (bantin/desk/online.py), e.g.
 # {"name": "github", "repo": "doankhoi/bantin", "base_url": "https://auth.example.vn"} or
 # {"name": "gitlab", "repo": "doankhoi/bantin", "auth_type": "pkce", "app_id": "..."} or
-# {"name": "gitea", "repo": "doankhoi/bantin", "base_url": "https://git.example.vn",
-#  "api_root": "https://git.example.vn/api/v1", "app_id": "..."} (Gitea and Forgejo).
+# {"name": "forgejo", "repo": "doankhoi/bantin", "base_url": "https://git.example.vn",
+#  "api_root": "https://git.example.vn/api/v1", "app_id": "..."} (README: Editing desk).
 # None: the desk exists only in the preview, and /admin/ is never published.
 DESK_BACKEND = None
 

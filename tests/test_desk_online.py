@@ -10,7 +10,7 @@ from bs4 import BeautifulSoup
 from bantin.build import build
 from bantin.desk.config import DeskSettingError, admin_config
 from bantin.site_checks import check_sizes
-from tests.conftest import SETTINGS_FILE
+from tests.conftest import SETTINGS_FILE, run_task, settings_file
 
 GITLAB = {"name": "gitlab", "repo": "doankhoi/bantin", "auth_type": "pkce", "app_id": "abc123"}
 
@@ -51,7 +51,8 @@ def test_the_english_edition_does_not_publish_a_second_desk(online_site):
 
 
 @pytest.mark.parametrize("backend", [
-    {"name": "bitbucket", "repo": "a/b"}, {"name": "github"}, "github",
+    {"name": "bitbucket", "repo": "a/b"}, {"name": "gitea", "repo": "a/b"}, {"name": "github"},
+    "github",
 ])
 def test_an_unusable_git_host_is_one_sentence(backend, settings):
     with pytest.raises(DeskSettingError, match="DESK_BACKEND"):
@@ -61,3 +62,18 @@ def test_an_unusable_git_host_is_one_sentence(backend, settings):
 def test_the_local_desk_uses_the_preview_proxy_whatever_the_host(settings):
     config = yaml.safe_load(admin_config({**settings, "DESK_BACKEND": GITLAB}))
     assert config["backend"] == {"name": "proxy", "proxy_url": "/admin/api/v1", "branch": "main"}
+
+
+def test_a_build_with_an_unusable_git_host_says_so_in_one_sentence(tmp_path):
+    """Decap's gitea backend has no editorial workflow: naming it stops a strict build (as
+    publishing runs it) with the setting's sentence, never a traceback, and output/ is not
+    replaced."""
+    settings = settings_file(tmp_path / "settings.py", OUTPUT_PATH=tmp_path / "output",
+                             CACHE_PATH=tmp_path / "cache",
+                             DESK_BACKEND={"name": "gitea", "repo": "doankhoi/bantin"})
+    result = run_task("build", "--strict", "--settings", str(settings))
+    assert result.returncode != 0
+    assert "pelicanconf.py: DESK_BACKEND phải là dict có 'name' (một trong github, gitlab, " \
+           "forgejo)" in result.stdout + result.stderr
+    assert "Traceback" not in result.stdout + result.stderr
+    assert not (tmp_path / "output" / "index.html").exists()

@@ -8,8 +8,8 @@ online (`DESK_BACKEND` in the settings) it talks to the git host named there.
 import yaml
 
 # Git hosts whose Decap backends log editors in and keep the editorial workflow as pull/merge
-# requests. Gitea and Forgejo share Decap's "gitea" backend.
-ONLINE_BACKENDS = ("github", "gitlab", "gitea")
+# requests. Decap's "gitea" backend has no editorial workflow, so Gitea is not offered.
+ONLINE_BACKENDS = ("github", "gitlab", "forgejo")
 LOCAL_BACKEND = {"name": "proxy", "proxy_url": "/admin/api/v1"}
 # The frontmatter keys the desk writes; the desk API maps them to the metadata header lines.
 DATE_FORMAT = "YYYY-MM-DD HH:mm"

@@ -9,7 +9,7 @@ import shutil
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from bantin.desk.config import admin_config, online_backend
+from bantin.desk.config import DeskSettingError, admin_config, online_backend
 from core.errors import Finding
 
 DESK = Path(__file__).resolve().parent
@@ -51,7 +51,10 @@ def bundle_files() -> list[Path]:
 
 def write_desk(output: Path, settings: dict) -> list[Finding]:
     """Write <output>/admin/ for the git host of DESK_BACKEND; nothing without it."""
-    backend = online_backend(settings)
+    try:
+        backend = online_backend(settings)
+    except DeskSettingError as error:  # the sentence names pelicanconf.py and the setting
+        return [Finding("pelicanconf.py", None, "desk-backend", str(error).split(": ", 1)[1])]
     if backend is None:
         return []
     try:
