@@ -188,6 +188,11 @@ def test_entries_by_folder_lists_every_sample_article_in_both_languages(desk):
     assert all(not item["name"].endswith(".md") for item in media)
     shown = media[0]
     assert base64.b64decode(shown["content"]) == (desk.repo / shown["path"]).read_bytes()
+    # A new article (no folder yet) and the "Tập tin" tab ask for these: none holds an entry's
+    # photo, and a refusal would keep the new article's editor loading for ever.
+    assert desk.ok("getMedia", mediaFolder=ARTICLES) == []
+    assert desk.ok("getMedia", mediaFolder="content/images") == []
+    assert desk.action("getMedia", mediaFolder="content")[0] == 422
 
 
 # --- Saving keeps the project's format ---------------------------------------------------------------

@@ -215,6 +215,8 @@ class Desk:
         return {"message": f"{branch} description was updated to {label}"}
 
     def get_media(self, params: dict) -> list[dict]:
+        if str(params.get("mediaFolder") or "").strip("/") in self.paths.without_photos:
+            return []
         folder = self.paths.entry_folder(params.get("mediaFolder"))
         absolute = self.paths.absolute(folder)
         found = []
