@@ -42,7 +42,7 @@ def test_a_git_host_publishes_the_desk_with_its_backend(online_site, settings):
         assert (admin / address).is_file(), address
     assert not list(admin.rglob("*.map"))
     policy = page.find("meta", attrs={"http-equiv": "Content-Security-Policy"})["content"]
-    assert "connect-src 'self' https://gitlab.com;" in policy
+    assert "connect-src 'self' https://gitlab.com blob:;" in policy
     assert not check_sizes(online_site, settings)
 
 
