@@ -471,3 +471,19 @@ def test_the_configuration_is_served_for_the_desk(desk):
     config = yaml.safe_load(data)
     assert config["backend"]["proxy_url"] == "/admin/api/v1"
     assert config["publish_mode"] == "editorial_workflow"
+
+
+def test_a_translation_the_editor_never_wrote_is_not_saved(desk):
+    """The CMS sends every language's file, the copied fields (date, field, address) filled in
+    the untouched one: that file must not become an empty English article."""
+    folder = f"{ARTICLES}/2026/chi-tieng-viet"
+    slug = "2026/chi-tieng-viet/index"
+    copied = "---\ndate: 2026-03-20 08:00\ncategory: Công đoàn\nslug: chi-tieng-viet\n---\n"
+    status, answer = persist(desk, slug, {
+        f"{folder}/index.vi.md": copied.replace("---\ndate", "---\ntitle: Chỉ tiếng Việt\ndate")
+        + "Bài chỉ có tiếng Việt.\n",
+        f"{folder}/index.en.md": copied})
+    assert status == 200, answer
+    entry = desk.ok("unpublishedEntry", collection="articles", slug=slug)
+    assert {diff["path"] for diff in entry["diffs"]} == {f"{folder}/index.vi.md"}
+    desk.ok("deleteUnpublishedEntry", collection="articles", slug=slug)

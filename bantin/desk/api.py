@@ -30,7 +30,7 @@ from zoneinfo import ZoneInfo
 
 from bs4 import BeautifulSoup
 
-from bantin.desk.entries import SUFFIX, EntryError, from_desk, to_desk
+from bantin.desk.entries import SUFFIX, EntryError, from_desk, parse_desk, to_desk
 from bantin.desk.paths import Paths, PathError, Place, checked
 from bantin.desk.repo import Repository
 from bantin.lint import PhotoChecks, check_photo, lint_source
@@ -281,7 +281,8 @@ class Desk:
                 raise refuse("Địa chỉ (thư mục) của bài đã lưu không đổi được")
             if place.collection != collection or not isinstance(item.get("raw"), str):
                 raise refuse(f"'{place.desk}' không thuộc mục '{collection}' hoặc thiếu nội dung")
-            texts[place] = item["raw"]
+            if not self.unwritten_translation(branch, place, item["raw"]):
+                texts[place] = item["raw"]
         folders = {place.folder for place in texts}
         if len(folders) != 1 or (collection == "pages" and len({self.page_stem(place)
                                                                    for place in texts}) != 1):
@@ -325,6 +326,18 @@ class Desk:
             prefix = params.get("cmsLabelPrefix") or LABEL_PREFIX
             self.repo.set_config(f"branch.{branch}.description", prefix + status)
         return {"message": "entry persisted"}
+
+    def unwritten_translation(self, branch: str, place: Place, raw: str) -> bool:
+        """Whether `raw` is another language's file the editor never wrote: the CMS sends one
+        for every language, holding the fields it copies from the default language (date,
+        field, address) but no title and no text, which would publish an empty translation."""
+        if place.desk != place.path:  # the default language's file (index.md as index.vi.md)
+            return False
+        if self.draft_file(branch, place.path) is not None \
+                or self.paths.absolute(place.path).exists():
+            return False
+        data, body = parse_desk(raw)
+        return not data.get("title") and not body.strip()
 
     def page_stem(self, place: Place) -> str:
         name = place.path.rsplit("/", 1)[1][: -len(SUFFIX)]
