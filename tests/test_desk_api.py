@@ -7,10 +7,8 @@ import http.client
 import io
 import json
 import os
-import shutil
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -21,25 +19,11 @@ from bs4 import BeautifulSoup
 from PIL import Image
 
 from core.placeholder import make_placeholder
-from conftest import ROOT
+from conftest import DESK_BRANCH as BRANCH, ROOT, desk_project, desk_running, git
 
-BRANCH = "main"
 ARTICLES = "content/articles"
 REPORT = "content/articles/2021/hoi-nghi-so-ket-6-thang-dau-nam-2021"
 ENV = {**os.environ, "PYTHONPATH": str(ROOT), "PYTHONUNBUFFERED": "1"}
-
-
-def git(repo: Path, *args: str) -> str:
-    return subprocess.run(["git", *args], cwd=repo, check=True, capture_output=True,
-                          text=True).stdout
-
-
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 class Desk:
@@ -83,38 +67,8 @@ class Desk:
 def desk(tmp_path_factory):
     """`invoke livereload` over a copy of the project's content, committed in a new repository."""
     repo = tmp_path_factory.mktemp("desk")
-    shutil.copytree(ROOT / "content", repo / "content")
-    settings = repo / "settings.py"
-    settings.write_text(
-        f"from pelicanconf import *\nPATH = {str(repo / 'content')!r}\n"
-        f"OUTPUT_PATH = {str(repo / 'output')!r}\nCACHE_PATH = {str(repo / 'cache')!r}\n"
-        f"PHOTO_CACHE_PATH = {str(repo / 'cache' / 'photos')!r}\n", encoding="utf-8")
-    (repo / ".gitignore").write_text("output/\ncache/\noutput.*\n.output.lock\nlivereload.log\n__pycache__/\n", encoding="utf-8")
-    git(repo, "init", "-q", "-b", BRANCH)
-    git(repo, "add", ".")
-    git(repo, "-c", "user.name=Tòa soạn", "-c", "user.email=toa-soan@localhost",
-        "commit", "-qm", "Nội dung mẫu")
-    port = free_port()
-    log = open(repo / "livereload.log", "w", encoding="utf-8")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "invoke", "livereload", "--port", str(port), "--settings",
-         str(settings)], cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=ENV)
-    running = Desk(f"http://127.0.0.1:{port}", repo)
-    deadline = time.monotonic() + 300
-    while True:
-        try:
-            if running.action("info")[0] == 200:
-                break
-        except OSError:
-            pass
-        assert process.poll() is None and time.monotonic() < deadline, \
-            (repo / "livereload.log").read_text(encoding="utf-8")
-        time.sleep(0.5)
-    yield running
-    process.terminate()
-    process.wait(timeout=30)
-    log.close()
-    assert "Traceback" not in (repo / "livereload.log").read_text(encoding="utf-8")
+    with desk_running(repo, desk_project(repo)) as base:
+        yield Desk(base, repo)
 
 
 def sample_articles() -> list[str]:
