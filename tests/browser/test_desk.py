@@ -10,8 +10,8 @@ from urllib.parse import urlsplit
 import pytest
 
 from browser.conftest import assert_accessible
-from conftest import (ROOT, desk_project, desk_running, git, parse_html, settings_file,
-                      task_environment)
+from conftest import (ROOT, desk_project, desk_running, git, parse_html, resolve, settings_file,
+                      switcher, task_environment)
 from core.placeholder import make_placeholder
 
 pytestmark = pytest.mark.browser
@@ -170,3 +170,50 @@ def test_a_new_article_with_two_captioned_photos_goes_from_draft_to_published(
     assert [" ".join(figure.figcaption.get_text().split()) for figure in figures] == [
         "Đoàn viên xuất phát từ quảng trường.", "Ban tổ chức trao giải cho các đội."]
     assert [figure.img["alt"] for figure in figures] == ["Đoàn viên xuất phát", "Trao giải"]
+
+
+def test_editing_a_sample_articles_summary_changes_only_that_line(editor, desk):
+    repo, base = desk
+    summary = ("Công đoàn Viên chức tỉnh phát động Tháng Công nhân năm 2024 và trao hai "
+               "\"Mái ấm Công đoàn\".")
+    open_entry(editor, base, EDITED)
+    editor.get_by_label("Tóm tắt").first.fill(summary)
+    save(editor, repo, EDITED)
+    before = git(repo, "rev-parse", "HEAD")
+    review_and_publish(editor, repo, EDITED, lambda: git(repo, "rev-parse", "HEAD") != before)
+
+    diff = git(repo, "diff", "--unified=0", "HEAD^1", "HEAD")
+    changed = [line for line in diff.splitlines()
+               if line[:1] in "+-" and not line.startswith(("+++", "---"))]
+    assert [line.split(":")[0] for line in changed] == ["-Summary", "+Summary"], diff
+    assert changed[1] == f"+Summary: {summary}"
+    assert git(repo, "diff", "--name-only", "HEAD^1", "HEAD").split() == [f"{EDITED}/index.md"]
+    assert git(repo, "status", "--porcelain") == ""
+
+
+def test_an_english_version_is_published_beside_the_vietnamese_and_linked_from_it(editor, desk):
+    repo, base = desk
+    open_entry(editor, base, TRANSLATED)
+    editor.get_by_label("Tiêu đề").nth(1).fill("New Party members admitted on National Day")
+    editor.get_by_label("Tóm tắt").nth(1).fill("Two outstanding Youth Union members joined.")
+    editor.get_by_role("switch").nth(1).click()  # the English body as Markdown text
+    body = editor.locator("[data-slate-editor]").last  # Decap's raw mode is a plain Slate field
+    body.click()
+    body.press_sequentially("Two outstanding Youth Union members joined the Party on "
+                            "29 August 2024.")
+    save(editor, repo, TRANSLATED)
+    english = repo / TRANSLATED / "index.en.md"
+    review_and_publish(editor, repo, TRANSLATED, english.exists)
+
+    text = english.read_text(encoding="utf-8")
+    assert text.startswith("Title: New Party members admitted on National Day\n")
+    assert "Date: 2024-08-29 16:00\n" in text and "Category: Xây dựng Đảng\n" in text
+    assert text.rstrip().endswith("on 29 August 2024.")
+    assert git(repo, "diff", "--name-only", "HEAD^1", "HEAD").split() == [
+        f"{TRANSLATED}/index.en.md"]
+    site = built_site(repo)
+    address = "tin/2024/ket-nap-dang-vien-moi-nhan-dip-quoc-khanh-2-9/"
+    link = switcher(parse_html(site / address / "index.html"))["en"]
+    page = parse_html(resolve(site, address, link))
+    assert page.html["lang"] == "en"
+    assert " ".join(page.h1.get_text().split()) == "New Party members admitted on National Day"
