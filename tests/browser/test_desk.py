@@ -11,7 +11,7 @@ import pytest
 
 from browser.conftest import assert_accessible
 from conftest import (ROOT, desk_project, desk_running, git, parse_html, resolve, settings_file,
-                      switcher, task_environment)
+                      snapshot, switcher, task_environment)
 from core.placeholder import make_placeholder
 
 pytestmark = pytest.mark.browser
@@ -217,3 +217,17 @@ def test_an_english_version_is_published_beside_the_vietnamese_and_linked_from_i
     page = parse_html(resolve(site, address, link))
     assert page.html["lang"] == "en"
     assert " ".join(page.h1.get_text().split()) == "New Party members admitted on National Day"
+
+
+def test_a_file_that_is_not_a_photo_is_refused_with_the_lints_sentence(editor, desk, tmp_path):
+    repo, base = desk
+    notes = tmp_path / "bien-ban.jpg"
+    notes.write_text("Biên bản hội nghị, không phải ảnh.", encoding="utf-8")
+    before = snapshot(repo / "content"), git(repo, "for-each-ref")
+    start_article(editor, "Ảnh không mở được")
+    add_figure(editor, notes, "Biên bản", "Biên bản hội nghị.")
+    editor.get_by_role("button", name="Lưu", exact=True).click()
+    refusal = editor.get_by_text("không phải là ảnh").first
+    refusal.wait_for()
+    assert "bien-ban.jpg" in refusal.inner_text()
+    assert (snapshot(repo / "content"), git(repo, "for-each-ref")) == before
