@@ -9,6 +9,8 @@ import socket
 import subprocess
 import struct
 import sys
+import time
+import urllib.request
 import zlib
 from contextlib import contextmanager
 from pathlib import Path
@@ -278,6 +280,53 @@ def task_running(*arguments: str, log: Path):
         finally:
             process.terminate()
             process.wait(timeout=30)
+
+
+# --- The editing desk over a repository of its own -------------------------------------------------
+DESK_BRANCH = "main"
+
+
+def git(repo: Path, *args: str) -> str:
+    return subprocess.run(["git", *args], cwd=repo, check=True, capture_output=True,
+                          text=True).stdout
+
+
+def desk_project(repo: Path) -> Path:
+    """A copy of the project's content committed on DESK_BRANCH of a new git repository at
+    `repo`, as the desk works on it, and settings.py that builds it into output/ and cache/
+    beside it (returned)."""
+    shutil.copytree(ROOT / "content", repo / "content")
+    settings = settings_file(repo / "settings.py", **places(repo),
+                             PHOTO_CACHE_PATH=repo / "cache" / "photos")
+    (repo / ".gitignore").write_text("output/\ncache/\noutput.*\n.output.lock\nlivereload.log\n"
+                                     "__pycache__/\nsettings.py\n", encoding="utf-8")
+    git(repo, "init", "-q", "-b", DESK_BRANCH)
+    git(repo, "add", ".")
+    git(repo, "-c", "user.name=Tòa soạn", "-c", "user.email=toa-soan@localhost",
+        "commit", "-qm", "Nội dung mẫu")
+    return settings
+
+
+@contextmanager
+def desk_running(repo: Path, settings: Path):
+    """`invoke livereload` on the desk's project at `repo`: its base URL once the preview
+    answers; its output in repo/livereload.log, which must hold no traceback at the end."""
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    log = repo / "livereload.log"
+    with task_running("livereload", "--port", str(port), "--settings", str(settings),
+                      log=log) as process:
+        deadline = time.monotonic() + 300
+        while True:
+            try:
+                urllib.request.urlopen(base + "/admin/config.yml", timeout=5).close()
+                break
+            except OSError:
+                assert process.poll() is None and time.monotonic() < deadline, \
+                    log.read_text(encoding="utf-8")
+                time.sleep(0.5)
+        yield base
+    assert "Traceback" not in log.read_text(encoding="utf-8")
 
 
 def free_port() -> int:

@@ -7,10 +7,8 @@ import http.client
 import io
 import json
 import os
-import shutil
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -22,26 +20,12 @@ from PIL import Image
 
 from core.placeholder import make_placeholder
 from bantin.build import load_settings
-from conftest import ROOT, SETTINGS_FILE
+from conftest import DESK_BRANCH as BRANCH, ROOT, SETTINGS_FILE, desk_project, desk_running, git
 from plugins.reader import markdown_for
 
-BRANCH = "main"
 ARTICLES = "content/articles"
 REPORT = "content/articles/2021/hoi-nghi-so-ket-6-thang-dau-nam-2021"
 ENV = {**os.environ, "PYTHONPATH": str(ROOT), "PYTHONUNBUFFERED": "1"}
-
-
-def git(repo: Path, *args: str) -> str:
-    return subprocess.run(["git", *args], cwd=repo, check=True, capture_output=True,
-                          text=True).stdout
-
-
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 class Desk:
@@ -85,38 +69,8 @@ class Desk:
 def desk(tmp_path_factory):
     """`invoke livereload` over a copy of the project's content, committed in a new repository."""
     repo = tmp_path_factory.mktemp("desk")
-    shutil.copytree(ROOT / "content", repo / "content")
-    settings = repo / "settings.py"
-    settings.write_text(
-        f"from pelicanconf import *\nPATH = {str(repo / 'content')!r}\n"
-        f"OUTPUT_PATH = {str(repo / 'output')!r}\nCACHE_PATH = {str(repo / 'cache')!r}\n"
-        f"PHOTO_CACHE_PATH = {str(repo / 'cache' / 'photos')!r}\n", encoding="utf-8")
-    (repo / ".gitignore").write_text("output/\ncache/\noutput.*\n.output.lock\nlivereload.log\n__pycache__/\n", encoding="utf-8")
-    git(repo, "init", "-q", "-b", BRANCH)
-    git(repo, "add", ".")
-    git(repo, "-c", "user.name=Tòa soạn", "-c", "user.email=toa-soan@localhost",
-        "commit", "-qm", "Nội dung mẫu")
-    port = free_port()
-    log = open(repo / "livereload.log", "w", encoding="utf-8")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "invoke", "livereload", "--port", str(port), "--settings",
-         str(settings)], cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=ENV)
-    running = Desk(f"http://127.0.0.1:{port}", repo)
-    deadline = time.monotonic() + 300
-    while True:
-        try:
-            if running.action("info")[0] == 200:
-                break
-        except OSError:
-            pass
-        assert process.poll() is None and time.monotonic() < deadline, \
-            (repo / "livereload.log").read_text(encoding="utf-8")
-        time.sleep(0.5)
-    yield running
-    process.terminate()
-    process.wait(timeout=30)
-    log.close()
-    assert "Traceback" not in (repo / "livereload.log").read_text(encoding="utf-8")
+    with desk_running(repo, desk_project(repo)) as base:
+        yield Desk(base, repo)
 
 
 def sample_articles() -> list[str]:
@@ -190,6 +144,11 @@ def test_entries_by_folder_lists_every_sample_article_in_both_languages(desk):
     assert all(not item["name"].endswith(".md") for item in media)
     shown = media[0]
     assert base64.b64decode(shown["content"]) == (desk.repo / shown["path"]).read_bytes()
+    # A new article (no folder yet) and the "Tập tin" tab ask for these: none holds an entry's
+    # photo, and a refusal would keep the new article's editor loading for ever.
+    assert desk.ok("getMedia", mediaFolder=ARTICLES) == []
+    assert desk.ok("getMedia", mediaFolder="content/images") == []
+    assert desk.action("getMedia", mediaFolder="content")[0] == 422
 
 
 # --- Saving keeps the project's format ---------------------------------------------------------------
@@ -306,33 +265,6 @@ def test_a_new_article_goes_from_draft_to_review_to_ready_to_published(desk, tmp
                            capture_output=True, text=True)
     assert check.returncode == 0, check.stdout + check.stderr
     assert "ngay-hoi" not in check.stdout
-
-
-def test_an_article_written_in_vietnamese_only_gets_no_english_file(desk):
-    """The CMS sends every language of an entry, the shared values copied into each: a version
-    nobody wrote (no title, no text) is not saved, or the lint would refuse it."""
-    folder = f"{ARTICLES}/2026/chi-doan-tinh-nguyen"
-    slug = "2026/chi-doan-tinh-nguyen/index"
-    vietnamese = ("---\ntitle: Chi đoàn tình nguyện\ndate: 2026-04-02 09:00\n"
-                  "category: Đoàn thanh niên\nslug: chi-doan-tinh-nguyen\n---\n"
-                  "Chi đoàn ra quân tình nguyện.\n")
-    english = ("---\ndate: 2026-04-02 09:00\ncategory: Đoàn thanh niên\n"
-               "slug: chi-doan-tinh-nguyen\n---\n")
-    status, answer = persist(desk, slug, {f"{folder}/index.vi.md": vietnamese,
-                                          f"{folder}/index.en.md": english})
-    assert status == 200, answer
-    entry = desk.ok("unpublishedEntry", collection="articles", slug=slug)
-    assert {diff["path"] for diff in entry["diffs"]} == {f"{folder}/index.vi.md"}
-    desk.ok("deleteUnpublishedEntry", collection="articles", slug=slug)
-
-
-def test_a_new_article_and_the_files_tab_list_no_photos(desk):
-    """A new article has no folder yet: the CMS asks for the articles' folder, and the files tab
-    for the site's own images; both get an empty list, not a refusal that stops the editor."""
-    for folder in (ARTICLES, "content/images"):
-        assert desk.ok("getMedia", mediaFolder=folder) == []
-    status, answer = desk.action("getMedia", mediaFolder="content")
-    assert status == 422 and "không phải thư mục của một bài viết" in answer["error"]
 
 
 def test_publishing_waits_for_uncommitted_changes_in_the_entry_folder(desk):
@@ -524,3 +456,19 @@ def test_the_desk_works_on_whichever_branch_is_checked_out(desk):
         git(desk.repo, "switch", "-q", BRANCH)
         git(desk.repo, "branch", "-q", "-D", "ban-tin")
     assert yaml.safe_load(desk.get("/admin/config.yml")[1])["backend"]["branch"] == BRANCH
+
+
+def test_a_translation_the_editor_never_wrote_is_not_saved(desk):
+    """The CMS sends every language's file, the copied fields (date, field, address) filled in
+    the untouched one: that file must not become an empty English article."""
+    folder = f"{ARTICLES}/2026/chi-tieng-viet"
+    slug = "2026/chi-tieng-viet/index"
+    copied = "---\ndate: 2026-03-20 08:00\ncategory: Công đoàn\nslug: chi-tieng-viet\n---\n"
+    status, answer = persist(desk, slug, {
+        f"{folder}/index.vi.md": copied.replace("---\ndate", "---\ntitle: Chỉ tiếng Việt\ndate")
+        + "Bài chỉ có tiếng Việt.\n",
+        f"{folder}/index.en.md": copied})
+    assert status == 200, answer
+    entry = desk.ok("unpublishedEntry", collection="articles", slug=slug)
+    assert {diff["path"] for diff in entry["diffs"]} == {f"{folder}/index.vi.md"}
+    desk.ok("deleteUnpublishedEntry", collection="articles", slug=slug)

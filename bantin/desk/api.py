@@ -30,12 +30,10 @@ from zoneinfo import ZoneInfo
 
 from bs4 import BeautifulSoup
 
-from bantin.desk.config import site_media_folder
 from bantin.desk.entries import SUFFIX, EntryError, from_desk, parse_desk, to_desk
 from bantin.desk.paths import Paths, PathError, Place, checked
 from bantin.desk.repo import Repository
 from bantin.lint import PhotoChecks, check_photo, lint_source
-from core.editions import language_of
 from core.source import is_local_photo
 from core.vietnamese import nfc, slugify
 from plugins.reader import markdown_for
@@ -216,22 +214,8 @@ class Desk:
         self.repo.set_config(f"branch.{branch}.description", label)
         return {"message": f"{branch} description was updated to {label}"}
 
-    def untranslated(self, place: Place, raw: str) -> bool:
-        """A version in another language than the default that the editor has not written: the
-        CMS still sends it, with the shared values (date, field, slug) copied and no title."""
-        if language_of(place.path, None, self.settings) == self.settings["EDITIONS"][0]:
-            return False
-        try:
-            data, body = parse_desk(raw)
-        except EntryError:
-            return False
-        return not str(data.get("title") or "").strip() and not body.strip()
-
     def get_media(self, params: dict) -> list[dict]:
-        """The photos of an entry's folder. A new article asks for the articles' folder (it has
-        no folder yet) and the "Tập tin" tab for the site's own images: neither lists any."""
-        asked = str(params.get("mediaFolder") or "").rstrip("/")
-        if asked in (self.paths.roots["articles"], site_media_folder(self.settings)):
+        if str(params.get("mediaFolder") or "").strip("/") in self.paths.without_photos:
             return []
         folder = self.paths.entry_folder(params.get("mediaFolder"))
         absolute = self.paths.absolute(folder)
@@ -297,7 +281,8 @@ class Desk:
                 raise refuse("Địa chỉ (thư mục) của bài đã lưu không đổi được")
             if place.collection != collection or not isinstance(item.get("raw"), str):
                 raise refuse(f"'{place.desk}' không thuộc mục '{collection}' hoặc thiếu nội dung")
-            texts[place] = item["raw"]
+            if not self.unwritten_translation(branch, place, item["raw"]):
+                texts[place] = item["raw"]
         folders = {place.folder for place in texts}
         if len(folders) != 1 or (collection == "pages" and len({self.page_stem(place)
                                                                    for place in texts}) != 1):
@@ -322,8 +307,6 @@ class Desk:
             original = self.draft_file(branch, place.path) if tip else None
             if original is None and self.paths.absolute(place.path).is_file():
                 original = self.paths.absolute(place.path).read_bytes()
-            if original is None and self.untranslated(place, raw):
-                continue  # the CMS sends every language; one with no title is not written yet
             defaults = {"slug": folder.rsplit("/", 1)[1] if collection == "articles"
                         else self.page_stem(place)}
             data = from_desk(raw, original, self.zone, defaults)
@@ -343,6 +326,18 @@ class Desk:
             prefix = params.get("cmsLabelPrefix") or LABEL_PREFIX
             self.repo.set_config(f"branch.{branch}.description", prefix + status)
         return {"message": "entry persisted"}
+
+    def unwritten_translation(self, branch: str, place: Place, raw: str) -> bool:
+        """Whether `raw` is another language's file the editor never wrote: the CMS sends one
+        for every language, holding the fields it copies from the default language (date,
+        field, address) but no title and no text, which would publish an empty translation."""
+        if place.desk != place.path:  # the default language's file (index.md as index.vi.md)
+            return False
+        if self.draft_file(branch, place.path) is not None \
+                or self.paths.absolute(place.path).exists():
+            return False
+        data, body = parse_desk(raw)
+        return not data.get("title") and not body.strip()
 
     def page_stem(self, place: Place) -> str:
         name = place.path.rsplit("/", 1)[1][: -len(SUFFIX)]

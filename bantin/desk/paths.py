@@ -43,6 +43,13 @@ class Paths:
             "articles": (content / settings["ARTICLE_PATHS"][0]).relative_to(self.repository).as_posix(),
             "pages": (content / settings["PAGE_PATHS"][0]).relative_to(self.repository).as_posix(),
         }
+        # Folders the CMS lists photos of that hold no entry's photo: the articles' root (a new
+        # article, before its folder exists) and the site's images (the "Tập tin" tab), which
+        # the desk never changes.
+        self.without_photos = {
+            self.roots["articles"],
+            (content / settings["STATIC_PATHS"][0]).relative_to(self.repository).as_posix(),
+        }
 
     def absolute(self, path: str) -> Path:
         return self.repository / path

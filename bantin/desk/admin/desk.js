@@ -39,24 +39,32 @@
   window.bantinSlugify = slugify;
 
   /* The article's address: made from the Vietnamese title while the article is new, then
-     frozen, because published links and the folder name depend on it. */
+     frozen, because published links and the folder name depend on it. Decap renders a widget
+     again only when its own value changes, so the control reads the title from the editor's
+     current entry (getEntry) after every keystroke in the form. */
   var SlugControl = createClass({
-    shouldComponentUpdate: function (next) {
-      return next.value !== this.props.value ||
-        next.entry.getIn(["data", "title"]) !== this.props.entry.getIn(["data", "title"]) ||
-        next.entry.get("newRecord") !== this.props.entry.get("newRecord");
+    currentEntry: function () {
+      return this.props.getEntry ? this.props.getEntry() : this.props.entry;
     },
     isFrozen: function () {
-      return !this.props.entry.get("newRecord");
+      return !this.currentEntry().get("newRecord");
     },
     isDefaultLocale: function () {
       return !this.props.locale || this.props.locale === "vi";
     },
-    componentDidMount: function () { this.follow(); },
-    componentDidUpdate: function () { this.follow(); },
+    componentDidMount: function () {
+      var self = this;
+      this.typed = function () { setTimeout(self.follow, 0); };
+      document.addEventListener("input", this.typed, true);
+      this.follow();
+    },
+    componentWillUnmount: function () {
+      document.removeEventListener("input", this.typed, true);
+      this.gone = true;
+    },
     follow: function () {
-      if (this.isFrozen() || !this.isDefaultLocale()) { return; }
-      var wanted = slugify(this.props.entry.getIn(["data", "title"]));
+      if (this.gone || this.isFrozen() || !this.isDefaultLocale()) { return; }
+      var wanted = slugify(this.currentEntry().getIn(["data", "title"]));
       if (wanted !== (this.props.value || "")) { this.props.onChange(wanted); }
     },
     render: function () {
