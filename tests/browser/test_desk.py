@@ -2,9 +2,11 @@
 over a committed copy of the project, driven in Chromium from the first keystroke to the
 published files, then checked as the project checks them (`invoke check`, `invoke build`)."""
 
+import re
 import subprocess
 import sys
 import time
+import urllib.request
 from urllib.parse import urlsplit
 
 import pytest
@@ -231,3 +233,42 @@ def test_a_file_that_is_not_a_photo_is_refused_with_the_lints_sentence(editor, d
     refusal.wait_for()
     assert "bien-ban.jpg" in refusal.inner_text()
     assert (snapshot(repo / "content"), git(repo, "for-each-ref")) == before
+
+
+def test_the_desks_own_parts_are_accessible(editor, desk, browser):
+    """axe on what the project adds to Decap: the page shell without JavaScript, and the
+    preview with the lint's findings above the article. Decap's own interface is left out of
+    the scope (its buttons and switches without names are not the project's to fix)."""
+    repo, base = desk
+    context = browser.new_context(java_script_enabled=False)
+    shell = context.new_page()
+    shell.goto(base + "/admin/")
+    assert "Bàn biên tập cần JavaScript" in shell.inner_text("body")
+    context.close()
+    # axe needs JavaScript: the same page, as a browser without it shows it (noscript's
+    # text, no scripts), checked in a page where axe can run.
+    with urllib.request.urlopen(base + "/admin/") as answer:
+        html = answer.read().decode("utf-8")
+    html = re.sub(r"</?noscript>|<script[^>]*></script>", "", html)
+    shell = editor.context.new_page()
+    shell.route(base + "/admin/", lambda route: route.fulfill(body=html,
+                                                              content_type="text/html"))
+    shell.goto(base + "/admin/")
+    assert_accessible(shell)
+    shell.close()
+
+    open_entry(editor, base, TRANSLATED)
+    editor.get_by_role("switch").first.click()  # the Vietnamese body as Markdown text
+    body = editor.locator("[data-slate-editor]").first
+    body.click()
+    editor.keyboard.press("Control+End")
+    body.press_sequentially("\n\n![Ảnh hội nghị](khong-co.jpg)")
+    editor.get_by_title("Toggle preview").click()
+    preview = editor.frame_locator("iframe").first
+    findings = preview.locator("section.bantin-desk-findings")
+    findings.get_by_text("khong-co.jpg").wait_for()
+    assert findings.get_by_role("heading").inner_text().startswith("Cần sửa trước khi gửi duyệt")
+    preview.locator(".bt-article").get_by_text("Chi bộ Sở Khoa học").first.wait_for()
+    frame = next(frame for frame in editor.frames
+                 if frame.query_selector(".bantin-desk-preview") is not None)
+    assert_accessible(frame, {"include": [[".bantin-desk-preview"]]})
