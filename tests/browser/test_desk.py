@@ -43,7 +43,7 @@ def editor(browser, desk):
     context.set_default_timeout(WAIT)
     page = context.new_page()
     requests = []
-    page.on("request", lambda request: requests.append(request.url))
+    context.on("request", lambda request: requests.append(request.url))  # every page, frame
     page.on("dialog", lambda dialog: dialog.accept())  # "publish now?" asks for confirmation
     page.goto(base + "/admin/")
     page.get_by_role("button", name="Đăng nhập").click()
