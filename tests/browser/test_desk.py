@@ -10,6 +10,7 @@ import urllib.request
 from urllib.parse import urlsplit
 
 import pytest
+from playwright.sync_api import expect
 
 from browser.conftest import assert_accessible
 from conftest import (ROOT, desk_project, desk_running, git, parse_html, resolve, settings_file,
@@ -100,7 +101,9 @@ def review_and_publish(page, repo, folder: str, published) -> None:
 
 def open_entry(page, base: str, folder: str) -> None:
     page.goto(f"{base}/admin/#/collections/articles/entries/{folder[len(ARTICLES) + 1:]}/index")
-    page.get_by_label("Tiêu đề").first.wait_for()
+    # the form is filled once the entry (and its draft, if any) is loaded: edit after that
+    expect(page.get_by_label("Tiêu đề").first).not_to_have_value("")
+    page.wait_for_load_state("networkidle")
 
 
 def add_figure(page, photo, alt: str, caption: str) -> None:
@@ -180,6 +183,7 @@ def test_editing_a_sample_articles_summary_changes_only_that_line(editor, desk):
                "\"Mái ấm Công đoàn\".")
     open_entry(editor, base, EDITED)
     editor.get_by_label("Tóm tắt").first.fill(summary)
+    expect(editor.get_by_label("Tóm tắt").first).to_have_value(summary)
     save(editor, repo, EDITED)
     before = git(repo, "rev-parse", "HEAD")
     review_and_publish(editor, repo, EDITED, lambda: git(repo, "rev-parse", "HEAD") != before)
