@@ -2,12 +2,15 @@
 over a committed copy of the project, driven in Chromium from the first keystroke to the
 published files, then checked as the project checks them (`invoke check`, `invoke build`)."""
 
+import re
 import subprocess
 import sys
 import time
+import urllib.request
 from urllib.parse import urlsplit
 
 import pytest
+from playwright.sync_api import expect
 
 from browser.conftest import assert_accessible
 from conftest import (ROOT, desk_project, desk_running, git, parse_html, resolve, settings_file,
@@ -41,7 +44,7 @@ def editor(browser, desk):
     context.set_default_timeout(WAIT)
     page = context.new_page()
     requests = []
-    page.on("request", lambda request: requests.append(request.url))
+    context.on("request", lambda request: requests.append(request.url))  # every page, frame
     page.on("dialog", lambda dialog: dialog.accept())  # "publish now?" asks for confirmation
     page.goto(base + "/admin/")
     page.get_by_role("button", name="Đăng nhập").click()
@@ -98,7 +101,9 @@ def review_and_publish(page, repo, folder: str, published) -> None:
 
 def open_entry(page, base: str, folder: str) -> None:
     page.goto(f"{base}/admin/#/collections/articles/entries/{folder[len(ARTICLES) + 1:]}/index")
-    page.get_by_label("Tiêu đề").first.wait_for()
+    # the form is filled once the entry (and its draft, if any) is loaded: edit after that
+    expect(page.get_by_label("Tiêu đề").first).not_to_have_value("")
+    page.wait_for_load_state("networkidle")
 
 
 def add_figure(page, photo, alt: str, caption: str) -> None:
@@ -178,6 +183,7 @@ def test_editing_a_sample_articles_summary_changes_only_that_line(editor, desk):
                "\"Mái ấm Công đoàn\".")
     open_entry(editor, base, EDITED)
     editor.get_by_label("Tóm tắt").first.fill(summary)
+    expect(editor.get_by_label("Tóm tắt").first).to_have_value(summary)
     save(editor, repo, EDITED)
     before = git(repo, "rev-parse", "HEAD")
     review_and_publish(editor, repo, EDITED, lambda: git(repo, "rev-parse", "HEAD") != before)
@@ -231,3 +237,42 @@ def test_a_file_that_is_not_a_photo_is_refused_with_the_lints_sentence(editor, d
     refusal.wait_for()
     assert "bien-ban.jpg" in refusal.inner_text()
     assert (snapshot(repo / "content"), git(repo, "for-each-ref")) == before
+
+
+def test_the_desks_own_parts_are_accessible(editor, desk, browser):
+    """axe on what the project adds to Decap: the page shell without JavaScript, and the
+    preview with the lint's findings above the article. Decap's own interface is left out of
+    the scope (its buttons and switches without names are not the project's to fix)."""
+    repo, base = desk
+    context = browser.new_context(java_script_enabled=False)
+    shell = context.new_page()
+    shell.goto(base + "/admin/")
+    assert "Bàn biên tập cần JavaScript" in shell.inner_text("body")
+    context.close()
+    # axe needs JavaScript: the same page, as a browser without it shows it (noscript's
+    # text, no scripts), checked in a page where axe can run.
+    with urllib.request.urlopen(base + "/admin/") as answer:
+        html = answer.read().decode("utf-8")
+    html = re.sub(r"</?noscript>|<script[^>]*></script>", "", html)
+    shell = editor.context.new_page()
+    shell.route(base + "/admin/", lambda route: route.fulfill(body=html,
+                                                              content_type="text/html"))
+    shell.goto(base + "/admin/")
+    assert_accessible(shell)
+    shell.close()
+
+    open_entry(editor, base, TRANSLATED)
+    editor.get_by_role("switch").first.click()  # the Vietnamese body as Markdown text
+    body = editor.locator("[data-slate-editor]").first
+    body.click()
+    editor.keyboard.press("Control+End")
+    body.press_sequentially("\n\n![Ảnh hội nghị](khong-co.jpg)")
+    editor.get_by_title("Toggle preview").click()
+    preview = editor.frame_locator("iframe").first
+    findings = preview.locator("section.bantin-desk-findings")
+    findings.get_by_text("khong-co.jpg").wait_for()
+    assert findings.get_by_role("heading").inner_text().startswith("Cần sửa trước khi gửi duyệt")
+    preview.locator(".bt-article").get_by_text("Chi bộ Sở Khoa học").first.wait_for()
+    frame = next(frame for frame in editor.frames
+                 if frame.query_selector(".bantin-desk-preview") is not None)
+    assert_accessible(frame, {"include": [[".bantin-desk-preview"]]})
