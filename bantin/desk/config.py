@@ -16,7 +16,8 @@ DATE_FORMAT = "YYYY-MM-DD HH:mm"
 
 
 class DeskSettingError(ValueError):
-    """DESK_BACKEND names no host the desk can use: one Vietnamese sentence for the maintainer."""
+    """DESK_BACKEND names no host the desk can use: one Vietnamese sentence for the maintainer,
+    reported as a finding of pelicanconf.py (bantin/desk/online.py)."""
 
 
 def online_backend(settings: dict) -> dict | None:
@@ -27,15 +28,10 @@ def online_backend(settings: dict) -> dict | None:
     if not isinstance(backend, dict) or backend.get("name") not in ONLINE_BACKENDS \
             or not backend.get("repo"):
         raise DeskSettingError(
-            "pelicanconf.py: DESK_BACKEND phải là dict có 'name' (một trong "
+            "DESK_BACKEND phải là dict có 'name' (một trong "
             + ", ".join(ONLINE_BACKENDS) + ") và 'repo' (chủ/tên kho), ví dụ "
             "{'name': 'github', 'repo': 'doankhoi/bantin'}.")
     return {"branch": "main", **backend}
-
-
-def site_media_folder(settings: dict) -> str:
-    """The CMS's site-wide media folder: the site's own images, which the desk does not list."""
-    return f"content/{settings['STATIC_PATHS'][0]}"
 
 
 def admin_config(settings: dict, online: bool = False, branch: str = "main") -> str:
@@ -43,7 +39,7 @@ def admin_config(settings: dict, online: bool = False, branch: str = "main") -> 
     the settings' git host when `online` (the published `/admin/`)."""
     backend = online_backend(settings) if online else {**LOCAL_BACKEND, "branch": branch}
     if backend is None:
-        raise DeskSettingError("pelicanconf.py: chưa có DESK_BACKEND nên bàn biên tập không "
+        raise DeskSettingError("Chưa có DESK_BACKEND nên bàn biên tập không "
                                "được xuất bản.")
     languages = list(settings.get("EDITIONS", {})) or [settings["DEFAULT_LANG"]]
     default = settings["DEFAULT_LANG"]
@@ -56,7 +52,7 @@ def admin_config(settings: dict, online: bool = False, branch: str = "main") -> 
         "locale": "vi",
         # Decap needs a site-wide media folder; the desk lists none in its "Tập tin" tab (the
         # site's own images are the maintainer's): an article's photos stay beside it.
-        "media_folder": site_media_folder(settings),
+        "media_folder": f"content/{settings['STATIC_PATHS'][0]}",
         "public_folder": f"/{settings['STATIC_PATHS'][0]}",
         "site_url": settings.get("SITEURL") or "/",
         "display_url": settings.get("SITEURL") or "/",

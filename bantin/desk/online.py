@@ -53,8 +53,8 @@ def write_desk(output: Path, settings: dict) -> list[Finding]:
     """Write <output>/admin/ for the git host of DESK_BACKEND; nothing without it."""
     try:
         backend = online_backend(settings)
-    except DeskSettingError as error:  # the sentence names pelicanconf.py and the setting
-        return [Finding("pelicanconf.py", None, "desk-backend", str(error).split(": ", 1)[1])]
+    except DeskSettingError as error:
+        return [Finding("pelicanconf.py", None, "desk-backend", str(error))]
     if backend is None:
         return []
     try:

@@ -9,8 +9,8 @@ For each alias the build publishes
   (an nginx `map` include) at the site's root, for every alias: only the host can answer a path
   such as `/Pages/hoi-nghi.aspx`, which a static host would not serve as a page.
 
-The lint (bantin/lint.py) checks every alias with `core.aliases.alias_problem` and refuses one claimed twice
-or taken by a page of the site.
+The lint (bantin/lint.py) checks every alias with `core.aliases.alias_problem` and refuses one
+claimed twice or taken by a page of the site.
 """
 
 import re

@@ -7,7 +7,6 @@ The lint says when each held-back source will appear (`scheduled`, information o
 rebuilds every hour so that it appears on time without anyone pushing.
 """
 
-
 from pelican import signals
 
 from core.clock import is_scheduled, now
