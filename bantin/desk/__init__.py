@@ -48,4 +48,9 @@ with plumbing (the working tree, index and content/ untouched); its status is
 "decap-cms/pending_publish", as decap-server keeps it. Publishing (status pending_publish only)
 merges the draft into the checked-out branch and writes that entry's files alone into the working
 tree; it is refused while those files have uncommitted changes.
+
+Published online (DESK_BACKEND, online.py writes <output>/admin/): no server of the project is
+behind the page, so admin/online.js does in the browser what entries.py and paths.py do here
+(file names, the header format as the CMS's custom format "bantin-header", unchanged text
+unchanged bytes, photos checked before upload), from the settings online.py writes into the page.
 """

@@ -71,7 +71,9 @@ def admin_config(settings: dict, online: bool = False, branch: str = "main") -> 
             "slug": "{{fields.slug}}",
             "create": True,
             "delete": False,
-            "format": "frontmatter",
+            # Online the browser writes the host's files itself (admin/online.js); locally the
+            # preview's server turns front matter into the header (entries.py).
+            "format": "bantin-header" if online else "frontmatter",
             "extension": "md",
             "media_folder": "",
             "public_folder": "",
@@ -112,6 +114,8 @@ def admin_config(settings: dict, online: bool = False, branch: str = "main") -> 
                 {"name": "body", "label": "Nội dung", "widget": "markdown",
                  "modes": ["rich_text", "raw"], "i18n": True,
                  "editor_components": ["bantin-figure"],
+                 # article text is untrusted: Decap's own preview (online) drops its scripts
+                 "sanitize_preview": True,
                  "buttons": ["bold", "italic", "link", "heading-two", "heading-three", "quote",
                              "bulleted-list", "numbered-list"],
                  "hint": "Chèn ảnh bằng nút \"+\" → \"Ảnh có chú thích\": mỗi ảnh một đoạn, có "

@@ -4,13 +4,16 @@ their content, written once per build as a post-build step (bantin.build). Witho
 nothing of the desk is ever published."""
 
 import hashlib
+import json
 import re
 import shutil
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from bantin.desk.config import DeskSettingError, admin_config, online_backend
+from bantin.lint import KNOWN_NAMES, NAME_MAX
 from core.errors import Finding
+from plugins.photos.derive import ACCEPTED_NAMES
 
 DESK = Path(__file__).resolve().parent
 ADMIN = DESK / "admin"
@@ -49,6 +52,24 @@ def bundle_files() -> list[Path]:
     return [main, *sorted(BUNDLE.glob("*.decap-cms.js")), *sorted(BUNDLE.glob("*.wasm"))]
 
 
+def page_settings(settings: dict, backend: dict) -> str:
+    """What online.js needs to write files as the project does, as the page's JSON (a data
+    block, which the page's policy lets no script run from)."""
+    editions = list(settings.get("EDITIONS", {})) or [settings["DEFAULT_LANG"]]
+    default = settings["DEFAULT_LANG"]
+    data = {
+        "backend": backend["name"],
+        "editions": [default, *(lang for lang in editions if lang != default)],
+        "keys": list(KNOWN_NAMES),
+        "timezone": settings["TIMEZONE"],
+        "photo_name_max": NAME_MAX - len(f"-{max(settings['PHOTO_WIDTHS'])}.webp"),
+        "photo_max_pixels": settings["PHOTO_MAX_PIXELS"],
+        "photo_formats": ACCEPTED_NAMES,
+    }
+    text = json.dumps(data, ensure_ascii=False).replace("</", "<\\/")
+    return f'<script type="application/json" id="bantin-desk-online">{text}</script>'
+
+
 def write_desk(output: Path, settings: dict) -> list[Finding]:
     """Write <output>/admin/ for the git host of DESK_BACKEND; nothing without it."""
     try:
@@ -68,12 +89,14 @@ def write_desk(output: Path, settings: dict) -> list[Finding]:
     for path in files:
         shutil.copyfile(path, target / vendor / path.name)
     names = {"vendor/decap-cms.js": f"{vendor}/decap-cms.js"}
-    for name in ("desk.js", "desk.css"):
+    for name in ("online.js", "desk.js", "desk.css"):
         content = (ADMIN / name).read_bytes()
         stem, suffix = name.rsplit(".", 1)
         names[name] = f"{stem}.{_digest(content)}.{suffix}"
         (target / names[name]).write_bytes(content)
     page = (ADMIN / "index.html").read_text(encoding="utf-8")
+    page = page.replace('<script src="vendor/decap-cms.js">', page_settings(settings, backend)
+                        + '\n  <script src="online.js"></script>\n  <script src="vendor/decap-cms.js">')
     for plain, hashed in names.items():
         page = page.replace(f'"{plain}"', f'"{hashed}"')
     origin = api_origin(backend)

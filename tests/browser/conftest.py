@@ -7,12 +7,14 @@ import http.server
 import threading
 from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import sync_playwright
 
 from conftest import ROOT
+from core.placeholder import make_placeholder
 from tasks import CHROMIUM, CHROMIUM_FLAGS
 
 SCREENSHOTS = ROOT / "screenshots"
@@ -111,3 +113,45 @@ def open_page(browser, base_url):
 def screenshots_dir() -> Path:
     SCREENSHOTS.mkdir(exist_ok=True)
     return SCREENSHOTS
+
+
+def local(url: str) -> bool:
+    """Whether a request stays on this machine: 127.0.0.1, or a blob:/data: URL the page made
+    itself from 127.0.0.1."""
+    if url.startswith("data:"):
+        return True
+    address = urlsplit(url[len("blob:"):] if url.startswith("blob:") else url)
+    return address.scheme == "http" and address.hostname == "127.0.0.1"
+
+
+
+# --- The desk's form, as an editor fills it (the local and the published desk alike) -----------
+def add_figure(page, photo, alt: str, caption: str) -> None:
+    """The "+" of the rich text editor -> "Ảnh có chú thích": upload, describe, caption."""
+    page.get_by_title("Add Component").first.click()
+    page.get_by_text("Ảnh có chú thích", exact=True).first.click()
+    page.get_by_text("Chọn một hình").last.click()
+    page.locator("input[type=file]").set_input_files(str(photo))
+    page.get_by_role("button", name="Lấy những cái đã chọn").click()
+    page.get_by_label("Mô tả ảnh").last.fill(alt)
+    page.get_by_label("Chú thích").last.fill(caption)
+
+
+def start_article(page, title: str) -> None:
+    page.get_by_role("link", name="Tạo bài thuộc loại bài viết").click()
+    page.get_by_label("Tiêu đề").first.fill(title)
+    page.locator("input[type=datetime-local]").first.fill("2025-11-20T08:00")
+    page.get_by_role("combobox", name="Lĩnh vực").first.click()
+    page.get_by_role("option", name="Đoàn thanh niên", exact=True).click()
+
+
+def write_sports_day(page, folder: Path) -> list[Path]:
+    """The issue's new article: "Ngày hội đoàn viên khỏe" in Đoàn thanh niên with two photos
+    (made in `folder`), each with its description and caption. Returns the photos."""
+    photos = [make_placeholder(folder / name, "Ảnh", size=(1200, 800), seed=seed)
+              for seed, name in enumerate(("xuat-phat.jpg", "trao-giai.jpg"), 1)]
+    start_article(page, "Ngày hội đoàn viên khỏe")
+    page.get_by_text("/tin/<năm>/ngay-hoi-doan-vien-khoe/").first.wait_for()
+    add_figure(page, photos[0], "Đoàn viên xuất phát", "Đoàn viên xuất phát từ quảng trường.")
+    add_figure(page, photos[1], "Trao giải", "Ban tổ chức trao giải cho các đội.")
+    return photos

@@ -7,15 +7,13 @@ import subprocess
 import sys
 import time
 import urllib.request
-from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import expect
 
-from browser.conftest import assert_accessible
+from browser.conftest import add_figure, assert_accessible, local, start_article, write_sports_day
 from conftest import (ROOT, desk_project, desk_running, git, parse_html, resolve, settings_file,
                       snapshot, switcher, task_environment)
-from core.placeholder import make_placeholder
 
 pytestmark = pytest.mark.browser
 
@@ -54,15 +52,6 @@ def editor(browser, desk):
     assert any(url.startswith(base + "/admin/api/v1") for url in requests)
     elsewhere = [url for url in requests if not local(url)]
     assert elsewhere == [], elsewhere
-
-
-def local(url: str) -> bool:
-    """Whether a request stays on this machine: 127.0.0.1, or a blob:/data: URL the page made
-    itself from 127.0.0.1."""
-    if url.startswith("data:"):
-        return True
-    address = urlsplit(url[len("blob:"):] if url.startswith("blob:") else url)
-    return address.scheme == "http" and address.hostname == "127.0.0.1"
 
 
 def wait_until(check, what: str, seconds: float = 60) -> None:
@@ -106,25 +95,6 @@ def open_entry(page, base: str, folder: str) -> None:
     page.wait_for_load_state("networkidle")
 
 
-def add_figure(page, photo, alt: str, caption: str) -> None:
-    """The "+" of the rich text editor -> "Ảnh có chú thích": upload, describe, caption."""
-    page.get_by_title("Add Component").first.click()
-    page.get_by_text("Ảnh có chú thích", exact=True).first.click()
-    page.get_by_text("Chọn một hình").last.click()
-    page.locator("input[type=file]").set_input_files(str(photo))
-    page.get_by_role("button", name="Lấy những cái đã chọn").click()
-    page.get_by_label("Mô tả ảnh").last.fill(alt)
-    page.get_by_label("Chú thích").last.fill(caption)
-
-
-def start_article(page, title: str) -> None:
-    page.get_by_role("link", name="Tạo bài thuộc loại bài viết").click()
-    page.get_by_label("Tiêu đề").first.fill(title)
-    page.locator("input[type=datetime-local]").first.fill("2025-11-20T08:00")
-    page.get_by_role("combobox", name="Lĩnh vực").first.click()
-    page.get_by_role("option", name="Đoàn thanh niên", exact=True).click()
-
-
 def run_task(repo, *arguments: str) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "invoke", *arguments], cwd=ROOT,
                           env=task_environment(PYTHONPATH=str(ROOT)), capture_output=True,
@@ -147,12 +117,7 @@ def built_site(repo):
 def test_a_new_article_with_two_captioned_photos_goes_from_draft_to_published(
         editor, desk, tmp_path):
     repo, base = desk
-    photos = [make_placeholder(tmp_path / name, "Ảnh", size=(1200, 800), seed=seed)
-              for seed, name in enumerate(("xuat-phat.jpg", "trao-giai.jpg"), 1)]
-    start_article(editor, "Ngày hội đoàn viên khỏe")
-    editor.get_by_text("/tin/<năm>/ngay-hoi-doan-vien-khoe/").first.wait_for()
-    add_figure(editor, photos[0], "Đoàn viên xuất phát", "Đoàn viên xuất phát từ quảng trường.")
-    add_figure(editor, photos[1], "Trao giải", "Ban tổ chức trao giải cho các đội.")
+    photos = write_sports_day(editor, tmp_path)
     save(editor, repo, NEW_FOLDER)
     assert not (repo / NEW_FOLDER).exists()  # a draft lives on its branch until published
     review_and_publish(editor, repo, NEW_FOLDER, lambda: (repo / NEW_FOLDER / "index.md").exists())

@@ -277,16 +277,76 @@
                          dangerouslySetInnerHTML: { __html: this.state.html } })));
     }
   });
-  CMS.registerPreviewTemplate("articles", Preview);
-  CMS.registerPreviewStyle("/admin/desk.css");
 
-  /* The site's own stylesheets (hashed names, so read from the home page the preview serves). */
-  fetch("/", { credentials: "same-origin" }).then(function (response) {
+  /* A photo alone in its paragraph as the figures extension makes it: a <figure> whose caption
+     is the photo's title, or its description (then the image's own alt is empty, said once). */
+  function asFigures(body, getAsset) {
+    body.querySelectorAll("img").forEach(function (image) {
+      var holder = image.parentNode;
+      if (image.closest("figure")) { return; }
+      var alone = holder === body || holder.tagName !== "P" ||
+        Array.from(holder.childNodes).every(function (node) {
+          return node === image || (node.nodeType === 3 && !node.textContent.trim());
+        });
+      if (!alone) { return; }
+      var page = body.ownerDocument;
+      var title = image.getAttribute("title") || "";
+      var description = image.getAttribute("alt") || "";
+      var photo = page.createElement("img");
+      var name = (image.getAttribute("src") || "").split("/").pop();
+      photo.setAttribute("src", /^[a-z]+:/i.test(image.getAttribute("src") || "")
+        ? image.getAttribute("src") : String(getAsset(decodeURIComponent(name))));
+      photo.setAttribute("alt", title ? description : "");
+      var figure = page.createElement("figure");
+      figure.appendChild(photo);
+      if (title || description) {
+        var caption = page.createElement("figcaption");
+        caption.textContent = title || description;
+        figure.appendChild(caption);
+      }
+      (holder.tagName === "P" ? holder : image).replaceWith(figure);
+    });
+  }
+
+  /* Online no server of the project renders or checks (admin/online.js): the preview is
+     Decap's own Markdown with the site's styles and figures, and the lint runs as the pull
+     request's check. Decap renders the body again whenever it changes; the photos are made
+     figures again each time. */
+  var OnlinePreview = createClass({
+    componentDidMount: function () {
+      var self = this;
+      var body = this.body;
+      var view = body.ownerDocument.defaultView;
+      this.watch = new view.MutationObserver(function () {
+        asFigures(body, self.props.getAsset);
+      });
+      this.watch.observe(body, { childList: true, subtree: true });
+      asFigures(body, this.props.getAsset);
+    },
+    componentWillUnmount: function () { this.watch.disconnect(); },
+    render: function () {
+      var self = this;
+      return h("div", { className: "bantin-desk-preview" },
+        h("main", { className: "bt-main" },
+          h("article", { className: "bt-article", lang: entryLocale(this.props.entry),
+                         ref: function (node) { if (node) { self.body = node; } } },
+            this.props.widgetFor("body"))));
+    }
+  });
+
+  CMS.registerPreviewTemplate("articles", document.getElementById("bantin-desk-online")
+    ? OnlinePreview : Preview);
+  CMS.registerPreviewStyle(document.querySelector('link[rel="stylesheet"]').href);
+
+  /* The site's own stylesheets (hashed names, so read from the home page, one folder up from
+     the desk's, wherever the site is published). */
+  var home = new URL("../", window.location.href);
+  fetch(home, { credentials: "same-origin" }).then(function (response) {
     return response.ok ? response.text() : "";
   }).then(function (html) {
     var page = new DOMParser().parseFromString(html, "text/html");
     page.querySelectorAll('link[rel~="stylesheet"]').forEach(function (link) {
-      var address = new URL(link.getAttribute("href"), window.location.origin);
+      var address = new URL(link.getAttribute("href"), home);
       if (address.origin === window.location.origin) { CMS.registerPreviewStyle(address.pathname); }
     });
   }).catch(function () { /* the preview then shows the text without the site's styles */ });
