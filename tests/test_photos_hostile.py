@@ -367,12 +367,17 @@ def test_the_one_writer_of_published_photos_refuses_any_path_outside_the_output(
     (output / "tin" / "bai" / "anh").symlink_to(foreign, target_is_directory=True)
     (output / "tin" / "bai" / "lien-ket.jpg").symlink_to(foreign / "x.jpg")
     page = output / "tin" / "bai"
+    checked = set()  # as a page's photos share it: its own folder, once found safe
+    assert write_published(b"data", page / "IMG_2-480.jpg", output, checked) is True
     for name in ("../../../foreign/evil-480.jpg", "anh/evil-480.jpg", "lien-ket.jpg",
                  str(foreign / "evil-480.jpg")):
         assert write_published(b"data", page / name, output) is False
+        assert write_published(b"data", page / name, output, checked) is False
     assert list(foreign.iterdir()) == []
     assert write_published(b"data", page / "con" / "IMG_1-480.jpg", output) is True
     assert (page / "con" / "IMG_1-480.jpg").read_bytes() == b"data"
+    assert write_published(b"new", page / "IMG_2-480.jpg", output, checked) is True
+    assert (page / "IMG_2-480.jpg").read_bytes() == b"new"  # replaced, not written through
 
 
 PATH_PIECES = ["..", ".", "", "anh", "evil.png", "IMG_1.jpg", "lien-ket", "/", "\\", "%2e%2e",

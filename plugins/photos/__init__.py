@@ -60,8 +60,9 @@ def enrich(content) -> None:
     report_errors(content, uses)
     report_clashes(content, uses)
     if card is not None and card.photo.derived is not None:
-        content.card_image = card_image(content, card)
-        content.share_photo = share_photo(content, card)
+        prefix = page_folder(content)  # Pelican works the page's address out on each call
+        content.card_image = card_image(content, card, prefix)
+        content.share_photo = share_photo(content, card, prefix)
 
 
 def page_folder(content) -> str:
@@ -70,12 +71,11 @@ def page_folder(content) -> str:
     return f"{folder}/" if folder else ""
 
 
-def card_image(content, use: PhotoUse) -> dict:
+def card_image(content, use: PhotoUse, prefix: str) -> dict:
     """The contract of docs/architecture.md: site-relative url, width, height, alt, srcset,
     webp_srcset. `url` is the smallest card width: cards show a thumbnail, and browsers that
     read `srcset` pick their own."""
     photo = use.photo
-    prefix = page_folder(content)
     variant = photo.variants(photo.derived.fallback, card=True)[-1]
     return {
         "url": prefix + photo.url(variant),
@@ -88,14 +88,14 @@ def card_image(content, use: PhotoUse) -> dict:
     }
 
 
-def share_photo(content, use: PhotoUse) -> dict:
+def share_photo(content, use: PhotoUse, prefix: str) -> dict:
     """What social networks and search engines show of the article (Open Graph, JSON-LD): the
     widest JPEG or PNG up to PHOTO_SHARE_WIDTH (they take neither WebP everywhere nor srcset)."""
     photo = use.photo
     fitting = [v for v in photo.variants(photo.derived.fallback)
                if v.width <= content.settings["PHOTO_SHARE_WIDTH"]]
     variant = fitting[0] if fitting else photo.variants(photo.derived.fallback)[-1]
-    return {"url": page_folder(content) + photo.url(variant), "width": variant.width,
+    return {"url": prefix + photo.url(variant), "width": variant.width,
             "height": variant.height, "alt": use.alt}
 
 
@@ -145,30 +145,46 @@ def line_of(source: Path, src: str) -> int | None:
     return next((number for number, line in enumerate(lines, 1) if src in line), None)
 
 
-def write_published(data: bytes | Path, target: Path, output: Path) -> bool:
+def write_published(data: bytes | Path, target: Path, output: Path,
+                    checked: set[str] | None = None) -> bool:
     """Write one published photo file: the only place photos are written to the site. Refuses
     (False) any target outside `output`, the build's output or staging folder, whatever the
     names it was made from: `..` steps, or a symlink on the way below `output`. Replaces a file
     already there rather than writing through it. `data` is the bytes, or a file this build
-    already published with those bytes, linked rather than copied again."""
+    already published with those bytes, linked rather than copied again. `checked` holds the
+    folders the caller already found safe (a page's photos share one), so that each is walked
+    once rather than for every file."""
     root = os.path.abspath(output)
     inside = os.path.normpath(os.path.join(root, target))
     if not inside.startswith(root + os.sep):
         return False
-    step = root
-    for part in os.path.relpath(inside, root).split(os.sep):
-        step = os.path.join(step, part)
-        if os.path.islink(step):
-            return False
-    os.makedirs(os.path.dirname(inside), exist_ok=True)
-    if os.path.exists(inside):
+    folder = os.path.dirname(inside)
+    if checked is None or folder not in checked:
+        step = root
+        for part in os.path.relpath(folder, root).split(os.sep):
+            step = os.path.join(step, part)
+            if os.path.islink(step):
+                return False
+        os.makedirs(folder, exist_ok=True)
+        if checked is not None:
+            checked.add(folder)
+    if os.path.islink(inside):
+        return False
+    try:
+        _place(data, inside)
+    except FileExistsError:
         os.unlink(inside)
-    if isinstance(data, Path):
-        os.link(data, inside)
-        return True
-    with open(inside, "xb") as file:
-        file.write(data)
+        _place(data, inside)
     return True
+
+
+def _place(data: bytes | Path, path: str) -> None:
+    """A new file at `path` (never through one already there): a link to `data`, or its bytes."""
+    if isinstance(data, Path):
+        os.link(data, path)
+        return
+    with open(path, "xb") as file:
+        file.write(data)
 
 
 def publish(path: str, context: dict) -> None:
@@ -180,6 +196,7 @@ def publish(path: str, context: dict) -> None:
     output = Path(content.settings["OUTPUT_PATH"])
     folder = Path(path).parent
     library = library_for(content.settings)
+    checked: set[str] = set()
     for use in getattr(content, "photos", None) or []:
         photo = use.photo
         if photo.derived is None:
@@ -189,7 +206,7 @@ def publish(path: str, context: dict) -> None:
             earlier = library.earlier_copy(photo, variant)
             if earlier is not None:
                 try:
-                    if write_published(earlier, target, output):
+                    if write_published(earlier, target, output, checked):
                         continue
                 except OSError:
                     pass  # linking failed: a copy from the cache, below, says why if it fails too
@@ -200,7 +217,7 @@ def publish(path: str, context: dict) -> None:
                        "và không làm lại được; hãy dựng lại trang")
                 break
             try:
-                written = write_published(data, target, output)
+                written = write_published(data, target, output, checked)
             except OSError as error:
                 report(content, photo.src, "photo-write",
                        f"Không ghi được ảnh “{photo.src}” vào thư mục trang web: {error.strerror}")
@@ -212,7 +229,7 @@ def publish(path: str, context: dict) -> None:
         if content.settings["PHOTO_PUBLISH_ORIGINALS"]:
             source = source_inside(photo)
             if source is None or not write_published(source.read_bytes(), folder / photo.src,
-                                                     output):
+                                                     output, checked):
                 report(content, photo.src, "photo-outside", outside(photo.src))
 
 
