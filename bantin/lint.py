@@ -414,6 +414,12 @@ def check_card_photo(
     return check_photo(path.parent, value, shown, line, settings, photos, must_exist=False)
 
 
+def photo_name_max(settings: dict) -> int:
+    """The longest photo name, in bytes, that still fits the disk once the build adds its
+    widest width (`-1600.webp`)."""
+    return NAME_MAX - len(f"-{max(settings['PHOTO_WIDTHS'])}.webp")
+
+
 def check_photo(
     folder: Path, src: str, shown: str, line: int, settings: dict, photos: PhotoChecks,
     must_exist: bool = True,
@@ -421,8 +427,7 @@ def check_photo(
     """One photo the article names: inside its folder, with a name that fits, there (a hint
     when only the letter case differs); then decodable and within limits (PhotoChecks, which
     also says `photo-missing` for a card photo, as the build does)."""
-    widest = max(settings["PHOTO_WIDTHS"])
-    if any(len(part.encode()) > NAME_MAX - len(f"-{widest}.webp") for part in src.split("/")):
+    if any(len(part.encode()) > photo_name_max(settings) for part in src.split("/")):
         return [Finding(shown, line, "name-too-long",
                         f"Tên ảnh '{src[:40]}...' quá dài: hãy đổi tên tệp ảnh cho ngắn")]
     inside = photo_inside(folder, src)

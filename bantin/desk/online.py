@@ -11,7 +11,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from bantin.desk.config import DeskSettingError, admin_config, online_backend
-from bantin.lint import KNOWN_NAMES, NAME_MAX
+from bantin.lint import KNOWN_NAMES, photo_name_max
 from core.errors import Finding
 from plugins.photos.derive import ACCEPTED_NAMES
 
@@ -62,7 +62,7 @@ def page_settings(settings: dict, backend: dict) -> str:
         "editions": [default, *(lang for lang in editions if lang != default)],
         "keys": list(KNOWN_NAMES),
         "timezone": settings["TIMEZONE"],
-        "photo_name_max": NAME_MAX - len(f"-{max(settings['PHOTO_WIDTHS'])}.webp"),
+        "photo_name_max": photo_name_max(settings),
         "photo_max_pixels": settings["PHOTO_MAX_PIXELS"],
         "photo_formats": ACCEPTED_NAMES,
     }

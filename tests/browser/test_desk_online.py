@@ -153,6 +153,8 @@ def test_every_sample_article_reads_and_writes_back_byte_for_byte(editor):
 def test_the_list_shows_each_article_once_under_its_vietnamese_name(editor):
     titles = editor.locator("h2").all_inner_texts()
     assert any("Công đoàn Viên chức tỉnh" in title for title in titles), titles
+    cards = [title for title in titles if title != "Bộ sưu tập"]
+    assert len(cards) >= 2 and len(cards) == len(set(cards)), cards  # no article twice
     assert not editor.get_by_text("index.vi.md").count()
 
 

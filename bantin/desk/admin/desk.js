@@ -279,15 +279,18 @@
   });
 
   /* A photo alone in its paragraph as the figures extension makes it: a <figure> whose caption
-     is the photo's title, or its description (then the image's own alt is empty, said once). */
+     is the photo's title, or its description (then the image's own alt is empty, said once).
+     Decap writes such a photo as a block of its own, or as a paragraph holding only it; a photo
+     inside a sentence, a link or a list stays as it is, as on the site. */
   function asFigures(body, getAsset) {
     body.querySelectorAll("img").forEach(function (image) {
       var holder = image.parentNode;
       if (image.closest("figure")) { return; }
-      var alone = holder === body || holder.tagName !== "P" ||
-        Array.from(holder.childNodes).every(function (node) {
+      var alone = holder.tagName === "P"
+        ? Array.from(holder.childNodes).every(function (node) {
           return node === image || (node.nodeType === 3 && !node.textContent.trim());
-        });
+        })
+        : /^(DIV|ARTICLE|SECTION)$/.test(holder.tagName);
       if (!alone) { return; }
       var page = body.ownerDocument;
       var title = image.getAttribute("title") || "";

@@ -342,6 +342,10 @@ document.addEventListener("DOMContentLoaded", function () {
     [4, [0x66, 0x74, 0x79, 0x70]]   /* ISO media (HEIC, HEIF): ....ftyp */
   ];
 
+  function notAPhoto(name) {
+    return "Tệp “" + name + "” không phải là ảnh (hãy dùng " + SETTINGS.photo_formats + ")";
+  }
+
   function photoProblem(name, bytes) {
     if (new TextEncoder().encode(name).length > SETTINGS.photo_name_max) {
       return "Tên ảnh '" + name.slice(0, 40) + "...' quá dài: hãy đổi tên tệp ảnh cho ngắn";
@@ -351,9 +355,7 @@ document.addEventListener("DOMContentLoaded", function () {
         return bytes[signature[0] + index] === byte;
       });
     });
-    if (!known) {
-      return "Tệp “" + name + "” không phải là ảnh (hãy dùng " + SETTINGS.photo_formats + ")";
-    }
+    if (!known) { return notAPhoto(name); }
     return "";
   }
 
@@ -361,16 +363,14 @@ document.addEventListener("DOMContentLoaded", function () {
     var file = asset.fileObj;
     var name = String(asset.path || "").split("/").pop();
     if (!file || !/\.(jpe?g|png|webp|heic|heif)$/i.test(name)) {
-      return Promise.reject(new Error("Tệp “" + name + "” không phải là ảnh (hãy dùng " +
-                                      SETTINGS.photo_formats + ")"));
+      return Promise.reject(new Error(notAPhoto(name)));
     }
     return file.arrayBuffer().then(function (buffer) {
       var problem = photoProblem(name, new Uint8Array(buffer.slice(0, 16)));
       if (problem) { throw new Error(problem); }
       if (/\.hei[cf]$/i.test(name)) { return asset; }  /* the browser cannot decode HEIC */
       return createImageBitmap(file).catch(function () {
-        throw new Error("Tệp “" + name + "” không phải là ảnh (hãy dùng " +
-                        SETTINGS.photo_formats + ")");
+        throw new Error(notAPhoto(name));
       }).then(function (image) {
         var pixels = image.width * image.height;
         var size = image.width + "×" + image.height;
