@@ -383,7 +383,8 @@ def test_photo_workers_end_with_the_build_that_started_them(tmp_path):
         f"sys.path.insert(0, {str(ROOT)!r})\n"
         "from plugins.photos import pipeline\n"
         "def slow(*args):\n"
-        "    print(os.getpid(), flush=True)\n"
+        # one write per worker: two workers' print() calls can interleave their pid and newline
+        "    os.write(1, f'{os.getpid()}\\n'.encode())\n"
         "    time.sleep(600)\n"
         "pipeline.derive_into_cache = slow\n"
         "class Cache:\n"
