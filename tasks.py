@@ -408,14 +408,15 @@ def bench_photos(c, photos=16):
         raise Exit(code=code)
 
 
-@task(help={"n": "number of synthetic articles (default 2000)", "runs": "runs, medians reported (default 3)"})
-def bench(c, n=2000, runs=3):
+@task(help={"n": "number of synthetic articles (default 2000)", "runs": "runs, medians reported (default 3)",
+            "builds_only": "only the new build processes, no preview or publish (for large N)"})
+def bench(c, n=2000, runs=3, builds_only=False):
     """Benchmark what users wait for on a synthetic archive, against bare Pelican: cold,
     no-change and one-edit builds, the preview, publish; peak memory; checks that rebuilds equal
     a clean build byte for byte."""
     from benchmarks.bench_build import main
 
-    code = main(["--n", str(n), "--runs", str(runs)])
+    code = main(["--n", str(n), "--runs", str(runs), *(["--builds-only"] if builds_only else [])])
     if code:
         raise Exit(code=code)
 

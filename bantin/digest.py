@@ -6,9 +6,10 @@ import re
 from pathlib import Path
 
 # Pagefind writes its filter and metadata indexes in a different order on every run, even from
-# the same pages (Pagefind/pagefind#638); its page fragments and word index are reproducible and
-# compared like every other file.
-PAGEFIND_UNORDERED = re.compile(r"^pagefind/(pagefind-entry\.json|pagefind\.[^/]+\.pf_meta|filter/)")
+# the same pages (Pagefind/pagefind#638), in every part of the index (plugins/search/index.py);
+# its page fragments and word index are reproducible and compared like every other file.
+PAGEFIND_UNORDERED = re.compile(
+    r"^pagefind/(?:.*/)?(?:pagefind-entry\.json|pagefind\.[^/]+\.pf_meta|filter/)")
 
 
 def site_digest(folder: Path) -> dict[str, str]:

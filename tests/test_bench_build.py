@@ -36,6 +36,22 @@ def test_harness_runs_on_a_tiny_corpus(tmp_path, capsys):
     assert summary["identical"] and status == 0
 
 
+def test_builds_only_measures_the_new_build_processes_alone(tmp_path, capsys):
+    """The large-N mode: bare Pelican and the three new build processes, compared byte for byte,
+    and neither a preview nor a publish."""
+    status = main(["--n", "12", "--runs", "1", "--work", str(tmp_path / "work"),
+                   "--results", str(tmp_path / "results"), "--builds-only"])
+
+    printed = capsys.readouterr().out
+    (result_file,) = (tmp_path / "results").glob("bench-build-12-*.json")
+    summary = json.loads(result_file.read_text(encoding="utf-8"))["summary"]
+    assert set(summary["seconds"]) == {"bare", "cold", "nochange_build", "article_edit_build"}
+    assert set(summary["targets"]) == {"cold", "nochange_build", "article_edit_build"}
+    assert "preview" not in printed and "publish" not in printed
+    assert "every rebuilt output byte-identical to a clean build: yes" in printed
+    assert summary["identical"] and status == 0
+
+
 def test_corpus_is_nfc_vietnamese_spread_over_ten_years_with_one_heavy_year(tmp_path):
     folders = generate_corpus(tmp_path, 240)
 
@@ -67,9 +83,11 @@ def test_differences_reports_changed_and_missing_files_but_not_pagefind_order(tm
     assert differences(second, site_digest(first)) == ["only-here.html", "tin/bai.html"]
 
     for tree, order in ((first, "ab"), (second, "ba")):
-        (tree / "pagefind" / "filter").mkdir(parents=True)
-        (tree / "pagefind" / "filter" / "vi_1.pf_filter").write_text(order, encoding="utf-8")
-        (tree / "pagefind" / "fragment").mkdir()
-        (tree / "pagefind" / "fragment" / "vi_2.pf_fragment").write_text(order, encoding="utf-8")
+        part = tree / "pagefind" / "vi" / "tin-2021"
+        (part / "filter").mkdir(parents=True)
+        (part / "filter" / "vi_1.pf_filter").write_text(order, encoding="utf-8")
+        (part / "pagefind.vi_3.pf_meta").write_text(order, encoding="utf-8")
+        (part / "fragment").mkdir()
+        (part / "fragment" / "vi_2.pf_fragment").write_text(order, encoding="utf-8")
     assert differences(second, site_digest(first)) == [
-        "only-here.html", "pagefind/fragment/vi_2.pf_fragment", "tin/bai.html"]
+        "only-here.html", "pagefind/vi/tin-2021/fragment/vi_2.pf_fragment", "tin/bai.html"]

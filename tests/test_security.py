@@ -149,7 +149,7 @@ def test_the_preview_writes_output_and_its_search_index_only_holding_the_lock(
     assert update.kind == "pages" and not findings
     assert seen == [("pages", True), ("search", True)]
     assert not lock_is_held(session.output)  # and freed once done
-    assert (session.output / "pagefind" / "pagefind.js").is_file()
+    assert (session.output / "pagefind" / "parts.json").is_file()
 
 
 def test_every_damaged_cache_is_set_aside_and_the_site_is_a_clean_builds(tmp_path):

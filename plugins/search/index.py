@@ -1,48 +1,225 @@
-"""The search index, a post-build step: Pagefind run once on the whole site, offline.
+"""The search index, a post-build step: Pagefind run offline on the whole site, in parts.
 
-Pagefind reads each page's `<html lang>` and writes one index per language into the one bundle at
-`<site>/pagefind/`; each edition's search page loads it and searches its own language. What a
-result shows (field, date, summary, card photo) and the accent-free words that make "doan" find
-"Đoàn" are written into the pages by the templates (plugins/search) as Pagefind attributes, so the
-published pages are indexed as they are, with no copy to prepare.
+Every indexed page (an article or a page: the templates mark its text `data-pagefind-body`)
+belongs to one part: its language and the folder that holds its own folder, so that the
+articles of one year of one edition (`tin/2021/`) are one part and an edition's pages another.
+Each part is a Pagefind bundle of its own at `<site>/pagefind/<lang>/<part>/`, and
+`<site>/pagefind/parts.json` lists the parts of each language, newest first; the search page
+loads the first and merges the others into it (Pagefind's `mergeIndex`), so that they are
+searched as one index. Only the first part of a language keeps Pagefind's script and
+WebAssembly, which the merged parts use.
+
+Parts bound Pagefind's memory, which holds a whole index while it writes it, by the largest
+part instead of the whole archive, and let a rebuild index again only the parts whose pages
+changed: each part's bundle is cached in CACHE_PATH/search/ under a digest of its pages' bytes
+and of Pagefind's version, and checked against its own digest when it is used (a damaged entry
+is indexed again). What a result shows (field, date, summary, card photo) and the accent-free
+words that make "doan" find "Đoàn" are written into the pages by the templates
+(plugins/search), so the published pages are indexed as they are.
 """
 
+import hashlib
+import json
 import os
+import re
 import shutil
 import subprocess
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from importlib.metadata import version
 from pathlib import Path
 
 from pagefind_bin import get_executable
 
 from core.errors import Finding
+from core.files import CacheStore
 
 BUNDLE_DIR = "pagefind"
+PARTS_FILE = "parts.json"
+# An element whose text Pagefind indexes; article text is escaped, so it cannot fake one.
+INDEXED = re.compile(rb"<[a-z][^<>]*\sdata-pagefind-body[\s>=/]")
+LANG = re.compile(rb"<html[^>]*\slang=\"([^\"]+)\"")
+# What a part's index is made of; the rest of a bundle is Pagefind's script and WebAssembly.
+INDEX_FILES = re.compile(r"pagefind-entry\.json|[^/]+\.pf_meta|(index|fragment|filter)/.+")
 # Pagefind's ready-made interfaces: the search page has its own (theme/static/js/search.js).
-UNUSED_BUNDLE_FILES = ("pagefind-ui.*", "pagefind-component-ui.*", "pagefind-modular-ui.*",
-                       "pagefind-highlight.js")
+UNUSED_BUNDLE_FILES = re.compile(
+    r"pagefind-(component-|modular-)?ui\.[^/]+|pagefind-highlight\.js|playground/.*")
+KEPT_PER_PART = 4  # cache entries kept for each part: a preview and a publish may alternate
+
+
+@dataclass
+class Part:
+    """The indexed pages of one language under one folder of the site."""
+
+    lang: str
+    folder: str  # the folder that holds the pages' own folders, "" for the site's root
+    pages: list[str] = field(default_factory=list)  # paths in the site
+    digest: object = field(default_factory=lambda: hashlib.blake2b(digest_size=20))
+
+    @property
+    def name(self) -> str:
+        return self.folder.replace("/", "-") or "_"
+
+    @property
+    def place(self) -> str:
+        """Where the part's bundle is, under pagefind/."""
+        return f"{self.lang}/{self.name}"
+
+    @property
+    def key(self) -> str:
+        """The cache key: the part, its pages' bytes and what indexes them."""
+        digest = self.digest.copy()
+        digest.update(INDEXER.encode())
+        return f"{self.lang}-{self.name}-{digest.hexdigest()}"
+
+
+# Pagefind's version and this module's code: either changed, every part is indexed again.
+INDEXER = version("pagefind_bin") + hashlib.blake2b(Path(__file__).read_bytes()).hexdigest()
+
+
+def searchable_parts(site: Path) -> list[Part]:
+    """The parts of the pages of `site` that Pagefind indexes, in a stable order."""
+    parts: dict[tuple[str, str], Part] = {}
+    for folder, subfolders, files in os.walk(site):
+        if Path(folder) == site:  # the index itself, or one being written, is not indexed
+            subfolders[:] = [name for name in subfolders if name.split(".")[0] != BUNDLE_DIR]
+        subfolders.sort()
+        for name in sorted(files):
+            if not name.endswith(".html"):
+                continue
+            path = Path(folder, name)
+            page = path.read_bytes()
+            if not INDEXED.search(page):
+                continue
+            relative = path.relative_to(site)
+            lang = LANG.search(page[:4096])
+            lang = lang[1].decode("ascii", "replace") if lang else "unknown"
+            holder = relative.parent.parent.as_posix()
+            part = parts.setdefault((lang, holder), Part(lang, "" if holder == "." else holder))
+            part.pages.append(relative.as_posix())
+            part.digest.update(f"{relative.as_posix()}\0".encode())
+            part.digest.update(hashlib.blake2b(page, digest_size=20).digest())
+    return [parts[key] for key in sorted(parts)]
+
+
+class BundleCache(CacheStore):
+    """Pagefind bundles of parts, by Part.key; each entry carries the digest of its files, so a
+    damaged one counts as absent."""
+
+    def load_bundle(self, key: str) -> dict[str, bytes] | None:
+        entry = self.load(key)
+        if not isinstance(entry, dict) or not isinstance(entry.get("files"), dict):
+            return None
+        if entry.get("check") != bundle_digest(entry["files"]):
+            return None
+        try:
+            os.utime(self.entry(key))  # used: kept longest (prune)
+        except OSError:
+            pass
+        return entry["files"]
+
+    def store_bundle(self, key: str, files: dict[str, bytes]) -> None:
+        self.store(key, {"files": files, "check": bundle_digest(files)})
+
+    def prune(self, parts: list[Part]) -> None:
+        """Keep only the KEPT_PER_PART entries of each part used last."""
+        for part in parts:
+            same = re.compile(rf"{re.escape(part.lang)}-{re.escape(part.name)}-[0-9a-f]{{40}}")
+            folder = self.entry(part.key).parent
+            try:
+                entries = [path for path in folder.iterdir() if same.fullmatch(path.name)]
+            except OSError:
+                continue
+            entries.sort(key=last_used, reverse=True)
+            for stale in entries[KEPT_PER_PART:]:
+                stale.unlink(missing_ok=True)
+
+
+def last_used(entry: Path) -> int:
+    try:
+        return entry.stat().st_mtime_ns
+    except OSError:  # removed meanwhile by a build sharing the cache
+        return 0
+
+
+def bundle_digest(files: dict[str, bytes]) -> str:
+    digest = hashlib.blake2b(digest_size=20)
+    for name in sorted(files):
+        digest.update(name.encode() + b"\0" + hashlib.blake2b(files[name], digest_size=20).digest())
+    return digest.hexdigest()
+
+
+def run_pagefind(site: Path, part: Part, work: Path) -> dict[str, bytes] | Finding:
+    """Index the pages of `part` alone (links to them in a folder of their own under `work`,
+    so that Pagefind sees them at their addresses); the bundle's files, or what went wrong."""
+    pages, bundle = work / "pages" / part.place, work / "bundles" / part.place
+    for relative in part.pages:
+        (pages / relative).parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.link(site / relative, pages / relative)
+        except OSError:  # a file system without hard links
+            shutil.copyfile(site / relative, pages / relative)
+    command = [str(get_executable()), "--site", str(pages), "--output-path", str(bundle),
+               "--silent"]
+    result = subprocess.run(command, capture_output=True, text=True)
+    try:
+        if result.returncode != 0 or not (bundle / "pagefind.js").exists():
+            detail = " ".join((result.stderr or result.stdout).split())[:300]
+            return Finding("pagefind", None, "search-index-failed",
+                           f"không tạo được chỉ mục tìm kiếm ({part.place}): {detail}")
+        return {path.relative_to(bundle).as_posix(): path.read_bytes()
+                for path in sorted(bundle.rglob("*")) if path.is_file()
+                if not UNUSED_BUNDLE_FILES.fullmatch(path.relative_to(bundle).as_posix())}
+    finally:
+        shutil.rmtree(pages, ignore_errors=True)
+        shutil.rmtree(bundle, ignore_errors=True)
+
+
+def write_bundle(folder: Path, files: dict[str, bytes], with_runtime: bool) -> None:
+    for name, data in files.items():
+        if with_runtime or INDEX_FILES.fullmatch(name):
+            (folder / name).parent.mkdir(parents=True, exist_ok=True)
+            (folder / name).write_bytes(data)
 
 
 def index_search(output: Path, settings: dict) -> list[Finding]:
-    """Write the search index of every edition into `<output>/pagefind/`. The new index is
-    written beside the old one and takes its place only once complete, so that a preview that
-    re-indexes a live site (bantin/preview.py) keeps a working search meanwhile."""
-    bundle = Path(output) / BUNDLE_DIR
-    fresh = Path(output) / f"{BUNDLE_DIR}.new-{os.getpid()}"
+    """Write the search index of every edition into `<output>/pagefind/`, indexing again only
+    the parts whose pages changed. The new index is written beside the old one and takes its
+    place only once complete, so that a preview that re-indexes a live site (bantin/preview.py)
+    keeps a working search meanwhile."""
+    output = Path(output)
+    parts = searchable_parts(output)
+    cache = BundleCache(Path(settings["CACHE_PATH"]) / "search")
+    bundle = output / BUNDLE_DIR
+    fresh = output / f"{BUNDLE_DIR}.new-{os.getpid()}"
     shutil.rmtree(fresh, ignore_errors=True)
-    command = [str(get_executable()), "--site", str(output), "--output-path", str(fresh),
-               "--silent"]
-    result = subprocess.run(command, capture_output=True, text=True)
-    if result.returncode != 0 or not (fresh / "pagefind.js").exists():
+    try:
+        bundles = {part.place: cache.load_bundle(part.key) for part in parts}
+        missing = [part for part in parts if bundles[part.place] is None]
+        if missing:
+            work = fresh / ".work"
+            with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+                indexed = list(pool.map(lambda part: run_pagefind(output, part, work), missing))
+            shutil.rmtree(work, ignore_errors=True)
+            failed = [result for result in indexed if isinstance(result, Finding)]
+            if failed:
+                return failed
+            for part, files in zip(missing, indexed):
+                cache.store_bundle(part.key, files)
+                bundles[part.place] = files
+        listed: dict[str, list[str]] = {}
+        for part in sorted(parts, key=lambda part: (part.lang, part.name), reverse=True):
+            first = part.lang not in listed
+            listed.setdefault(part.lang, []).append(part.name)
+            write_bundle(fresh / part.place, bundles[part.place], with_runtime=first)
+        fresh.mkdir(exist_ok=True)
+        (fresh / PARTS_FILE).write_text(json.dumps(dict(sorted(listed.items()))), encoding="utf-8")
+        replaced = output / f"{BUNDLE_DIR}.old-{os.getpid()}"
+        if bundle.exists():
+            bundle.rename(replaced)
+        fresh.rename(bundle)
+        shutil.rmtree(replaced, ignore_errors=True)
+    finally:
         shutil.rmtree(fresh, ignore_errors=True)
-        detail = " ".join((result.stderr or result.stdout).split())[:300]
-        return [Finding("pagefind", None, "search-index-failed",
-                        f"không tạo được chỉ mục tìm kiếm: {detail}")]
-    for pattern in UNUSED_BUNDLE_FILES:
-        for unused in fresh.glob(pattern):
-            unused.unlink()
-    replaced = Path(output) / f"{BUNDLE_DIR}.old-{os.getpid()}"
-    if bundle.exists():
-        bundle.rename(replaced)
-    fresh.rename(bundle)
-    shutil.rmtree(replaced, ignore_errors=True)
+    cache.prune(parts)
     return []

@@ -146,6 +146,9 @@ function shown(data, typed) {
 }
 
 function search(message) {
+  if (!pagefind) {
+    return Promise.resolve({ request: message.request, count: 0, results: [] });
+  }
   return find(message.query, message.fields).then(function (results) {
     return Promise.all(results.slice(0, RANKED).map(function (result) {
       return result.data();
@@ -162,8 +165,10 @@ function search(message) {
   });
 }
 
-/* Pagefind picks the index of the page's language from its <html lang>; a worker has no page,
-   so it is given one that answers with the language search.js reads from the page. */
+/* The index is in parts (a year of an edition's articles, its pages), listed newest first in
+   parts.json: the first part's Pagefind is loaded and the others merged into it, to be searched
+   as one index. Pagefind picks the index of the page's language from its <html lang>; a worker
+   has no page, so it is given one that answers with the language search.js reads from the page. */
 function start(message) {
   self.document = {
     currentScript: null,
@@ -171,11 +176,28 @@ function start(message) {
       return { getAttribute: function () { return message.language; } };
     }
   };
-  return import(message.bundle).then(function (module) {
-    pagefind = module;
-    return pagefind.options({ baseUrl: message.baseUrl });
-  }).then(function () {
-    return pagefind.init();
+  return fetch(message.index + "parts.json").then(function (response) {
+    if (!response.ok) {
+      throw new Error("parts.json: " + response.status);
+    }
+    return response.json();
+  }).then(function (parts) {
+    var mine = (parts[message.language] || []).map(function (part) {
+      return message.index + message.language + "/" + part + "/";
+    });
+    if (!mine.length) {
+      return null;  /* nothing of this language is indexed: every search finds nothing */
+    }
+    return import(mine[0] + "pagefind.js").then(function (module) {
+      pagefind = module;
+      return pagefind.options({ baseUrl: message.baseUrl });
+    }).then(function () {
+      return pagefind.init();
+    }).then(function () {
+      return Promise.all(mine.slice(1).map(function (part) {
+        return pagefind.mergeIndex(part, { language: message.language, baseUrl: message.baseUrl });
+      }));
+    });
   });
 }
 

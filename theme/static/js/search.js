@@ -214,7 +214,7 @@
   form.addEventListener("change", showFilters);
 
   /* The worker answers searches once its index has loaded; a query typed before then waits. */
-  var bundle = new URL(form.dataset.bundle, location.href);
+  var index = new URL(form.dataset.index, location.href);
   worker = new Worker(form.dataset.worker, { type: "module" });
   worker.addEventListener("message", function (event) {
     var answer = event.data;
@@ -227,8 +227,8 @@
   worker.addEventListener("error", function () {
     say(text.textFailed, "", 0);
   });
-  worker.postMessage({ type: "start", bundle: bundle.href, language: document.documentElement.lang,
-                       baseUrl: new URL("..", bundle).pathname });
+  worker.postMessage({ type: "start", index: index.href, language: document.documentElement.lang,
+                       baseUrl: new URL("..", index).pathname });
   if (input.value) {
     run();
   }

@@ -1,0 +1,130 @@
+"""The search index in parts: one Pagefind bundle per year of each edition's articles and one
+for its pages, listed in pagefind/parts.json; a rebuild indexes again only the parts whose pages
+changed, from a cache that is never trusted blindly."""
+
+import json
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from bantin.build import build
+from bantin.digest import site_digest
+from conftest import SETTINGS_FILE, places
+from plugins.search import index as search_index
+
+REPORT = "content/articles/2021/hoi-nghi-so-ket-6-thang-dau-nam-2021/index.md"
+
+
+def bundle_files(site: Path) -> dict[str, str]:
+    return {path: digest for path, digest in site_digest(site).items()
+            if path.startswith("pagefind/")}
+
+
+def cache_entries(cache: Path) -> list[Path]:
+    return sorted(path for path in (cache / "search").rglob("*") if path.is_file())
+
+
+@pytest.fixture
+def builds(workplace, monkeypatch):
+    """The workplace, run(output, cache) building it strictly, and the parts Pagefind indexed."""
+    indexed = []
+    real = search_index.run_pagefind
+
+    def spy(site, part, work):
+        indexed.append(part.place)
+        return real(site, part, work)
+
+    monkeypatch.setattr(search_index, "run_pagefind", spy)
+
+    def run(output: str = "output", cache: str = "cache") -> Path:
+        indexed.clear()
+        target = workplace / output
+        build(SETTINGS_FILE, output=target, strict=True,
+              overrides={**places(workplace), "CACHE_PATH": str(workplace / cache)})
+        return target
+
+    return workplace, run, indexed
+
+
+def test_each_year_of_each_edition_and_each_editions_pages_are_a_part(site):
+    parts = json.loads((site / "pagefind" / "parts.json").read_text(encoding="utf-8"))
+    years = sorted({path.parent.parent.name for path in (site / "tin").glob("*/*/index.html")},
+                   reverse=True)
+    assert parts["vi"] == [f"tin-{year}" for year in years] + ["_"]
+    assert parts["en"][-1] == "en" and all(part.startswith("en-news-") for part in parts["en"][:-1])
+    articles = Counter(path.parent.parent.name for path in (site / "tin").glob("*/*/index.html"))
+    for lang, names in parts.items():
+        for position, name in enumerate(names):
+            bundle = site / "pagefind" / lang / name
+            entry = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
+            assert list(entry["languages"]) == [lang]  # one language per part, never mixed
+            if lang == "vi" and name != "_":
+                assert entry["languages"]["vi"]["page_count"] == articles[name[len("tin-"):]]
+            # Only the first part of a language carries Pagefind's script and WebAssembly.
+            assert (bundle / "pagefind.js").is_file() == (position == 0)
+            assert any(bundle.glob("wasm.*.pagefind")) == (position == 0)
+            assert not any(bundle.glob("pagefind-*ui*"))
+
+
+def test_editing_one_article_indexes_only_its_part_and_matches_a_clean_build(builds):
+    workplace, run, indexed = builds
+    output = run()
+    parts = json.loads((output / "pagefind" / "parts.json").read_text(encoding="utf-8"))
+    every_part = {f"{lang}/{name}" for lang, names in parts.items() for name in names}
+    assert sorted(indexed) == sorted(every_part)  # the first build indexes every part once
+
+    source = workplace / REPORT
+    source.write_text(source.read_text(encoding="utf-8") + "\nChỉ mục tìm kiếm cập nhật.\n",
+                      encoding="utf-8")
+    output = run()
+    assert indexed == ["vi/tin-2021"]
+    assert bundle_files(output) == bundle_files(run(output="clean", cache="clean-cache"))
+    assert sorted(indexed) == sorted(every_part)  # a clean cache: every part indexed again
+
+
+def test_damaged_cache_entries_are_indexed_again(builds):
+    workplace, run, indexed = builds
+    clean = bundle_files(run())
+    entries = cache_entries(workplace / "cache")
+    for entry in entries[::2]:
+        data = entry.read_bytes()
+        entry.write_bytes(data[: len(data) // 2])  # cut short
+    for entry in entries[1::2]:
+        data = bytearray(entry.read_bytes())
+        data[len(data) // 2] ^= 0xFF  # one byte flipped, the pickle still loads
+        entry.write_bytes(bytes(data))
+
+    output = run()
+    assert sorted(indexed) == sorted(path.name.rsplit("-", 1)[0].replace("-", "/", 1)
+                                     for path in entries)
+    assert bundle_files(output) == clean
+    output = run()
+    assert indexed == []  # the entries were written again, whole
+
+
+def test_old_entries_of_a_part_are_pruned(tmp_path):
+    site = tmp_path / "site"
+    page = site / "tin" / "2021" / "bai" / "index.html"
+    page.parent.mkdir(parents=True)
+    for round_ in range(search_index.KEPT_PER_PART + 3):
+        page.write_text(f'<html lang="vi"><body><main data-pagefind-body><h1>Bài {round_}</h1>'
+                        "</main></body></html>", encoding="utf-8")
+        assert search_index.index_search(site, {"CACHE_PATH": str(tmp_path / "cache")}) == []
+    names = [path.name for path in cache_entries(tmp_path / "cache")]
+    assert len(names) == search_index.KEPT_PER_PART
+    assert all(name.startswith("vi-tin-2021-") for name in names)
+    parts = json.loads((site / "pagefind" / "parts.json").read_text(encoding="utf-8"))
+    assert parts == {"vi": ["tin-2021"]}
+    assert not list(site.glob("pagefind.*"))  # no working folder left in the site
+
+
+def test_a_page_that_only_quotes_the_marker_is_not_indexed(tmp_path):
+    """Article text is escaped, so writing about `data-pagefind-body` cannot make a listing
+    that quotes it an indexed page."""
+    site = tmp_path / "site"
+    listing = site / "linh-vuc" / "doan" / "index.html"
+    listing.parent.mkdir(parents=True)
+    listing.write_text('<html lang="vi"><body><p>&lt;div data-pagefind-body&gt;</p></body></html>',
+                       encoding="utf-8")
+    assert search_index.searchable_parts(site) == []
