@@ -68,22 +68,24 @@ def save_manifest(cache_path: str | Path, output: Path, written: dict[str, str])
     write_whole(manifest_path(cache_path, output), json.dumps(manifest))
 
 
-def stable(value, listing) -> object:
+def stable(value, known: "Fingerprints") -> object:
     """A representation of `value` that is equal across builds exactly when the value is."""
     if isinstance(value, Content):
-        return listing(value)
+        return known.listing(value)
     if isinstance(value, URLWrapper):
         return (type(value).__name__, value.name, value.slug)
     if isinstance(value, Page):
-        return ("page", value.number, [stable(item, listing) for item in value.object_list])
+        return ("page", value.number, [stable(item, known) for item in value.object_list])
     if isinstance(value, Paginator):
         return ("paginator", value.name, value.url, value.count, value.num_pages)
     if isinstance(value, dict):
-        return sorted((str(key), stable(item, listing)) for key, item in value.items())
-    if isinstance(value, (list, tuple)) and value and all(isinstance(item, Content) for item in value):
-        return "".join(map(listing, value))  # lists of articles: the common, long case
+        return sorted((str(key), stable(item, known)) for key, item in value.items())
+    if isinstance(value, (list, tuple)) and value and isinstance(value[0], Content):
+        listed = known.listings(value)  # lists of articles: the common, long case
+        if listed is not None:
+            return listed
     if isinstance(value, (list, tuple, set, frozenset)):
-        items = [stable(item, listing) for item in value]
+        items = [stable(item, known) for item in value]
         return sorted(items, key=repr) if isinstance(value, (set, frozenset)) else items
     if isinstance(value, (str, int, float, bool, type(None), date, datetime, Path)):
         return repr(value)
@@ -111,10 +113,11 @@ class Fingerprints:
 
     def __init__(self, settings: dict, context: dict):
         self._listings: dict[int, str] = {}
+        self._lists: dict[int, tuple] = {}
         self._contents: dict[int, str] = {}
         digest = hashlib.blake2b(digest_size=20)
         settings_part = {k: v for k, v in settings.items() if k not in PLACE_SETTINGS}
-        digest.update(repr(stable(settings_part, self.listing)).encode())
+        digest.update(repr(stable(settings_part, self)).encode())
         digest.update(theme_fingerprint(settings["THEME"]).encode())
         digest.update(code_fingerprint(settings).encode())
         everything = [item for key in ("articles", "hidden_articles", "drafts", "pages",
@@ -132,6 +135,22 @@ class Fingerprints:
             self._listings[key] = hashlib.blake2b(shown, digest_size=16).hexdigest()
         return self._listings[key]
 
+    def listings(self, contents: list | tuple) -> str | None:
+        """One digest of the listings of a list of articles or pages (None if not all are):
+        the same list handed to many pages (every article, a field's articles) is digested
+        once, not once per page, which would grow with the square of the archive. The list is
+        held, so that its id cannot be reused by another while this edition is written."""
+        known = self._lists.get(id(contents))
+        shape = (len(contents), id(contents[0]), id(contents[-1]))
+        if known is not None and known[0] is contents and known[1] == shape:
+            return known[2]
+        if not all(isinstance(item, Content) for item in contents):
+            return None
+        joined = "".join(map(self.listing, contents)).encode()
+        digest = "listings:" + hashlib.blake2b(joined, digest_size=20).hexdigest()
+        self._lists[id(contents)] = (contents, shape, digest)
+        return digest
+
     def content(self, content: Content) -> str:
         key = id(content)
         if key not in self._contents:
@@ -145,7 +164,7 @@ class Fingerprints:
         digest = hashlib.blake2b(self.build.encode(), digest_size=20)
         for key in sorted(own_keys & localcontext.keys()):
             value = localcontext[key]
-            digest.update(f"\0{key}\0{stable(value, self.listing)!r}".encode())
+            digest.update(f"\0{key}\0{stable(value, self)!r}".encode())
             if isinstance(value, Content):
                 digest.update(self.content(value).encode())
         return digest.hexdigest()
