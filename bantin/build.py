@@ -89,14 +89,14 @@ def build(
         replayed = unchanged.replay(settings, output, inputs)
         if replayed is not None:
             return BuildResult(output, *replayed)
+    record = BuildRecord()
+    settings = {**settings, RECORD_SETTING: record}  # the lint and post-build steps read it too
     findings = lint(settings)
     if strict and any(finding.blocks_publishing for finding in findings):
         raise BuildFailed(findings)  # what `invoke check` reports, before any work
     excluded = excluded_sources(findings, settings)
     left_out = left_out_sources(findings, settings)
     counts: dict[str, tuple[int, int]] = {}
-    record = BuildRecord()
-    settings = {**settings, RECORD_SETTING: record}  # the post-build steps read it too
 
     previous = Path(previous).resolve() if previous else output
     with site_lock(previous):  # the site this build reads and (by default) replaces

@@ -27,6 +27,7 @@ from bs4 import BeautifulSoup
 from markdown import Markdown
 
 from core.errors import Finding
+from core.record import RECORD_SETTING, BuildRecord, record_of
 from core.header import METADATA_LINE, read_header
 from core.files import write_whole
 from core.legacy_encodings import convert_legacy, find_legacy_encoding
@@ -146,6 +147,8 @@ class PhotoChecks:
 
 def lint(settings: dict, today: datetime | None = None) -> list[Finding]:
     """All findings for the site's content, sorted by file and line."""
+    if record_of(settings) is None:  # `invoke check` alone: what git knows is found once, too
+        settings = {**settings, RECORD_SETTING: BuildRecord()}
     findings: list[Finding] = []
     sources = []
     text_checks = TextChecks(settings)

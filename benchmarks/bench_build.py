@@ -6,10 +6,13 @@ includes start-up, and its peak RSS is its own and its children's):
 - bare Pelican (`simple` theme, no plugins, its own Markdown reader) building everything;
 - this project's cold build (no output, empty caches but the derived photos);
 - a rebuild with no change and one after one article's text changed, as new build processes
-  (`invoke build`, CI with its caches restored);
+  (`invoke build`, CI with its caches restored: the corpus is a git repository, and the edit is
+  committed and the content checked out afresh before the build, as CI does, so that no file
+  keeps its time or inode);
 - the same in the preview session an editor keeps open (`invoke livereload`), with the time the
   edited page was in place, and one photo replaced;
-- `invoke publish` without a deploy target (strict build, every check), cold and after one edit.
+- `invoke publish` without a deploy target (strict build, every check), cold and after one edit
+  (committed and checked out afresh, as CI publishes it).
 Every time and peak is reported as a ratio to bare Pelican's, measured in the same run. Every
 rebuilt output (publish included) is compared, file by file (SHA-256), with a clean build of the
 same content: a rebuild that reuses anything stale shows up as a difference.
@@ -180,7 +183,28 @@ def generate_corpus(root: Path, count: int, seed: int = 9) -> list[Path]:
                 article_text(rnd, english_title, date, field["en"], ["youth union"], author, slug,
                              names, lang="en"), encoding="utf-8")
         folders.append(folder)
+    shutil.rmtree(root / ".git", ignore_errors=True)
+    git(root, "init", "-q")
+    commit_corpus(root, "corpus")
     return folders
+
+
+def git(root: Path, *arguments: str) -> None:
+    subprocess.run(["git", "-c", "user.email=bench@example.org", "-c", "user.name=bench",
+                    *arguments], cwd=root, check=True, capture_output=True)
+
+
+def commit_corpus(root: Path, message: str) -> None:
+    git(root, "add", "-A", "content")
+    git(root, "commit", "-q", "--allow-empty", "-m", message)
+
+
+def ci_checkout(root: Path, message: str) -> None:
+    """What CI does before it builds: the edit committed, then the content checked out into a
+    fresh work tree (every file written anew: new times, new inodes)."""
+    commit_corpus(root, message)
+    shutil.rmtree(root / "content")
+    git(root, "checkout", "--", "content")
 
 
 # --- Builds, each in a child process ---------------------------------------------------------
@@ -410,6 +434,7 @@ def one_run(root: Path, folders: list[Path], run: int, builds_only: bool = False
     figures["nochange_build"] = project_build(root, output, cache)
     diffs["nochange_build"] = differences(output, reference)
     edit_article(edited, next(edits))
+    ci_checkout(root, "one article edited")
     figures["article_edit_build"] = project_build(root, output, cache)
     reference = clean_digest(root)
     diffs["article_edit_build"] = differences(output, reference)
@@ -436,6 +461,7 @@ def one_run(root: Path, folders: list[Path], run: int, builds_only: bool = False
     shutil.rmtree(cache, ignore_errors=True)
     figures["cold_publish"] = project_publish(root, published, cache)
     edit_article(edited, next(edits))
+    ci_checkout(root, "one article edited before publishing")
     figures["article_edit_publish"] = project_publish(root, published, cache)
     diffs["article_edit_publish"] = differences(published, clean_digest(root, PUBLISH_SETTINGS))
     shutil.rmtree(published, ignore_errors=True)

@@ -1,4 +1,5 @@
-"""The record of one build: what its plugins wrote and what the sitemap lists.
+"""The record of one build: what its plugins wrote, what the sitemap lists, and what git knows
+of the content it read.
 
 The build makes one, hands it to Pelican under the BUILD_RECORD setting (so every plugin finds it
 in its settings or context), and gets it back in its result: nothing crosses a layer through a
@@ -16,6 +17,8 @@ class BuildRecord:
     written: dict[str, str] = field(default_factory=dict)
     # Public pages: absolute URL -> {"lang", "lastmod", "alternates"} (plugins/sitemap).
     sitemap: dict[str, dict] = field(default_factory=dict)
+    # The content's files as committed in git, found once per build (core/checkout.py).
+    committed: dict[str, tuple] | None = None
 
 
 def record_of(settings: dict) -> BuildRecord | None:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
+from core.checkout import committed_for, committed_id
 from core.source import SOURCE_SUFFIXES, image_sources, is_local_photo, photo_inside
 
 from .cache import PhotoCache, cache_key
@@ -117,6 +118,7 @@ class PhotoUse:
 class PhotoLibrary:
     def __init__(self, settings: dict):
         self.settings = photo_settings(settings)
+        self.build_settings = settings
         self.cache = PhotoCache(Path(settings["PHOTO_CACHE_PATH"]))
         self._photos: dict[tuple[Path, str], Photo] = {}
         self._listings: dict[Path, set[str]] = {}
@@ -127,12 +129,16 @@ class PhotoLibrary:
 
     def key(self, source: Path) -> str:
         """The photo's cache key, hashed once for each version of the file (as git trusts its
-        index: same path, size, modification time and inode, same bytes), so that the editions
-        and later builds do not read every photo again. The keys known are kept in the cache."""
+        index: same path, size, modification time and inode, same bytes; or, for a file as
+        committed, the id git gives its bytes, which a fresh checkout keeps), so that the
+        editions and later builds do not read every photo again. The keys known are kept in the
+        cache."""
         if self._known_keys is None:
             self._known_keys = self.cache.known_keys()
         stat = source.stat()
-        identity = f"{source}|{stat.st_size}|{stat.st_mtime_ns}|{stat.st_ino}|{self.settings}"
+        version = (committed_id(source, stat, committed_for(self.build_settings))
+                   or f"{source}|{stat.st_size}|{stat.st_mtime_ns}|{stat.st_ino}")
+        identity = f"{version}|{self.settings}"
         if identity not in self._known_keys:
             self._known_keys[identity] = cache_key(source, self.settings)
             self._new_keys = True
