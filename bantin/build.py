@@ -29,7 +29,8 @@ from bantin.precompress import precompress
 from bantin.report import counting_editions, left_out_sources, summary_lines
 from plugins.search.index import index_search
 from plugins.sitemap.write import write_sitemap
-from bantin.swap import DISK_REFUSED, remove_leftovers, replace_site, site_lock, write_failed
+from bantin.swap import (DISK_REFUSED, delete_in_background, remove_leftovers, replace_site,
+                         site_lock, write_failed)
 from plugins.editions import edition_overrides
 from plugins.incremental import save_manifest
 
@@ -121,14 +122,17 @@ def build(
                 raise BuildFailed([*findings, refused]) from None
             if strict and any(finding.blocks_publishing for finding in findings):
                 raise BuildFailed(findings)
-            replace_atomically(staging, output)
-            result = BuildResult(output, findings, [source.shown for source in left_out],
-                                 summary_lines(counts, left_out), record)
-            if previous == output:
-                finish(result, settings)
-            if inputs is not None:
-                unchanged.record(settings, output, inputs, result.findings, result.skipped,
-                                 result.summary)
+            deleting = delete_in_background(replace_site(staging, output))
+            try:  # what is recorded of the new site overlaps the old one's deletion
+                result = BuildResult(output, findings, [source.shown for source in left_out],
+                                     summary_lines(counts, left_out), record)
+                if previous == output:
+                    finish(result, settings)
+                if inputs is not None:
+                    unchanged.record(settings, output, inputs, result.findings, result.skipped,
+                                     result.summary)
+            finally:
+                deleting.join()
         finally:
             shutil.rmtree(staging, ignore_errors=True)
     return result
@@ -198,9 +202,12 @@ def run_pelican(
 
 
 def replace_atomically(new: Path, target: Path) -> None:
-    """Put `new` in place of `target` in one step, so readers never see half a site or none;
-    raises BuildFailed naming `target` when it cannot be replaced (read-only, busy)."""
-    replace_site(new, target)
+    """Put `new` in place of `target` in one step, so readers never see half a site or none,
+    and delete the old one; raises BuildFailed naming `target` when it cannot be replaced
+    (read-only, busy)."""
+    old = replace_site(new, target)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
 
 
 def describe(findings: list[Finding]) -> str:

@@ -112,28 +112,42 @@ def exchange(first: Path, second: Path) -> bool:
     raise OSError(code, os.strerror(code), str(second))
 
 
-def replace_site(new: Path, target: Path) -> None:
+def replace_site(new: Path, target: Path) -> Path | None:
     """Put the folder `new` in place of `target`. Readers of `target` see the old site or the new
-    one, never a missing or half folder; afterwards `new` no longer exists. A refusal (read-only,
-    busy, no permission) raises BuildFailed naming the folder, with `target` as it was."""
+    one, never a missing or half folder. Returns the folder that now holds the old site (None
+    when there was none), for the caller to delete: its name is one that the next build removes
+    if this process ends first. A refusal (read-only, busy, no permission) raises BuildFailed
+    naming the folder, with `target` as it was."""
     try:
         if not target.exists():
             new.rename(target)
-        elif exchange(new, target):
-            shutil.rmtree(new, ignore_errors=True)  # the old site now
-        else:  # two renames: output/ is missing between them
-            previous = target.with_name(f"{target.name}.previous-{os.getpid()}")
-            target.rename(previous)
-            try:
-                new.rename(target)
-            except OSError:
-                previous.rename(target)
-                raise
-            shutil.rmtree(previous, ignore_errors=True)
+            return None
+        if exchange(new, target):
+            return new  # the old site now
+        previous = target.with_name(f"{target.name}.previous-{os.getpid()}")
+        target.rename(previous)  # two renames: output/ is missing between them
+        try:
+            new.rename(target)
+        except OSError:
+            previous.rename(target)
+            raise
+        return previous
     except OSError as error:
         raise BuildFailed([Finding(target, None, "output-not-replaced",
                                    f"không thay được thư mục này bằng trang mới ({reason(error)}); "
                                    "trang cũ được giữ nguyên")]) from None
+
+
+def delete_in_background(folder: Path | None) -> threading.Thread:
+    """Delete `folder` (an old site: thousands of files) on a thread of its own, so that the
+    work the caller does meanwhile overlaps it; join the thread before the process ends."""
+    def delete() -> None:
+        if folder is not None:
+            shutil.rmtree(folder, ignore_errors=True)
+
+    thread = threading.Thread(target=delete, name="delete-old-site")
+    thread.start()
+    return thread
 
 
 def write_failed(error: OSError, doing: str, staging: Path, output: Path) -> Finding:

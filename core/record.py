@@ -19,6 +19,8 @@ class BuildRecord:
     sitemap: dict[str, dict] = field(default_factory=dict)
     # The content's files as committed in git, found once per build (core/checkout.py).
     committed: dict[str, tuple] | None = None
+    # Whether the photos the content names were derived ahead (plugins/photos): once per build.
+    photos_prefetched: bool = False
 
 
 def record_of(settings: dict) -> BuildRecord | None:

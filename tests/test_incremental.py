@@ -53,6 +53,7 @@ def test_editing_an_article_body_renders_only_its_page_and_matches_a_clean_build
     monkeypatch.setattr(Path, "read_text", spy)
     output = run()
     monkeypatch.undo()
+    assert not list(tmp_path.glob("output.*"))  # the old site is deleted by the time build returns
 
     changed = {page for page in html_pages(output)
                if (output / page).read_bytes() != before.get(page)}

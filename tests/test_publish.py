@@ -347,7 +347,7 @@ def test_an_output_folder_that_cannot_be_swapped_is_one_sentence_and_stays(
 
         def read_only_then_swap(new, target):  # the disk turns read-only as the build ends
             subprocess.run(["mount", "-o", "remount,ro", str(site)], check=True)
-            swap(new, target)
+            return swap(new, target)
 
         monkeypatch.setattr(bantin.build, "replace_site", read_only_then_swap)
     (output / "index.html").write_text("bản trước")

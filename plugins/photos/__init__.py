@@ -26,6 +26,7 @@ from pelican import signals
 from pelican.contents import Article, Page
 
 from core.errors import Finding
+from core.record import record_of
 
 from .library import PhotoUse, library_for, source_inside
 
@@ -33,7 +34,14 @@ logger = logging.getLogger(__name__)
 
 
 def prefetch(pelican) -> None:
+    """Derive the photos the content names, on every core, once per build (not per edition:
+    the editions share the content and the photo cache)."""
     settings = pelican.settings
+    record = record_of(settings)
+    if record is not None:
+        if record.photos_prefetched:
+            return
+        record.photos_prefetched = True
     content = Path(settings["PATH"])
     roots = [content / folder for folder in settings["ARTICLE_PATHS"] + settings["PAGE_PATHS"]]
     library_for(settings).prefetch([root for root in roots if root.is_dir()])
@@ -67,7 +75,8 @@ def enrich(content) -> None:
 
 def page_folder(content) -> str:
     """The site-relative folder of `content`'s page, with its slash ("" at the root)."""
-    folder = content.url.rsplit("/", 1)[0] if "/" in content.url else ""
+    url = content.url  # worked out by Pelican anew on every reading
+    folder = url.rsplit("/", 1)[0] if "/" in url else ""
     return f"{folder}/" if folder else ""
 
 

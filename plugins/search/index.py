@@ -37,7 +37,8 @@ from core.files import CacheStore
 BUNDLE_DIR = "pagefind"
 PARTS_FILE = "parts.json"
 # An element whose text Pagefind indexes; article text is escaped, so it cannot fake one.
-INDEXED = re.compile(rb"<[a-z][^<>]*\sdata-pagefind-body[\s>=/]")
+MARKER = b"data-pagefind-body"
+INDEXED = re.compile(rb"<[a-z][^<>]*\s" + MARKER + rb"[\s>=/]")
 LANG = re.compile(rb"<html[^>]*\slang=\"([^\"]+)\"")
 # What a part's index is made of; the rest of a bundle is Pagefind's script and WebAssembly.
 INDEX_FILES = re.compile(r"pagefind-entry\.json|[^/]+\.pf_meta|(index|fragment|filter)/.+")
@@ -89,7 +90,7 @@ def searchable_parts(site: Path) -> list[Part]:
                 continue
             path = Path(folder, name)
             page = path.read_bytes()
-            if not INDEXED.search(page):
+            if not is_indexed(page):
                 continue
             relative = path.relative_to(site)
             lang = LANG.search(page[:4096])
@@ -100,6 +101,17 @@ def searchable_parts(site: Path) -> list[Part]:
             part.digest.update(f"{relative.as_posix()}\0".encode())
             part.digest.update(hashlib.blake2b(page, digest_size=20).digest())
     return [parts[key] for key in sorted(parts)]
+
+
+def is_indexed(page: bytes) -> bool:
+    """Whether Pagefind indexes `page`: the marker found first by a plain search (most pages
+    have none), then checked to be an attribute of a tag."""
+    at = page.find(MARKER)
+    while at != -1:
+        if INDEXED.match(page, page.rfind(b"<", 0, at)):
+            return True
+        at = page.find(MARKER, at + len(MARKER))
+    return False
 
 
 class BundleCache(CacheStore):
