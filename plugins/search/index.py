@@ -46,6 +46,8 @@ INDEX_FILES = re.compile(r"pagefind-entry\.json|[^/]+\.pf_meta|(index|fragment|f
 UNUSED_BUNDLE_FILES = re.compile(
     r"pagefind-(component-|modular-)?ui\.[^/]+|pagefind-highlight\.js|playground/.*")
 KEPT_PER_PART = 4  # cache entries kept for each part: a preview and a publish may alternate
+# Pagefind's version and this module's code: either changed, every part is indexed again.
+INDEXER = version("pagefind_bin") + hashlib.blake2b(Path(__file__).read_bytes()).hexdigest()
 
 
 @dataclass
@@ -55,7 +57,8 @@ class Part:
     lang: str
     folder: str  # the folder that holds the pages' own folders, "" for the site's root
     pages: list[str] = field(default_factory=list)  # paths in the site
-    digest: object = field(default_factory=lambda: hashlib.blake2b(digest_size=20))
+    # The pages' paths and bytes, as they are found (searchable_parts).
+    digest: "hashlib._Hash" = field(default_factory=lambda: hashlib.blake2b(digest_size=20))
 
     @property
     def name(self) -> str:
@@ -73,9 +76,6 @@ class Part:
         digest.update(INDEXER.encode())
         return f"{self.lang}-{self.name}-{digest.hexdigest()}"
 
-
-# Pagefind's version and this module's code: either changed, every part is indexed again.
-INDEXER = version("pagefind_bin") + hashlib.blake2b(Path(__file__).read_bytes()).hexdigest()
 
 
 def searchable_parts(site: Path) -> list[Part]:
@@ -206,8 +206,17 @@ def index_search(output: Path, settings: dict) -> list[Finding]:
     fresh = output / f"{BUNDLE_DIR}.new-{os.getpid()}"
     shutil.rmtree(fresh, ignore_errors=True)
     try:
-        bundles = {part.place: cache.load_bundle(part.key) for part in parts}
-        missing = [part for part in parts if bundles[part.place] is None]
+        listed: dict[str, list[str]] = {}  # each language's parts, newest first
+        for part in sorted(parts, key=lambda part: (part.lang, part.name), reverse=True):
+            listed.setdefault(part.lang, []).append(part.name)
+        first = {f"{lang}/{names[0]}" for lang, names in listed.items()}  # with the runtime
+        missing = []
+        for part in parts:  # cached bundles written one at a time, not all held at once
+            files = cache.load_bundle(part.key)
+            if files is None:
+                missing.append(part)
+            else:
+                write_bundle(fresh / part.place, files, with_runtime=part.place in first)
         if missing:
             work = fresh / ".work"
             with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
@@ -218,12 +227,7 @@ def index_search(output: Path, settings: dict) -> list[Finding]:
                 return failed
             for part, files in zip(missing, indexed):
                 cache.store_bundle(part.key, files)
-                bundles[part.place] = files
-        listed: dict[str, list[str]] = {}
-        for part in sorted(parts, key=lambda part: (part.lang, part.name), reverse=True):
-            first = part.lang not in listed
-            listed.setdefault(part.lang, []).append(part.name)
-            write_bundle(fresh / part.place, bundles[part.place], with_runtime=first)
+                write_bundle(fresh / part.place, files, with_runtime=part.place in first)
         fresh.mkdir(exist_ok=True)
         (fresh / PARTS_FILE).write_text(json.dumps(dict(sorted(listed.items()))), encoding="utf-8")
         replaced = output / f"{BUNDLE_DIR}.old-{os.getpid()}"
