@@ -4,7 +4,8 @@ An entry is keyed by everything the conversion depends on: the source's bytes; t
 modification time of every file beside it (its photos: a replaced photo changes the markup), or,
 for a file as committed, the id git gives its bytes, which a fresh checkout keeps
 (core/checkout.py); the settings that shape the conversion; and the code that does it (the
-project's own modules and the versions of the libraries). Each edition's build and every later build share the entries.
+project's own modules and the versions of the libraries). Each edition's build and every later
+build share the entries.
 """
 
 import hashlib
