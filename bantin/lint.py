@@ -122,10 +122,13 @@ class PhotoChecks:
     def findings(self) -> list[Finding]:
         if not self.pending:
             return []
-        from plugins.photos.library import PhotoLibrary
+        from plugins.photos.library import PhotoLibrary, library_for
         from plugins.photos.pipeline import derive_missing
 
-        library = PhotoLibrary(self.settings)
+        record = record_of(self.settings)  # a build's: its editions find these photos known
+        library = library_for(self.settings) if record is not None else PhotoLibrary(self.settings)
+        if record is not None:
+            library.cache.remove_leftovers()  # as the build's own derivation ahead does
         jobs: dict[str, Path] = {}
         for folder, src in self.pending:
             if not safe_is_file(folder / src):
@@ -135,6 +138,8 @@ class PhotoChecks:
                 jobs[key] = folder / src
         derive_missing(jobs, library.settings, library.cache)
         library.save_keys()
+        if record is not None:
+            record.photos_prefetched = True  # what the build would derive ahead is derived
         findings = []
         for (folder, src), (shown, line) in self.pending.items():
             error = library.photo(folder, src).error
@@ -143,6 +148,11 @@ class PhotoChecks:
                 findings.append(Finding(shown, line, error.code, error.message + hint, "warning"))
         self.pending.clear()
         return findings
+
+
+# Findings of the checks that compare files: what a file says of others, which its own text
+# alone does not decide (bantin/resume.py keeps them while it checks an edited file again).
+ACROSS_FILES = {"duplicate-slug", "duplicate-address", "duplicate-lang", "link-to-scheduled"}
 
 
 def lint(settings: dict, today: datetime | None = None) -> list[Finding]:

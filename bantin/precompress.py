@@ -36,13 +36,16 @@ COMPRESSORS = {
 COMPRESSION_VERSION = 1
 
 
-def precompress(output: Path, settings: dict) -> list[Finding]:
-    """Write `<file>.gz` and `<file>.br` next to every text file of the built site.
+def precompress(output: Path, settings: dict, only: list[str] | None = None) -> list[Finding]:
+    """Write `<file>.gz` and `<file>.br` next to every text file of the built site (or those of
+    `only`, paths in the site: a site built from the previous one changes only those).
 
     Compressed copies are reused from CACHE_PATH when the settings name one (a site's build
     always does; a hand-made folder in a test need not)."""
     cache = Path(settings["CACHE_PATH"]) / "precompressed" if "CACHE_PATH" in settings else None
-    files = [path for path in sorted(Path(output).rglob("*"))
+    candidates = sorted(Path(output).rglob("*")) if only is None else [
+        Path(output) / relative for relative in sorted(only)]
+    files = [path for path in candidates
              if path.is_file() and path.suffix.lower() in TEXT_SUFFIXES]
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
         list(pool.map(partial(compress_file, cache=cache), files))  # list(): raise any error
@@ -75,7 +78,9 @@ def store(entry: Path, data: bytes) -> None:
 
 
 def write_if_smaller(copy: Path, compressed: bytes, original: bytes) -> None:
+    """A new file, never a write through the old one: a site built from the previous one
+    shares that site's files (hard links) until it replaces them."""
     if len(compressed) < len(original):
-        copy.write_bytes(compressed)
+        write_whole(copy, compressed)
     else:
         copy.unlink(missing_ok=True)

@@ -50,8 +50,33 @@ def tree_state(folder: Path) -> str:
     return digest.hexdigest()
 
 
-def inputs_state(settings_file: Path, settings: dict, strict: bool) -> str:
-    """A digest of what a build reads, taken before it reads it."""
+def site_state(site: Path) -> str:
+    """A digest of every file of a built site: its path in the site, size and modification
+    time (a site restored from CI's cache keeps them; its inodes are new)."""
+    digest = hashlib.blake2b(digest_size=20)
+    for folder, subfolders, names in os.walk(site):
+        subfolders.sort()
+        relative = os.path.relpath(folder, site)
+        for name in sorted(names):
+            try:
+                stat = os.stat(os.path.join(folder, name), follow_symlinks=False)
+            except OSError:
+                continue
+            digest.update(f"{relative}/{name}\0{stat.st_size}\0{stat.st_mtime_ns}\0".encode())
+    return digest.hexdigest()
+
+
+def inputs_state(setup: str, settings: dict) -> str:
+    """A digest of what a build reads, taken before it reads it: its `setup` (setup_state) and
+    the content."""
+    digest = hashlib.blake2b(setup.encode(), digest_size=20)
+    digest.update(tree_state(Path(settings["PATH"])).encode())
+    return digest.hexdigest()
+
+
+def setup_state(settings_file: Path, settings: dict, strict: bool) -> str:
+    """A digest of what a build reads but the content: the settings' values and files,
+    strictness, the code and library versions, the theme's files."""
     digest = hashlib.blake2b(digest_size=20)
     values = {key: value for key, value in settings.items() if key not in PLACE_SETTINGS}
     digest.update(repr(sorted((key, _stable(value)) for key, value in values.items())).encode())
@@ -59,8 +84,7 @@ def inputs_state(settings_file: Path, settings: dict, strict: bool) -> str:
     settings_file = Path(settings_file).resolve()
     for path in sorted({settings_file, *settings_file.parent.glob("*conf.py")}):
         digest.update(path.name.encode() + b"\0" + path.read_bytes())
-    for folder in (settings["PATH"], settings["THEME"]):
-        digest.update(tree_state(Path(folder)).encode())
+    digest.update(tree_state(Path(settings["THEME"])).encode())
     return digest.hexdigest()
 
 
@@ -82,26 +106,35 @@ def replay(settings: dict, output: Path, inputs: str) -> tuple | None:
         stamp = json.loads(stamp_path(settings, output).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    if stamp.get("inputs") != inputs or stamp.get("output") != tree_state(output):
+    if stamp.get("inputs") != inputs or stamp.get("output") != site_state(output):
         return None
     return [Finding(**finding) for finding in stamp["findings"]], stamp["skipped"], stamp["summary"]
 
 
 def record(settings: dict, output: Path, inputs: str, findings: list[Finding],
-           skipped: list[str], summary: list[str]) -> None:
-    """Stamp `output`, just put in place by a build that read `inputs`."""
+           skipped: list[str], summary: list[str], output_state: str) -> None:
+    """Stamp `output`, just put in place by a build that read `inputs`; `output_state` is its
+    site_state."""
     path = stamp_path(settings, output)
-    if any(finding.code in CLOCK_FINDINGS for finding in findings):
+    if depends_on_clock(findings):
         path.unlink(missing_ok=True)
         return
     stamp = {
         "inputs": inputs,
-        "output": tree_state(output),
-        "findings": [{"path": str(finding.path), "line": finding.line, "code": finding.code,
-                      "message": finding.message, "severity": finding.severity}
-                     for finding in findings],
+        "output": output_state,
+        "findings": as_json(findings),
         "skipped": skipped,
         "summary": summary,
     }
     write_whole(path, json.dumps(stamp))
 
+
+
+def depends_on_clock(findings: list[Finding]) -> bool:
+    """Whether the site these findings came with changes with the clock alone."""
+    return any(finding.code in CLOCK_FINDINGS for finding in findings)
+
+
+def as_json(findings: list[Finding]) -> list[dict]:
+    return [{"path": str(finding.path), "line": finding.line, "code": finding.code,
+             "message": finding.message, "severity": finding.severity} for finding in findings]

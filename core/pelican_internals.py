@@ -129,3 +129,32 @@ def write_content_pages(generator, writer) -> None:
         generator.generate_pages(writer)
     else:
         generator.generate_output(writer)
+
+
+# --- An edition's model, kept between processes (bantin/resume.py) -----------------------------
+# What a generator of articles or pages made of the sources: its lists, and the context every
+# generator and content of the edition shares.
+MODEL_ATTRIBUTES = CONTENT_LISTS + ("dates", "categories", "tags", "authors", "related_posts",
+                                    "period_archives", "context")
+
+
+def generator_model(generator) -> dict:
+    """The model a generator of articles or pages made, by attribute."""
+    return {name: getattr(generator, name) for name in MODEL_ATTRIBUTES if hasattr(generator, name)}
+
+
+def fresh_generators(pelican) -> list:
+    """The generators of a Pelican run, made as Pelican.run makes them (signals included), with
+    nothing read yet."""
+    context = pelican.settings.copy()
+    context.update(generated_content={}, static_links=set(), static_content={},
+                   localsiteurl=pelican.settings["SITEURL"])
+    return [cls(context=context, settings=pelican.settings, path=pelican.path,
+                theme=pelican.theme, output_path=pelican.output_path)
+            for cls in pelican._get_generator_classes()]
+
+
+def restore_model(generator, model: dict) -> None:
+    """Give a fresh generator the model another process's generator made (generator_model)."""
+    for name, value in model.items():
+        setattr(generator, name, value)

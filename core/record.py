@@ -21,6 +21,14 @@ class BuildRecord:
     committed: dict[str, tuple] | None = None
     # Whether the photos the content names were derived ahead (plugins/photos): once per build.
     photos_prefetched: bool = False
+    # The build's photo libraries (plugins/photos), one per set of photo settings: the lint and
+    # every edition look each photo up, hash it and publish its first copy once.
+    photo_libraries: dict = field(default_factory=dict)
+    # Whether the sources missing from the reader's cache were converted ahead (plugins/reader).
+    converted_ahead: bool = False
+    # The reader's conversions by cache key, loaded once and shared by the editions (each reads
+    # every source): an entry is found by the key of the bytes it came from, never by path.
+    conversions: dict[str, tuple] = field(default_factory=dict)
 
 
 def record_of(settings: dict) -> BuildRecord | None:

@@ -12,6 +12,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from core.checkout import committed_for, committed_id
+from core.record import record_of
 from core.source import SOURCE_SUFFIXES, image_sources, is_local_photo, photo_inside
 
 from .cache import PhotoCache, cache_key
@@ -277,8 +278,15 @@ _current: tuple[dict, PhotoLibrary] | None = None
 
 
 def library_for(settings: dict) -> PhotoLibrary:
-    """The library of the build these settings belong to (one Pelican run, one settings dict)."""
+    """The library of the build these settings belong to: the one its record keeps (shared by
+    the lint and every edition), or, without a build, one per settings dict."""
     global _current
+    record = record_of(settings)
+    if record is not None:
+        key = photo_settings(settings)
+        if key not in record.photo_libraries:
+            record.photo_libraries[key] = PhotoLibrary(settings)
+        return record.photo_libraries[key]
     if _current is None or _current[0] is not settings:
         _current = (settings, PhotoLibrary(settings))
     return _current[1]

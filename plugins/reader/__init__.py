@@ -21,6 +21,7 @@ from pelican.readers import MarkdownReader
 from pelican.utils import truncate_html_words
 
 from core.pelican_internals import markdown_metadata
+from core.record import record_of
 from core.vietnamese import nfc
 from plugins.reader.figures import FiguresExtension
 from plugins.reader.photos import PhotosExtension
@@ -37,15 +38,19 @@ class ArticleReader(MarkdownReader):
 
     def read(self, source_path: str):
         self._source_path = source_path
-        cache = ReaderCache(self.settings)
-        key = cache.key(source_path)
-        converted = cache.load(key)
+        if getattr(self, "_cache", None) is None:
+            self._cache = ReaderCache(self.settings)
+        key = self._cache.key(source_path)
+        record = record_of(self.settings)
+        shared = record.conversions if record is not None else {}
+        converted = shared.get(key) or self._cache.load(key)
         if converted is None:
             converted = self.convert(source_path)
-            cache.store(key, converted)
+            self._cache.store(key, converted)
+        shared[key] = converted  # the other editions read the same bytes: not unpickled again
         content, meta, formatted, photos = converted
         metadata = self.metadata(meta, formatted)
-        metadata["photos"] = photos
+        metadata["photos"] = list(photos)
         return content, metadata
 
     def convert(self, source_path: str) -> tuple[str, dict, dict, list]:

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from core.logs import counting_warnings
 from core.processes import end_with_parent
+from core.record import record_of
 from plugins.reader.cache import ReaderCache
 from core.source import SOURCE_SUFFIXES
 
@@ -31,6 +32,11 @@ def convert_ahead(reader_class, settings: dict) -> None:
     if settings is _last_settings:  # the run's other generators
         return
     _last_settings = settings
+    record = record_of(settings)
+    if record is not None:  # the build's other editions read the same sources
+        if record.converted_ahead:
+            return
+        record.converted_ahead = True
     reader = reader_class(settings)  # first: Pelican's Markdown reader completes the MARKDOWN
     cache = ReaderCache(settings)    # setting as it starts, and the cache's key depends on it
     jobs = []

@@ -1,0 +1,318 @@
+"""A build that takes up where the last one left off: after an edit of text alone, a new build
+process (`invoke build`, `invoke publish`, CI) renders the pages that show the edited text on the
+model the last build saved, instead of building the whole site again.
+
+After a build has put its site in place, the model Pelican made of each edition (its articles,
+pages, lists and the context they share; core.pelican_internals.generator_model) is pickled into
+CACHE_PATH/model/<place>/, one file per edition, under a stamp (stamp.json) that records what it
+was made from: everything the build read but the content (bantin.unchanged.setup_state), the
+version of every content file (the id git gives its bytes for a file as committed, else its size,
+time and inode), which editions hold each source, the findings, the pages' fingerprints, and the
+state of the site it left (each file's path, size and time: a site restored from CI's cache keeps
+them).
+
+A later build of the same site with the same setup and the site as it was left compares the
+content's versions with the model's. When every difference is the text or photos of sources the
+model holds (bantin.text_edits), it checks those sources alone, loads the editions that hold
+them, renders their pages and feeds into a folder of their own, and builds the new site as a copy
+of the old one made of hard links, with those files put in its place and the search index
+brought up to date. The copy then takes the old site's place as any build's does. Sources read
+this way are noted in the stamp and read again by every later such build, until an ordinary
+build saves a new model. Anything else (a source added, removed or left out for an error, a
+title, date or field changed, more than MAX_SOURCES sources, an article waiting for its date,
+another setup, a site changed since, a damaged model) takes an ordinary build.
+
+The model is pickled: like the reader's cache, it is the project's own cache, and each file is
+checked against the digest its stamp records before it is unpickled.
+"""
+
+import hashlib
+import io
+import json
+import logging
+import os
+import pickle
+import shutil
+import subprocess
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pelican import Pelican
+
+from bantin import unchanged
+from bantin.lint import ACROSS_FILES, display_path
+from bantin.text_edits import move_into, render_text, sources_to_read
+from core.checkout import committed_for, committed_id
+from core.errors import Finding
+from core.files import write_whole
+from core.pelican_internals import (edition_contents, fresh_generators, generator_model,
+                                    holds_contents, restore_model)
+from core.record import RECORD_SETTING, record_of
+
+logger = logging.getLogger(__name__)
+
+# More sources to read again than this take an ordinary build, which reads them all at once.
+MAX_SOURCES = 50
+# The settings modules: a function defined there is found again by name in the new settings.
+SETTINGS_MODULES = ("pelicanconf", "publishconf")
+# Settings that name this build's folders: the model takes the new build's.
+PLACES = unchanged.PLACE_SETTINGS | {RECORD_SETTING}
+
+
+@dataclass
+class Model:
+    """What a build leaves for the next one to take up, saved once its site is in place."""
+
+    setup: str
+    versions: dict[str, str]
+    editions: list[list] = field(default_factory=list)  # each edition's generators (a new model)
+    stamp: dict | None = None  # the stamp taken up, and the sources read again (a resumed build)
+    sources: set[str] = field(default_factory=set)
+
+
+@dataclass
+class Plan:
+    """A build that can take up the saved model: the stamp, and the sources to read again."""
+
+    folder: Path
+    stamp: dict
+    sources: set[str]
+
+    @property
+    def findings(self) -> list[Finding]:
+        return [Finding(**finding) for finding in self.stamp["findings"]]
+
+
+def model_folder(settings: dict, site: Path) -> Path:
+    place = hashlib.blake2b(str(Path(site).resolve()).encode(), digest_size=12).hexdigest()
+    return Path(settings["CACHE_PATH"]) / "model" / place
+
+
+def content_versions(settings: dict) -> dict[str, str]:
+    """The version of every file of the content: git's id of its bytes for a file as committed
+    (core.checkout), else its size, modification time and inode."""
+    committed = committed_for(settings)
+    versions = {}
+    for folder, _, names in os.walk(settings["PATH"]):
+        for name in names:
+            path = os.path.join(folder, name)
+            try:
+                stat = os.stat(path, follow_symlinks=False)
+            except OSError:
+                continue
+            versions[path] = (committed_id(path, stat, committed)
+                              or f"{stat.st_size}:{stat.st_mtime_ns}:{stat.st_ino}")
+    return versions
+
+
+# --- Taking the model up -----------------------------------------------------------------------
+def plan(settings: dict, site: Path, setup: str, versions: dict[str, str]) -> Plan | None:
+    """The sources to read again on the model saved for `site`, or None when this build must
+    be an ordinary one."""
+    folder = model_folder(settings, site)
+    try:
+        stamp = json.loads((folder / "stamp.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(stamp, dict) or stamp.get("setup") != setup:
+        return None
+    known = stamp["versions"]
+    changed = {path for path in versions.keys() | known.keys()
+               if versions.get(path) != known.get(path)}
+    sources = sources_to_read(changed, stamp["holders"], known.__contains__)
+    if sources is None:
+        return None
+    sources |= {source for source in stamp["updated"] if source in stamp["holders"]}
+    if len(sources) > MAX_SOURCES or unchanged.site_state(site) != stamp["site"]:
+        return None
+    return Plan(folder, stamp, sources)
+
+
+def take_up(plan: Plan, editions: list[dict], settings: dict, staging: Path,
+            previous: Path) -> tuple[list[Finding], list[str]] | None:
+    """Build the site into `staging` from the `previous` site and the saved model: the sources
+    of `plan` read again on the editions that hold them (`editions`: each edition's Pelican
+    settings, in EDITIONS order, writing into a folder of their own beside `staging`). Returns
+    the build's findings and the site's files that changed, or None, with `staging` removed,
+    when an ordinary build is needed."""
+    record = record_of(settings)
+    record.written.update(plan.stamp["written"])
+    record.converted_ahead = record.photos_prefetched = True  # nothing else is read
+    langs = {lang for source in plan.sources for lang in plan.stamp["holders"][source]}
+    loaded = [load_edition(plan, edition) for edition in editions
+              if edition["DEFAULT_LANG"] in langs]
+    if any(generators is None for generators in loaded):
+        return None
+    holders = {source: [(generator, content) for generators in loaded
+                        for generator in generators for content in edition_contents(generator)
+                        if content.source_path == source]
+               for source in plan.sources}
+    if any(not held for held in holders.values()):
+        return None
+    pages = staging.with_name(f"{staging.name}-pages")
+    try:
+        found = render_text(plan.sources, holders, loaded, settings, pages)
+        if found is None:
+            return None
+        if not link_copy(previous, staging):
+            return None
+        written = move_into(pages, staging)
+    finally:
+        shutil.rmtree(pages, ignore_errors=True)
+    shown = {display_path(Path(source), settings) for source in plan.sources}
+    kept = [finding for finding in plan.findings
+            if str(finding.path) not in shown or finding.code in ACROSS_FILES]
+    return sorted(kept + found, key=lambda f: (str(f.path), f.line or 0)), written
+
+
+def load_edition(plan: Plan, settings: dict) -> list | None:
+    """The generators of articles and pages of one edition, made afresh for `settings` and
+    given the saved model; None when the model cannot be used."""
+    entry = plan.stamp["editions"].get(settings["DEFAULT_LANG"])
+    if entry is None:
+        return None
+    try:
+        data = (plan.folder / entry["file"]).read_bytes()
+    except OSError:
+        return None
+    if hashlib.blake2b(data, digest_size=20).hexdigest() != entry["digest"]:
+        return None
+    generators = [generator for generator in fresh_generators(Pelican(settings))
+                  if holds_contents(generator)]
+    try:
+        models = _ModelUnpickler(io.BytesIO(data), generators).load()
+    except Exception as error:  # a model of other code: an ordinary build makes a new one
+        logger.debug("model not taken up: %r", error)
+        return None
+    if len(models) != len(generators):
+        return None
+    for generator, model in zip(generators, models):
+        restore_model(generator, model)
+    context = generators[0].context
+    context.update((key, settings[key]) for key in PLACES if key in settings)
+    return generators
+
+
+def link_copy(site: Path, copy: Path) -> bool:
+    """`copy` made a copy of `site` whose files are hard links to the site's (cheap: no byte
+    is written); False where the file system cannot."""
+    shutil.rmtree(copy, ignore_errors=True)
+    if not site.is_dir():
+        return False
+    result = subprocess.run(["cp", "-al", "--", str(site), str(copy)], capture_output=True)
+    if result.returncode != 0:
+        shutil.rmtree(copy, ignore_errors=True)
+        return False
+    return True
+
+
+# --- Saving it ---------------------------------------------------------------------------------
+def save(model: Model, result, settings: dict, site: Path, state: str) -> None:
+    """Save what the build (`result`, bantin.build.BuildResult) that made `site`, now in place
+    and in `state` (unchanged.site_state), leaves for the next: a new model after an ordinary
+    build, the stamp brought up to date after one that took the model up. A site that changes
+    with the clock alone saves none."""
+    folder = model_folder(settings, site)
+    stamp_path = folder / "stamp.json"
+    if unchanged.depends_on_clock(result.findings):
+        stamp_path.unlink(missing_ok=True)
+        return
+    if model.stamp is not None:
+        stamp = dict(model.stamp)
+        stamp["updated"] = sorted(set(stamp["updated"]) | model.sources)
+    else:
+        stamp_path.unlink(missing_ok=True)  # the files it names are about to be replaced
+        stamp = new_stamp(model, folder)
+        if stamp is None:
+            return
+    stamp.update(findings=unchanged.as_json(result.findings), skipped=result.skipped,
+                 summary=result.summary, written=result.record.written, site=state)
+    write_whole(stamp_path, json.dumps(stamp))
+
+
+def new_stamp(model: Model, folder: Path) -> dict | None:
+    """Pickle each edition's model into `folder`; the stamp naming them, or None when one
+    cannot be pickled."""
+    editions, holders = {}, {}
+    for generators in model.editions:
+        content_generators = [generator for generator in generators if holds_contents(generator)]
+        if not content_generators:
+            continue
+        lang = content_generators[0].settings["DEFAULT_LANG"]
+        data = io.BytesIO()
+        try:
+            _ModelPickler(data, content_generators).dump(
+                [generator_model(generator) for generator in content_generators])
+        except Exception as error:  # something of a plugin that cannot be kept: no model
+            logger.debug("model not saved: %r", error)
+            return None
+        name = f"{lang}.pickle"
+        write_whole(folder / name, data.getvalue())
+        editions[lang] = {"file": name,
+                          "digest": hashlib.blake2b(data.getvalue(), digest_size=20).hexdigest()}
+        for generator in content_generators:  # the edition that shows a source's text
+            for content in edition_contents(generator):
+                if content.lang == lang:
+                    holders.setdefault(content.source_path, []).append(lang)
+    return {"setup": model.setup, "versions": model.versions, "holders": holders,
+            "editions": editions, "updated": []}
+
+
+# --- Pickling an edition's model ---------------------------------------------------------------
+def shared_objects(generators: list) -> dict[int, tuple]:
+    """What the model refers to but a new process makes anew, by identity: the edition's
+    settings and the objects they hold, its templates' globals and filters, the generators with
+    their template environment and readers."""
+    first = generators[0]
+    known = {id(first.settings): ("settings",)}
+    for key, value in first.settings.items():
+        if not isinstance(value, (str, bytes, int, float, bool, type(None))):
+            known.setdefault(id(value), ("setting", key))
+    for name, value in first.env.globals.items():
+        known.setdefault(id(value), ("global", name))
+    for name, value in first.env.filters.items():
+        known.setdefault(id(value), ("filter", name))
+    for index, generator in enumerate(generators):
+        known.update({id(generator): ("generator", index), id(generator.env): ("env", index),
+                      id(generator.readers): ("readers", index)})
+    return known
+
+
+class _ModelPickler(pickle.Pickler):
+    def __init__(self, file, generators: list):
+        super().__init__(file, protocol=pickle.HIGHEST_PROTOCOL)
+        self.known = shared_objects(generators)
+
+    def persistent_id(self, obj):
+        name = self.known.get(id(obj))
+        if name is not None:
+            return name
+        if callable(obj) and getattr(obj, "__module__", None) in SETTINGS_MODULES:
+            return ("settings-function", obj.__qualname__)
+        return None
+
+
+class _ModelUnpickler(pickle.Unpickler):
+    def __init__(self, file, generators: list):
+        super().__init__(file)
+        self.generators = generators
+
+    def persistent_load(self, name):
+        kind, *rest = name
+        first = self.generators[0]
+        if kind == "settings":
+            return first.settings
+        if kind == "setting":
+            return first.settings[rest[0]]
+        if kind == "global":
+            return first.env.globals[rest[0]]
+        if kind == "filter":
+            return first.env.filters[rest[0]]
+        if kind in ("generator", "env", "readers"):
+            generator = self.generators[rest[0]]
+            return generator if kind == "generator" else getattr(generator, kind)
+        if kind == "settings-function":
+            for value in first.settings.values():
+                if callable(value) and getattr(value, "__qualname__", None) == rest[0]:
+                    return value
+        raise pickle.UnpicklingError(f"unknown object {name!r}")
