@@ -239,17 +239,11 @@ def new_stamp(model: Model, folder: Path) -> dict | None:
         if not content_generators:
             continue
         lang = content_generators[0].settings["DEFAULT_LANG"]
-        data = io.BytesIO()
-        try:
-            _ModelPickler(data, content_generators).dump(
-                [generator_model(generator) for generator in content_generators])
-        except Exception as error:  # something of a plugin that cannot be kept: no model
-            logger.debug("model not saved: %r", error)
-            return None
         name = f"{lang}.pickle"
-        write_whole(folder / name, data.getvalue())
-        editions[lang] = {"file": name,
-                          "digest": hashlib.blake2b(data.getvalue(), digest_size=20).hexdigest()}
+        digest = pickle_whole(folder / name, content_generators)
+        if digest is None:
+            return None
+        editions[lang] = {"file": name, "digest": digest}
         for generator in content_generators:  # the edition that shows a source's text
             for content in edition_contents(generator):
                 if content.lang == lang:
@@ -259,6 +253,41 @@ def new_stamp(model: Model, folder: Path) -> dict | None:
 
 
 # --- Pickling an edition's model ---------------------------------------------------------------
+class _Digesting(io.RawIOBase):
+    """A file being written that digests what is written to it."""
+
+    def __init__(self, file):
+        self.file, self.digest = file, hashlib.blake2b(digest_size=20)
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data) -> int:
+        self.digest.update(data)
+        return self.file.write(data)
+
+
+def pickle_whole(path: Path, generators: list) -> str | None:
+    """Pickle the model of an edition's `generators` into `path` as it is made (never whole in
+    memory), the file renamed into place once complete; its digest, or None when the model
+    cannot be pickled."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(f"{path.name}.tmp-{os.getpid()}")
+    try:
+        with open(partial, "wb") as file:
+            target = _Digesting(file)
+            buffered = io.BufferedWriter(target, 1 << 20)
+            _ModelPickler(buffered, generators).dump(
+                [generator_model(generator) for generator in generators])
+            buffered.flush()
+    except Exception as error:  # something of a plugin that cannot be kept: no model
+        logger.debug("model not saved: %r", error)
+        partial.unlink(missing_ok=True)
+        return None
+    partial.replace(path)
+    return target.digest.hexdigest()
+
+
 def shared_objects(generators: list) -> dict[int, tuple]:
     """What the model refers to but a new process makes anew, by identity: the edition's
     settings and the objects they hold, its templates' globals and filters, the generators with

@@ -3,7 +3,7 @@
 After a build that put its site in place, a stamp records the state of everything that build
 read (every file of the content and the theme, by path, size, time and inode; the settings'
 values and files; strictness; the code and library versions) and of the output it left (every
-file by path, size, time and inode), with its findings. A later build into the same output whose
+file by path, size and time), with its findings. A later build into the same output whose
 inputs and output are both still in those states replays the findings instead of building: the
 site it would write is the one already there. Anything else, and any build with an article dated
 in the future (it appears on its date, with no file changing), builds as usual.

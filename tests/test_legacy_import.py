@@ -12,7 +12,7 @@ from datetime import datetime
 from pathlib import Path
 
 import markdown
-from hypothesis import HealthCheck, given
+from hypothesis import HealthCheck, example, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 import pytest
@@ -872,6 +872,8 @@ FUZZ = hypothesis_settings(max_examples=300, deadline=None)
 
 @FUZZ
 @given(PAGE_TEXT)
+@example("    0")  # indented: a code block, had it kept its spaces
+@example("a\n\t    b")
 def test_any_escaped_text_reads_as_written(text):
     """Whatever a page says, Markdown shows it as text: no element but the paragraph."""
     html = markdown.markdown(escape(text), extensions=["extra"])

@@ -128,3 +128,32 @@ def test_a_page_that_only_quotes_the_marker_is_not_indexed(tmp_path):
     listing.write_text('<html lang="vi"><body><p>&lt;div data-pagefind-body&gt;</p></body></html>',
                        encoding="utf-8")
     assert search_index.searchable_parts(site) == []
+
+
+def test_a_busy_year_is_shared_out_and_an_added_page_indexes_one_share(tmp_path, monkeypatch):
+    monkeypatch.setattr(search_index, "PAGES_PER_PART", 4)
+    indexed = []
+    real = search_index.run_pagefind
+    monkeypatch.setattr(search_index, "run_pagefind",
+                        lambda site, part, work: indexed.append(part.name) or real(site, part, work))
+    site, settings = tmp_path / "site", {"CACHE_PATH": str(tmp_path / "cache")}
+
+    def add(number: int) -> None:
+        page = site / "tin" / "2019" / f"bai-{number}" / "index.html"
+        page.parent.mkdir(parents=True)
+        page.write_text(f'<html lang="vi"><body><main data-pagefind-body><h1>Bài số {number}'
+                        "</h1></main></body></html>", encoding="utf-8")
+
+    for number in range(10):
+        add(number)
+    assert search_index.index_search(site, settings) == []
+    parts = json.loads((site / "pagefind" / "parts.json").read_text(encoding="utf-8"))
+    assert parts == {"vi": ["tin-2019.3", "tin-2019.2", "tin-2019.1"]}
+    counts = [json.loads((site / "pagefind" / "vi" / name / "pagefind-entry.json").read_text(
+        encoding="utf-8"))["languages"]["vi"]["page_count"] for name in parts["vi"]]
+    assert sum(counts) == 10 and all(counts)  # each page in one share
+
+    indexed.clear()
+    add(10)  # still three shares: the pages already there keep theirs
+    assert search_index.index_search(site, settings) == []
+    assert len(indexed) == 1

@@ -17,7 +17,9 @@ from bantin.site_checks import local_address
 # source (the lint's included) can take escaped text for a link.
 _INLINE_SYNTAX = re.compile(r"([\\`*_{}|])")
 _BRACKETS = {"[": "&#91;", "]": "&#93;"}
-# ... and at the start of a line: headings, quotes, list items, rules ("---").
+# Indentation at the start of a line (four spaces make a code block) ...
+_INDENTATION = re.compile(r"^[ \t]+", re.MULTILINE)
+# ... and syntax there: headings, quotes, list items, rules ("---").
 _LINE_START_SYNTAX = re.compile(r"^(\s*)(#|>|-|[+*](?=\s))", re.MULTILINE)
 _ORDERED_ITEM = re.compile(r"^(\s*\d+)([.)])(?=\s)", re.MULTILINE)
 # "&" that HTML would read as the start of a character reference ("&lt;", "&#60;").
@@ -37,8 +39,9 @@ def _html_text(text: str) -> str:
 
 
 def escape(text: str) -> str:
-    """Plain text that Markdown shows as written."""
-    text = _INLINE_SYNTAX.sub(r"\\\1", _html_text(text))
+    """Plain text that Markdown shows as written. Indentation goes: four spaces would make a
+    code block, and the page showed none (HTML collapses it)."""
+    text = _INLINE_SYNTAX.sub(r"\\\1", _html_text(_INDENTATION.sub("", text)))
     text = re.sub(r"[\[\]]", lambda match: _BRACKETS[match[0]], text)
     text = _ORDERED_ITEM.sub(r"\1\\\2", text)
     return _LINE_START_SYNTAX.sub(r"\1\\\2", text)

@@ -2,7 +2,8 @@
 
 Every indexed page (an article or a page: the templates mark its text `data-pagefind-body`)
 belongs to one part: its language and the folder that holds its own folder, so that the
-articles of one year of one edition (`tin/2021/`) are one part and an edition's pages another.
+articles of one year of one edition (`tin/2021/`) are one part and an edition's pages another;
+a busier folder is shared out between several parts of at most about PAGES_PER_PART pages.
 Each part is a Pagefind bundle of its own at `<site>/pagefind/<lang>/<part>/`, and
 `<site>/pagefind/parts.json` lists the parts of each language, newest first; the search page
 loads the first and merges the others into it (Pagefind's `mergeIndex`), so that they are
@@ -45,6 +46,9 @@ INDEX_FILES = re.compile(r"pagefind-entry\.json|[^/]+\.pf_meta|(index|fragment|f
 # Pagefind's ready-made interfaces: the search page has its own (theme/static/js/search.js).
 UNUSED_BUNDLE_FILES = re.compile(
     r"pagefind-(component-|modular-)?ui\.[^/]+|pagefind-highlight\.js|playground/.*")
+# Pages of one folder (a year of an edition's articles) beyond which they are shared out
+# between several parts: Pagefind's time after an edit grows with the part's pages.
+PAGES_PER_PART = 250
 KEPT_PER_PART = 4  # cache entries kept for each part: a preview and a publish may alternate
 # Pagefind's version and this module's code: either changed, every part is indexed again.
 INDEXER = version("pagefind_bin") + hashlib.blake2b(Path(__file__).read_bytes()).hexdigest()
@@ -52,17 +56,21 @@ INDEXER = version("pagefind_bin") + hashlib.blake2b(Path(__file__).read_bytes())
 
 @dataclass
 class Part:
-    """The indexed pages of one language under one folder of the site."""
+    """The indexed pages of one language under one folder of the site (or one share of them,
+    `share` of `shares`, when the folder holds more than PAGES_PER_PART pages)."""
 
     lang: str
     folder: str  # the folder that holds the pages' own folders, "" for the site's root
     pages: list[str] = field(default_factory=list)  # paths in the site
     # The pages' paths and bytes, as they are found (searchable_parts).
     digest: "hashlib._Hash" = field(default_factory=lambda: hashlib.blake2b(digest_size=20))
+    share: int = 1
+    shares: int = 1
 
     @property
     def name(self) -> str:
-        return self.folder.replace("/", "-") or "_"
+        name = self.folder.replace("/", "-") or "_"
+        return f"{name}.{self.share}" if self.shares > 1 else name
 
     @property
     def place(self) -> str:
@@ -79,8 +87,13 @@ class Part:
 
 
 def searchable_parts(site: Path) -> list[Part]:
-    """The parts of the pages of `site` that Pagefind indexes, in a stable order."""
-    parts: dict[tuple[str, str], Part] = {}
+    """The parts of the pages of `site` that Pagefind indexes, in a stable order. A folder of
+    more than PAGES_PER_PART pages (a busy year) is shared out between several parts by a
+    digest of each page's path, so that a page stays in its part when others are added, and
+    an edit indexes again a share of the folder rather than all of it."""
+    parts: dict[tuple[str, str, int], Part] = {}
+    counts: dict[tuple[str, str], int] = {}
+    found = []
     for folder, subfolders, files in os.walk(site):
         if Path(folder) == site:  # the index itself, or one being written, is not indexed
             subfolders[:] = [name for name in subfolders if name.split(".")[0] != BUNDLE_DIR]
@@ -96,10 +109,19 @@ def searchable_parts(site: Path) -> list[Part]:
             lang = LANG.search(page[:4096])
             lang = lang[1].decode("ascii", "replace") if lang else "unknown"
             holder = relative.parent.parent.as_posix()
-            part = parts.setdefault((lang, holder), Part(lang, "" if holder == "." else holder))
-            part.pages.append(relative.as_posix())
-            part.digest.update(f"{relative.as_posix()}\0".encode())
-            part.digest.update(hashlib.blake2b(page, digest_size=20).digest())
+            holder = "" if holder == "." else holder
+            counts[(lang, holder)] = counts.get((lang, holder), 0) + 1
+            found.append((lang, holder, relative.as_posix(),
+                          hashlib.blake2b(page, digest_size=20).digest()))
+    for lang, holder, relative, page_digest in found:
+        shares = -(-counts[(lang, holder)] // PAGES_PER_PART)
+        share = 1 + int.from_bytes(hashlib.blake2b(relative.encode(), digest_size=8).digest(),
+                                   "big") % shares
+        part = parts.setdefault((lang, holder, share), Part(lang, holder, share=share,
+                                                              shares=shares))
+        part.pages.append(relative)
+        part.digest.update(f"{relative}\0".encode())
+        part.digest.update(page_digest)
     return [parts[key] for key in sorted(parts)]
 
 
