@@ -4,6 +4,7 @@ Each task calls one function of bantin/ and says what it did and where the resul
 """
 
 import functools
+import gc
 import http.server
 import logging
 import os
@@ -127,7 +128,17 @@ def _listening_socket(port) -> socket.socket:
 @task(help={"strict": "fail on any warning, as publishing does", "settings": "settings file"})
 def build(c, strict=False, settings=str(DEV_SETTINGS)):
     """Build the site into output/ (lint first; broken articles are left out unless --strict)."""
-    _build(Path(settings), strict or None)
+    try:
+        _build(Path(settings), strict or None)
+    finally:
+        _ending()
+
+
+def _ending() -> None:
+    """The task ends the process: what its build left in memory (a whole site's objects) is
+    given back by the system, not walked first by Python's last garbage collection (half a
+    second at 2,000 articles)."""
+    gc.freeze()
 
 
 @task(help={"port": "port on 127.0.0.1 (default 8000)", "settings": "settings file"})
@@ -382,6 +393,8 @@ def publish(c, settings=str(PUBLISH_SETTINGS)):
     except Stopped as stop:
         raise Exit("Đã dừng xuất bản; trang đang phát hành và output/ là cùng một bản "
                    "(bản cũ, hoặc bản mới nếu đã kịp chuyển).", code=128 + stop.signum)
+    finally:
+        _ending()
     print(f"Đã xuất bản: {target}.")
 
 

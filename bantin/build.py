@@ -120,8 +120,8 @@ def build(
             try:
                 made = None
                 if plan is not None:
-                    made = take_up(plan, model, settings_file, overrides, settings, staging,
-                                   previous, progress)
+                    made = make_site_on_model(plan, model, settings_file, overrides, settings,
+                                              staging, previous, progress)
                     if made is None:  # more than text changed: an ordinary build after all
                         findings = checked_content(settings, strict)
                 if made is None:
@@ -182,7 +182,7 @@ def make_site(findings: list[Finding], settings_file: str | Path, overrides: dic
     return findings, [source.shown for source in left_out], summary_lines(counts, left_out)
 
 
-def take_up(plan: resume.Plan, model: resume.Model, settings_file: str | Path,
+def make_site_on_model(plan: resume.Plan, model: resume.Model, settings_file: str | Path,
             overrides: dict | None, settings: dict, staging: Path, previous: Path,
             progress: Progress) -> tuple[list[Finding], list[str], list[str]] | None:
     """The site built into `staging` from the `previous` one and the saved model, when only the
@@ -191,7 +191,7 @@ def take_up(plan: resume.Plan, model: resume.Model, settings_file: str | Path,
     common = {**(overrides or {}), **excluded_sources(plan.findings, settings),
               "PREVIOUS_OUTPUT_PATH": str(previous), RECORD_SETTING: settings[RECORD_SETTING]}
     base = load_settings(settings_file, common)
-    pages = staging.with_name(f"{staging.name}-pages")  # where the pages are rendered first
+    pages = resume.pages_folder(staging)
     editions = [load_settings(settings_file, {**common, **edition_overrides(base, lang, pages)})
                 for lang in base["EDITIONS"]]
     try:
@@ -294,9 +294,7 @@ def replace_atomically(new: Path, target: Path) -> None:
     """Put `new` in place of `target` in one step, so readers never see half a site or none,
     and delete the old one; raises BuildFailed naming `target` when it cannot be replaced
     (read-only, busy)."""
-    old = replace_site(new, target)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
+    delete_in_background(replace_site(new, target)).join()
 
 
 def describe(findings: list[Finding]) -> str:

@@ -72,15 +72,18 @@ class Model:
 
 @dataclass
 class Plan:
-    """A build that can take up the saved model: the stamp, and the sources to read again."""
+    """A build that can take up the saved model: the stamp, the findings of the build that
+    saved it, and the sources to read again."""
 
     folder: Path
     stamp: dict
+    findings: list[Finding]
     sources: set[str]
 
-    @property
-    def findings(self) -> list[Finding]:
-        return [Finding(**finding) for finding in self.stamp["findings"]]
+
+# What a stamp holds, by kind: one that is not so (damaged, of other code) is not taken up.
+STAMP_KINDS = {"setup": str, "versions": dict, "holders": dict, "editions": dict, "updated": list,
+               "findings": list, "skipped": list, "summary": list, "written": dict, "site": str}
 
 
 def model_folder(settings: dict, site: Path) -> Path:
@@ -112,9 +115,12 @@ def plan(settings: dict, site: Path, setup: str, versions: dict[str, str]) -> Pl
     folder = model_folder(settings, site)
     try:
         stamp = json.loads((folder / "stamp.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        if not all(isinstance(stamp.get(key), kind) for key, kind in STAMP_KINDS.items()):
+            return None
+        findings = [Finding(**finding) for finding in stamp["findings"]]
+    except (OSError, ValueError, TypeError, AttributeError):
         return None
-    if not isinstance(stamp, dict) or stamp.get("setup") != setup:
+    if stamp["setup"] != setup:
         return None
     known = stamp["versions"]
     changed = {path for path in versions.keys() | known.keys()
@@ -125,7 +131,12 @@ def plan(settings: dict, site: Path, setup: str, versions: dict[str, str]) -> Pl
     sources |= {source for source in stamp["updated"] if source in stamp["holders"]}
     if len(sources) > MAX_SOURCES or unchanged.site_state(site) != stamp["site"]:
         return None
-    return Plan(folder, stamp, sources)
+    return Plan(folder, stamp, findings, sources)
+
+
+def pages_folder(staging: Path) -> Path:
+    """Where the pages showing the edited text are rendered before they join the site."""
+    return staging.with_name(f"{staging.name}-pages")
 
 
 def take_up(plan: Plan, editions: list[dict], settings: dict, staging: Path,
@@ -139,25 +150,26 @@ def take_up(plan: Plan, editions: list[dict], settings: dict, staging: Path,
     record.written.update(plan.stamp["written"])
     record.converted_ahead = record.photos_prefetched = True  # nothing else is read
     langs = {lang for source in plan.sources for lang in plan.stamp["holders"][source]}
-    loaded = [load_edition(plan, edition) for edition in editions
-              if edition["DEFAULT_LANG"] in langs]
-    if any(generators is None for generators in loaded):
-        return None
-    holders = {source: [(generator, content) for generators in loaded
-                        for generator in generators for content in edition_contents(generator)
-                        if content.source_path == source]
-               for source in plan.sources}
-    if any(not held for held in holders.values()):
-        return None
-    pages = staging.with_name(f"{staging.name}-pages")
+    pages = pages_folder(staging)
+    copy = LinkCopy(previous, staging)  # made on another core while the pages are rendered
     try:
-        found = render_text(plan.sources, holders, loaded, settings, pages)
-        if found is None:
+        loaded = [load_edition(plan, edition) for edition in editions
+                  if edition["DEFAULT_LANG"] in langs]
+        if any(generators is None for generators in loaded):
             return None
-        if not link_copy(previous, staging):
+        holders = {source: [(generator, content) for generators in loaded
+                            for generator in generators
+                            for content in edition_contents(generator)
+                            if content.source_path == source]
+                   for source in plan.sources}
+        if any(not held for held in holders.values()):
+            return None
+        found = render_text(plan.sources, holders, loaded, settings, pages)
+        if not copy.wait() or found is None:
             return None
         written = move_into(pages, staging)
     finally:
+        copy.wait()
         shutil.rmtree(pages, ignore_errors=True)
     shown = {display_path(Path(source), settings) for source in plan.sources}
     kept = [finding for finding in plan.findings
@@ -193,17 +205,26 @@ def load_edition(plan: Plan, settings: dict) -> list | None:
     return generators
 
 
-def link_copy(site: Path, copy: Path) -> bool:
-    """`copy` made a copy of `site` whose files are hard links to the site's (cheap: no byte
-    is written); False where the file system cannot."""
-    shutil.rmtree(copy, ignore_errors=True)
-    if not site.is_dir():
-        return False
-    result = subprocess.run(["cp", "-al", "--", str(site), str(copy)], capture_output=True)
-    if result.returncode != 0:
+class LinkCopy:
+    """A copy of a site whose files are hard links to the site's (no byte is written), made by
+    `cp -al` in a process of its own while the caller works."""
+
+    def __init__(self, site: Path, copy: Path):
         shutil.rmtree(copy, ignore_errors=True)
-        return False
-    return True
+        self.copy = copy
+        self.process = subprocess.Popen(
+            ["cp", "-al", "--", str(site), str(copy)], stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL) if site.is_dir() else None
+        self.made: bool | None = None
+
+    def wait(self) -> bool:
+        """Whether the copy is complete (False where the file system cannot link: then nothing
+        of it is left)."""
+        if self.made is None:
+            self.made = self.process is not None and self.process.wait() == 0
+            if not self.made:
+                shutil.rmtree(self.copy, ignore_errors=True)
+        return self.made
 
 
 # --- Saving it ---------------------------------------------------------------------------------

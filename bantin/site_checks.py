@@ -18,6 +18,7 @@ they are parsed. The checks that span pages (links, anchors, images, sizes) are 
 site every time, from those records: a page that changed can break a link on a page that did not.
 """
 
+import hashlib
 import json
 import os
 import posixpath
@@ -31,10 +32,13 @@ from urllib.parse import unquote, urlsplit
 
 from bs4 import BeautifulSoup
 
-from bantin.verdicts import VNU_JAR, Verdicts, page_digest
+from bantin.verdicts import VNU_JAR, KeptReferences, LinkVerdicts, Verdicts, page_digest
 from core.errors import Finding
 from core.processes import end_group, start
 from core.source import SOURCE_SUFFIXES
+from plugins.search.index import BUNDLE_DIR
+
+SEARCH_INDEX = f"{BUNDLE_DIR}/"  # the search index's folder in the site
 
 LOCAL_HOSTS = {"localhost", "127.0.0.1", "0.0.0.0", "::1", "[::1]"}
 # A link to a source file (any the Markdown reader reads, or reStructuredText) instead of its page.
@@ -91,6 +95,13 @@ class Page:
     ids: set[str] = field(default_factory=set)
     references: list[Reference] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
+    digest: str = ""  # of its bytes (bantin.verdicts.page_digest), once judged
+
+    def mentions(self, part: str) -> bool:
+        """Whether any of the page's references holds `part` in its address."""
+        if isinstance(self.references, KeptReferences):
+            return self.references.mentions(part)
+        return any(part in url for url, _, _ in self.references)
 
 
 @dataclass
@@ -126,7 +137,9 @@ def judge_site(output: Path, settings: dict) -> SiteCheck:
     links.pages, findings, rechecked = judged_pages(output, html_files(files), links.site_host,
                                                     verdicts)
     verdicts.save()
-    findings += links.check(css_files(files)) + check_sizes(output, settings, files)
+    kept = LinkVerdicts(settings, verdicts, links.shape())
+    findings += links.check(css_files(files), kept) + check_sizes(output, settings, files)
+    kept.save()
     return SiteCheck(findings, len(links.pages), rechecked)
 
 
@@ -198,6 +211,7 @@ def judged_pages(output: Path, names: list[str], site_host: str,
             ids=set(record["ids"]),
             references=record["references"],  # [url, line, is_image], as Reference
             findings=[Finding(name, line, code, message) for line, code, message in record["findings"]],
+            digest=digest,
         )
     rechecked = sum(1 for digest in digests.values() if digest in new)
     return pages, general, rechecked
@@ -221,11 +235,32 @@ class SiteLinks:
         self.pages: dict[str, Page] = {}
         self.judged: dict[tuple, tuple[str, str] | None] = {}
 
-    def check(self, stylesheets: list[str]) -> list[Finding]:
+    def shape(self) -> str:
+        """What the pages' links can point at: the site's address, files and pages' ids. The
+        search index's files are left out (named by their content, they change with every
+        edit, and no page links to them: a page that does is judged again every time)."""
+        digest = hashlib.blake2b(f"{self.site_host}\0{self.site_path}\0".encode(), digest_size=20)
+        digest.update("\0".join(sorted(name for name in self.files
+                                          if not name.startswith(SEARCH_INDEX))).encode())
+        for name in sorted(self.pages):
+            digest.update(f"\0{name}\0{' '.join(sorted(self.pages[name].ids))}".encode())
+        return digest.hexdigest()
+
+    def check(self, stylesheets: list[str], kept: LinkVerdicts | None = None) -> list[Finding]:
+        """Every page's own findings and those of its links; the link findings of a page
+        judged before in a site of this shape come from `kept`."""
         findings = []
         for name, page in self.pages.items():
             findings += page.findings
-            findings += self.check_references(name, page.references)
+            keeps = kept is not None and page.digest and not page.mentions(SEARCH_INDEX)
+            known = kept.get(name, page.digest) if keeps else None
+            if known is None:
+                found = self.check_references(name, page.references)
+                if keeps:
+                    kept.put(name, page.digest, [[f.line, f.code, f.message] for f in found])
+            else:
+                found = [Finding(name, line, code, message) for line, code, message in known]
+            findings += found
         for name in stylesheets:
             findings += self.check_references(name, parse_css(self.output / name))
         return findings

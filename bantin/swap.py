@@ -13,6 +13,7 @@ import fcntl
 import os
 import re
 import shutil
+import subprocess
 import sys
 import threading
 from contextlib import contextmanager
@@ -138,16 +139,26 @@ def replace_site(new: Path, target: Path) -> Path | None:
                                    "trang cũ được giữ nguyên")]) from None
 
 
-def delete_in_background(folder: Path | None) -> threading.Thread:
-    """Delete `folder` (an old site: thousands of files) on a thread of its own, so that the
-    work the caller does meanwhile overlaps it; join the thread before the process ends."""
-    def delete() -> None:
-        if folder is not None:
-            shutil.rmtree(folder, ignore_errors=True)
+class Deletion:
+    """The deletion of a folder (an old site: thousands of files) by `rm -rf` in a process of
+    its own, so that the work the caller does meanwhile overlaps it on another core; `join()`
+    waits for it (and deletes what is left, should `rm` have failed)."""
 
-    thread = threading.Thread(target=delete, name="delete-old-site")
-    thread.start()
-    return thread
+    def __init__(self, folder: Path | None):
+        self.folder = folder
+        self.process = None if folder is None else subprocess.Popen(
+            ["rm", "-rf", "--", str(folder)], stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL)
+
+    def join(self) -> None:
+        if self.process is not None:
+            self.process.wait()
+            shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def delete_in_background(folder: Path | None) -> Deletion:
+    """Start deleting `folder` while the caller goes on; join() the result before ending."""
+    return Deletion(folder)
 
 
 def write_failed(error: OSError, doing: str, staging: Path, output: Path) -> Finding:

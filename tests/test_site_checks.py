@@ -2,6 +2,7 @@
 
 import gzip
 import json
+import shutil
 from pathlib import Path
 
 import brotli
@@ -10,7 +11,8 @@ import pytest
 from bantin.build import load_settings
 from bantin.headers import write_headers
 from bantin.precompress import precompress
-from bantin.site_checks import check_html_validity, check_links, check_site, check_sizes, judge_site
+from bantin.site_checks import (SiteLinks, check_html_validity, check_links, check_site, check_sizes,
+                                judge_site)
 
 BUDGETS = {"html": 50_000, "css": 20_000, "jpg": 5_000, "default": 100_000}
 ROOT = Path(__file__).resolve().parent.parent
@@ -277,10 +279,10 @@ def test_an_altered_verdict_is_never_a_false_pass(site, cached):
     another page's, is not used: the page is checked again and still refused."""
     file = verdict_file(cached)
     entries = json.loads(file.read_text(encoding="utf-8"))
-    hong = next(digest for digest, (_, payload) in entries.items() if "invalid-html" in payload)
+    hong = next(digest for digest, (_, head, _) in entries.items() if "invalid-html" in head)
     good = next(digest for digest in entries if digest != hong)
-    seal, payload = entries[hong]
-    entries[hong] = [seal, payload.replace("invalid-html", "ok")]
+    seal, head, references = entries[hong]
+    entries[hong] = [seal, head.replace("invalid-html", "ok"), references]
     file.write_text(json.dumps(entries), encoding="utf-8")
     assert "invalid-html" in codes(judge_site(site, cached).findings)
     entries = json.loads(file.read_text(encoding="utf-8"))
@@ -307,3 +309,69 @@ def test_a_checker_that_fails_keeps_no_verdict(site, cached, monkeypatch):
     assert codes(judge_site(site, cached).findings) == ["no-java"]
     monkeypatch.undo()
     assert judge_site(site, cached).rechecked == 1
+
+
+def test_links_are_judged_again_only_on_new_pages_of_a_site_of_the_same_shape(site, cached,
+                                                                               monkeypatch):
+    """A publication after an edit of text alone: the pages' links are kept by page and shape
+    (files and ids), so only the edited page's links are judged again, and a link that broke
+    with a change of shape is found on every page that has it."""
+    add_page(site, '<p>Một <b>hai</b> <a href="/tin/khong-co/">hỏng</a></p>')
+    judge_site(site, cached)
+    uncached = check_site(site, {**cached, "CACHE_PATH": None})
+    judged = []
+    check = SiteLinks.check_references
+    monkeypatch.setattr(SiteLinks, "check_references",
+                        lambda self, name, refs: judged.append(name) or check(self, name, refs))
+    again = judge_site(site, cached)
+    assert again.findings == uncached and ("hong.html", "broken-link") in {
+        (f.path, f.code) for f in uncached}
+    assert judged == ["theme/css/site.css"]  # stylesheets only: every page's links kept
+
+    judged.clear()
+    bai = site / "tin" / "bai" / "index.html"
+    bai.write_text(bai.read_text(encoding="utf-8").replace("Đoàn", "Đoàn viên"))
+    findings = judge_site(site, cached).findings
+    assert judged == ["tin/bai/index.html", "theme/css/site.css"]
+    assert findings == check_site(site, {**cached, "CACHE_PATH": None})
+
+    judged.clear()
+    (site / "tin" / "bai" / "anh.jpg").unlink()  # another shape: every page judged again
+    findings = judge_site(site, cached).findings
+    assert ("tin/bai/index.html", "missing-image") in {(f.path, f.code) for f in findings}
+    assert sorted(judged) == ["hong.html", "index.html", "theme/css/site.css", "tin/bai/index.html"]
+
+    # The search index's files are left out of the shape: a page linking into it is judged
+    # every time, and finds its link broken as soon as the file goes.
+    (site / "pagefind").mkdir()
+    (site / "pagefind" / "parts.json").write_text("{}")
+    add_page(site, '<p>Một <b>hai</b> <a href="/pagefind/parts.json">chỉ mục</a></p>')
+    judge_site(site, cached)
+    (site / "pagefind" / "parts.json").unlink()
+    judged.clear()
+    assert ("hong.html", "broken-link") in {(f.path, f.code) for f in judge_site(site, cached).findings}
+    assert "hong.html" in judged
+
+
+def test_a_damaged_link_verdict_file_counts_as_absent(site, cached):
+    add_page(site, '<p>Một <b>hai</b> <a href="/tin/khong-co/">hỏng</a></p>')
+    judge_site(site, cached)
+    (links,) = (Path(cached["CACHE_PATH"]) / "site-links").iterdir()
+    sealed, payload = json.loads(links.read_text(encoding="utf-8"))
+    links.write_text(json.dumps([sealed, payload.replace("broken-link", "ok")]), encoding="utf-8")
+    assert "broken-link" in codes(judge_site(site, cached).findings)
+    links.write_bytes(links.read_bytes()[:-10])
+    assert "broken-link" in codes(judge_site(site, cached).findings)
+
+
+def test_altered_kept_references_are_never_a_false_pass(site, cached):
+    add_page(site, '<p>Một <b>hai</b> <a href="/tin/khong-co/">hỏng</a></p>')
+    judge_site(site, cached)
+    shutil.rmtree(Path(cached["CACHE_PATH"]) / "site-links")  # the links judged again
+    file = verdict_file(cached)
+    entries = json.loads(file.read_text(encoding="utf-8"))
+    for digest, (sealed, head, references) in entries.items():
+        entries[digest] = [sealed, head, references.replace("/tin/khong-co/", "/tin/bai/")]
+    file.write_text(json.dumps(entries), encoding="utf-8")
+    again = judge_site(site, cached)
+    assert again.rechecked == 1 and "broken-link" in codes(again.findings)
