@@ -27,7 +27,8 @@ from bantin.headers import write_headers
 from bantin.lint import lint
 from bantin.precompress import precompress
 from bantin.report import counting_editions, left_out_sources, summary_lines
-from plugins.search.index import BUNDLE_DIR, index_search
+from core.source import SEARCH_INDEX_FOLDER
+from plugins.search.index import index_search
 from plugins.sitemap.write import write_sitemap
 from bantin.swap import (DISK_REFUSED, delete_in_background, remove_leftovers, replace_site,
                          site_lock, write_failed)
@@ -210,8 +211,9 @@ def make_site_on_model(plan: resume.Plan, model: resume.Model, settings_file: st
         findings += index_search(staging, settings)
     if settings["PRECOMPRESS"]:
         progress.doing = STEP_WRITES[precompress]
+        index = (staging / SEARCH_INDEX_FOLDER).rglob("*")
         precompress(staging, settings, only=written + [
-            path.relative_to(staging).as_posix() for path in (staging / BUNDLE_DIR).rglob("*")])
+            path.relative_to(staging).as_posix() for path in index])
     model.stamp, model.sources = plan.stamp, plan.sources
     return findings, plan.stamp["skipped"], plan.stamp["summary"]
 

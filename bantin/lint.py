@@ -37,8 +37,8 @@ from bantin.site_checks import inline_code, local_address, refused_url, unsafe_c
 from core.vietnamese import format_date, nfc, slugify, strip_accents
 from core.fingerprint import code_fingerprint
 from core.source import MARKDOWN_IMAGE as IMAGE
-from core.source import (field_names, inside, is_local_photo, is_source_link, photo_inside,
-                         source_files, vietnamese_fields)
+from core.source import (SEARCH_INDEX_FOLDER, field_names, inside, is_local_photo, is_source_link,
+                         photo_inside, source_files, vietnamese_fields)
 from core.editions import edition_folder, language_of, translation_key
 
 # Every metadata name the site reads (Pelican, plugins/, the theme), as editors write them.
@@ -805,7 +805,7 @@ def site_pages(sources: list[SourceFile], settings: dict) -> dict[str, str]:
 
 def reserved_folders(settings: dict) -> list[str]:
     """Folders the build fills by itself (theme files, photos, feeds, archives, search index)."""
-    folders = [settings["THEME_STATIC_DIR"], *settings["STATIC_PATHS"], "pagefind",
+    folders = [settings["THEME_STATIC_DIR"], *settings["STATIC_PATHS"], SEARCH_INDEX_FOLDER,
                str(Path(settings["FEED_ATOM"]).parent)]
     folders += [settings["ARCHIVES_URL"]]
     for lang in settings["EDITIONS"][1:]:

@@ -35,10 +35,9 @@ from bs4 import BeautifulSoup
 from bantin.verdicts import VNU_JAR, KeptReferences, LinkVerdicts, Verdicts, page_digest
 from core.errors import Finding
 from core.processes import end_group, start
-from core.source import SOURCE_SUFFIXES
-from plugins.search.index import BUNDLE_DIR
+from core.source import SEARCH_INDEX_FOLDER, SOURCE_SUFFIXES
 
-SEARCH_INDEX = f"{BUNDLE_DIR}/"  # the search index's folder in the site
+SEARCH_INDEX = f"{SEARCH_INDEX_FOLDER}/"  # the search index's folder in the site
 
 LOCAL_HOSTS = {"localhost", "127.0.0.1", "0.0.0.0", "::1", "[::1]"}
 # A link to a source file (any the Markdown reader reads, or reStructuredText) instead of its page.

@@ -11,6 +11,8 @@ from pathlib import Path
 
 SOURCE_SUFFIXES = (".md", ".markdown", ".mkd", ".mdown")
 SOURCE_KINDS = (("article", "ARTICLE_PATHS"), ("page", "PAGE_PATHS"))
+# The site's folder the search index fills: no source may take it, and the site checks skip it.
+SEARCH_INDEX_FOLDER = "pagefind"
 # A Markdown image as editors write it, `![alt](src "title")`; src may stand in <angle brackets>.
 MARKDOWN_IMAGE = re.compile(
     r"!\[(?P<alt>(?:[^\]\\]|\\.)*)\]\((?P<src><[^>]*>|[^)\s]+)(?:\s+\"(?P<title>[^\"]*)\")?\)")

@@ -34,8 +34,8 @@ from pagefind_bin import get_executable
 
 from core.errors import Finding
 from core.files import CacheStore
+from core.source import SEARCH_INDEX_FOLDER
 
-BUNDLE_DIR = "pagefind"
 PARTS_FILE = "parts.json"
 # An element whose text Pagefind indexes; article text is escaped, so it cannot fake one.
 MARKER = b"data-pagefind-body"
@@ -96,7 +96,8 @@ def searchable_parts(site: Path) -> list[Part]:
     found = []
     for folder, subfolders, files in os.walk(site):
         if Path(folder) == site:  # the index itself, or one being written, is not indexed
-            subfolders[:] = [name for name in subfolders if name.split(".")[0] != BUNDLE_DIR]
+            subfolders[:] = [name for name in subfolders
+                             if name.split(".")[0] != SEARCH_INDEX_FOLDER]
         subfolders.sort()
         for name in sorted(files):
             if not name.endswith(".html"):
@@ -224,8 +225,8 @@ def index_search(output: Path, settings: dict) -> list[Finding]:
     output = Path(output)
     parts = searchable_parts(output)
     cache = BundleCache(Path(settings["CACHE_PATH"]) / "search")
-    bundle = output / BUNDLE_DIR
-    fresh = output / f"{BUNDLE_DIR}.new-{os.getpid()}"
+    bundle = output / SEARCH_INDEX_FOLDER
+    fresh = output / f"{SEARCH_INDEX_FOLDER}.new-{os.getpid()}"
     shutil.rmtree(fresh, ignore_errors=True)
     try:
         listed: dict[str, list[str]] = {}  # each language's parts, newest first
@@ -252,7 +253,7 @@ def index_search(output: Path, settings: dict) -> list[Finding]:
                 write_bundle(fresh / part.place, files, with_runtime=part.place in first)
         fresh.mkdir(exist_ok=True)
         (fresh / PARTS_FILE).write_text(json.dumps(dict(sorted(listed.items()))), encoding="utf-8")
-        replaced = output / f"{BUNDLE_DIR}.old-{os.getpid()}"
+        replaced = output / f"{SEARCH_INDEX_FOLDER}.old-{os.getpid()}"
         if bundle.exists():
             bundle.rename(replaced)
         fresh.rename(bundle)
