@@ -184,8 +184,8 @@ def make_site(findings: list[Finding], settings_file: str | Path, overrides: dic
 
 
 def make_site_on_model(plan: resume.Plan, model: resume.Model, settings_file: str | Path,
-            overrides: dict | None, settings: dict, staging: Path, previous: Path,
-            progress: Progress) -> tuple[list[Finding], list[str], list[str]] | None:
+                       overrides: dict | None, settings: dict, staging: Path, previous: Path,
+                       progress: Progress) -> tuple[list[Finding], list[str], list[str]] | None:
     """The site built into `staging` from the `previous` one and the saved model, when only the
     text of the sources of `plan` changed (bantin/resume.py); None when an ordinary build is
     needed (nothing is left in `staging` then)."""
@@ -197,9 +197,9 @@ def make_site_on_model(plan: resume.Plan, model: resume.Model, settings_file: st
                 for lang in base["EDITIONS"]]
     try:
         taken = resume.take_up(plan, editions, settings, staging, previous)
-    except OSError:
-        raise  # a full disk, say: the build names the file
     except Exception as error:  # whatever went wrong, an ordinary build says it properly
+        if isinstance(error, OSError) and error.errno in DISK_REFUSED:
+            raise  # a full disk, say: the build names the file
         logger.debug("model not taken up: %r", error)
         taken = None
     if taken is None:
