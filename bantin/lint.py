@@ -777,6 +777,10 @@ def own_address(source: SourceFile, settings: dict) -> str | None:
     return site_path((f"{folder}/" if folder else "") + url)
 
 
+# The parts of a large sitemap, as plugins/sitemap/write.py names them.
+SITEMAP_PART = re.compile(r"/sitemap-\d+\.xml")
+
+
 def site_pages(sources: list[SourceFile], settings: dict) -> dict[str, str]:
     """Addresses of the site's own pages that no source names (homes, lists, fields, tags,
     feeds, files), so that no alias takes one: site path -> what it is, in Vietnamese."""
@@ -850,8 +854,9 @@ def duplicate_slugs(sources: list[SourceFile], settings: dict) -> list[Finding]:
             elif owner is not None:
                 problem = (f"đã là địa chỉ của {display_path(owner.path, settings)}: mỗi địa chỉ "
                            "chỉ dẫn tới một bài, hãy bỏ nó ở một trong hai tệp")
-            elif address in pages:
-                problem = f"là địa chỉ của {pages[address]} của trang web: hãy bỏ nó"
+            elif address in pages or SITEMAP_PART.fullmatch(address):
+                what = pages.get(address, "sơ đồ trang")
+                problem = f"là địa chỉ của {what} của trang web: hãy bỏ nó"
             elif any(address.startswith(folder) for folder in reserved):
                 problem = "nằm trong thư mục trang web tự tạo: hãy bỏ nó"
             else:

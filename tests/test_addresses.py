@@ -209,6 +209,8 @@ def test_a_bad_alias_is_one_sentence_at_its_line(new_site, alias, words):
     ("/linh-vuc/cong-doan/", "trang lĩnh vực"),
     ("/luu-tru/2026/", "thư mục trang web tự tạo"),
     ("/", "trang chủ"),
+    ("/sitemap.xml", "sơ đồ trang"),
+    ("/sitemap-2.xml", "sơ đồ trang"),
 ])
 def test_an_alias_may_not_take_a_page_of_the_site(new_site, alias, words):
     article_with_aliases(new_site, alias)

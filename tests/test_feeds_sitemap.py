@@ -13,6 +13,7 @@ from bs4 import BeautifulSoup
 from PIL import Image
 
 from bantin.build import build
+from bantin.build import load_settings
 from conftest import PUBLIC_SITEURL, ROOT, add_article, parse_html, url_file
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -20,6 +21,7 @@ SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 XHTML = "{http://www.w3.org/1999/xhtml}"
 EDITIONS = {"vi": "", "en": "en/"}
 FIELD_PAGE = re.compile(r"/(linh-vuc|fields)/[^/]+/$")
+ROOT_SETTINGS = load_settings(ROOT / "pelicanconf.py")
 ISO_DATE = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d$")
 
 
@@ -162,9 +164,14 @@ def test_feed_photos_and_links_are_absolute_and_exist(public_site):
 
 
 def sitemap_entries(site: Path) -> dict[str, dict]:
+    """Every entry of the site's sitemap, read through its index when it has parts."""
     root = ElementTree.parse(site / "sitemap.xml").getroot()
+    urls = root.findall(f"{SITEMAP}url")
+    for part in root.findall(f"{SITEMAP}sitemap"):
+        urls += ElementTree.parse(local_file(site, part.find(f"{SITEMAP}loc").text)).getroot() \
+            .findall(f"{SITEMAP}url")
     entries = {}
-    for url in root.findall(f"{SITEMAP}url"):
+    for url in urls:
         alternates = {link.get("hreflang"): link.get("href")
                       for link in url.findall(f"{XHTML}link[@rel='alternate']")}
         entries[url.find(f"{SITEMAP}loc").text] = {
@@ -200,6 +207,28 @@ def test_sitemap_hreflang_alternates_are_reciprocal_and_match_the_pages(public_s
             assert entries[other]["alternates"] == alternates, (url, other)  # reciprocal
         head = parse(public_site, url).select("head link[rel=alternate][hreflang]")
         assert {link["hreflang"]: link["href"] for link in head} == alternates
+
+
+def test_a_sitemap_over_its_size_budget_comes_in_parts_with_an_index(public_site, tmp_path):
+    whole = sitemap_entries(public_site)
+    budgets = {**ROOT_SETTINGS["SIZE_BUDGETS"], "xml": 4000}
+    output = tmp_path / "output"
+    build(ROOT / "pelicanconf.py", output=output, strict=True,
+          overrides={"SITEURL": PUBLIC_SITEURL, "SIZE_BUDGETS": budgets})
+    index = ElementTree.parse(output / "sitemap.xml").getroot()
+    assert index.tag == f"{SITEMAP}sitemapindex" and not index.findall(f"{SITEMAP}url")
+    parts = [(part.find(f"{SITEMAP}loc").text, part.find(f"{SITEMAP}lastmod").text)
+             for part in index.findall(f"{SITEMAP}sitemap")]
+    assert [url for url, _ in parts] == [
+        f"{PUBLIC_SITEURL}/sitemap-{number}.xml" for number in range(1, len(parts) + 1)]
+    assert len(parts) >= 3
+    for url, lastmod in parts:
+        part = local_file(output, url)
+        assert part.stat().st_size <= 4000
+        stamps = [entry.find(f"{SITEMAP}lastmod").text
+                  for entry in ElementTree.parse(part).getroot().findall(f"{SITEMAP}url")]
+        assert stamps and lastmod == max(stamps)
+    assert sitemap_entries(output) == whole  # every page once, with its alternates, in one part
 
 
 def test_robots_txt_points_to_the_sitemap(public_site):
