@@ -37,7 +37,7 @@ from pelican import signals
 
 from bantin.build import BuildResult, build, finish, load_settings, staging_path
 from core.errors import BuildFailed, Finding
-from core.fingerprint import CODE_FOLDERS
+from core.fingerprint import CODE_FOLDERS, code_files
 from core.pelican_internals import edition_contents, forget_rendered_text
 from bantin.lint import display_path
 from bantin.report import LeftOut, describe_source, left_out_sources
@@ -365,14 +365,13 @@ def preview_handler(session: PreviewSession):
 
 # --- Helpers ---------------------------------------------------------------------------------
 def walk_files(root: Path):
-    """Every file under `root` (or `root` itself), but Python's bytecode caches."""
+    """Every file under `root` (or `root` itself), but in folders that hold no code or content
+    (bytecode, the desk's npm packages)."""
     if root.is_file():
         yield str(root)
         return
-    for folder, subfolders, names in os.walk(root):
-        subfolders[:] = [name for name in subfolders if name != "__pycache__"]
-        for name in names:
-            yield os.path.join(folder, name)
+    for path in code_files(root):
+        yield str(path)
 
 
 def stamp(path) -> tuple | None:

@@ -8,6 +8,7 @@ import bantin.build
 from bantin.build import build
 from bantin.unchanged import CLOCK_FINDINGS
 from bantin.digest import site_digest
+from core.fingerprint import NOT_CODE, ROOT, code_files
 from conftest import SETTINGS_FILE, add_article, places
 
 REPORT = "articles/2021/hoi-nghi-so-ket-6-thang-dau-nam-2021/index.md"
@@ -83,3 +84,13 @@ def test_an_article_waiting_for_its_date_builds_every_time(builds):
     result, ran = run()
     assert ran and any(finding.code in CLOCK_FINDINGS for finding in result.findings)
     assert run()[1], "on its date it appears, though no file changed"
+
+
+def test_the_code_fingerprint_reads_the_projects_code_not_npm_packages_or_bytecode(tmp_path):
+    (tmp_path / "core").mkdir()
+    (tmp_path / "core" / "one.py").write_text("A = 1\n")
+    for skipped in ("node_modules/some-package", "__pycache__"):
+        (tmp_path / "core" / skipped).mkdir(parents=True)
+        (tmp_path / "core" / skipped / "two.py").write_text("B = 2\n")
+    assert [path.name for path in code_files(tmp_path)] == ["one.py"]
+    assert not any(part in NOT_CODE for path in code_files(ROOT / "bantin") for part in path.parts)
