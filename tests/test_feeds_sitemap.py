@@ -12,8 +12,7 @@ import pytest
 from bs4 import BeautifulSoup
 from PIL import Image
 
-from bantin.build import build
-from bantin.build import load_settings
+from bantin.build import build, load_settings
 from conftest import PUBLIC_SITEURL, ROOT, add_article, parse_html, url_file
 
 ATOM = "{http://www.w3.org/2005/Atom}"
