@@ -36,6 +36,6 @@ def _code_fingerprint(libraries: tuple[str, ...]) -> str:
 def code_files(root: Path):
     """Every file under `root`, but in NOT_CODE folders."""
     for folder, subfolders, names in os.walk(root):
-        subfolders[:] = sorted(name for name in subfolders if name not in NOT_CODE)
+        subfolders[:] = [name for name in subfolders if name not in NOT_CODE]
         for name in names:
             yield Path(folder, name)

@@ -5,10 +5,10 @@ change to the content, the settings or the output, or an article waiting for its
 import pytest
 
 import bantin.build
+import core.fingerprint
 from bantin.build import build
 from bantin.unchanged import CLOCK_FINDINGS
 from bantin.digest import site_digest
-from core.fingerprint import NOT_CODE, ROOT, code_files
 from conftest import SETTINGS_FILE, add_article, places
 
 REPORT = "articles/2021/hoi-nghi-so-ket-6-thang-dau-nam-2021/index.md"
@@ -86,11 +86,17 @@ def test_an_article_waiting_for_its_date_builds_every_time(builds):
     assert run()[1], "on its date it appears, though no file changed"
 
 
-def test_the_code_fingerprint_reads_the_projects_code_not_npm_packages_or_bytecode(tmp_path):
-    (tmp_path / "core").mkdir()
-    (tmp_path / "core" / "one.py").write_text("A = 1\n")
-    for skipped in ("node_modules/some-package", "__pycache__"):
-        (tmp_path / "core" / skipped).mkdir(parents=True)
-        (tmp_path / "core" / skipped / "two.py").write_text("B = 2\n")
-    assert [path.name for path in code_files(tmp_path)] == ["one.py"]
-    assert not any(part in NOT_CODE for path in code_files(ROOT / "bantin") for part in path.parts)
+def test_the_code_fingerprint_reads_the_projects_code_not_npm_packages_or_bytecode(
+        tmp_path, monkeypatch):
+    monkeypatch.setattr(core.fingerprint, "ROOT", tmp_path)
+    monkeypatch.setattr(core.fingerprint, "CODE_FOLDERS", (tmp_path / "bantin",))
+    fingerprint = core.fingerprint._code_fingerprint.__wrapped__  # uncached
+    (tmp_path / "bantin").mkdir()
+    (tmp_path / "bantin" / "one.py").write_text("A = 1\n")
+    before = fingerprint(())
+    for skipped in ("desk/node_modules/some-package", "__pycache__"):
+        (tmp_path / "bantin" / skipped).mkdir(parents=True)
+        (tmp_path / "bantin" / skipped / "two.py").write_text("B = 2\n")
+    assert fingerprint(()) == before
+    (tmp_path / "bantin" / "desk" / "three.py").write_text("C = 3\n")
+    assert fingerprint(()) != before, "the project's own code counts, wherever it sits"
