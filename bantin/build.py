@@ -292,13 +292,6 @@ def run_pelican(
     return list(unique.values())
 
 
-def replace_atomically(new: Path, target: Path) -> None:
-    """Put `new` in place of `target` in one step, so readers never see half a site or none,
-    and delete the old one; raises BuildFailed naming `target` when it cannot be replaced
-    (read-only, busy)."""
-    delete_in_background(replace_site(new, target)).join()
-
-
 def describe(findings: list[Finding]) -> str:
     """Findings as lines for a terminal, errors first."""
     ordered = sorted(findings, key=lambda finding: not finding.is_error)

@@ -41,11 +41,12 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
-from bantin.build import build, finish, load_settings, replace_atomically
+from bantin.build import build, finish, load_settings
+from bantin.resume import set_aside
 from core.errors import BuildFailed, Finding
 from core.processes import run, signals_deferred, stoppable
 from bantin.site_checks import judge_site
-from bantin.swap import site_lock
+from bantin.swap import Deletion, delete_in_background, replace_site, site_lock
 
 DEPLOY_KINDS = ("", "rsync", "github-pages")
 
@@ -125,13 +126,17 @@ def publish(settings_file: Path | str = "publishconf.py", overrides: dict | None
                                previous=output)
             except BuildFailed as failure:
                 raise PublishFailed("dựng trang", failure.findings) from None
-            checked_site = judge_site(site, settings)
-            report(checked_site.summary())
-            findings = [finding for finding in checked_site.findings if finding.is_error]
-            if findings:
-                raise PublishFailed("kiểm tra trang", findings)
-            deploy(site, target, workspace, settings, output)
-            finish(result, settings, output)  # its pages, for the next build to reuse
+            with set_aside(result.model, settings, output):
+                checked_site = judge_site(site, settings)
+                report(checked_site.summary())
+                findings = [finding for finding in checked_site.findings if finding.is_error]
+                if findings:
+                    raise PublishFailed("kiểm tra trang", findings)
+                deleting = deploy(site, target, workspace, settings, output)
+                try:  # what is kept for the next build overlaps the old site's deletion
+                    finish(result, settings, output, state=checked_site.state)
+                finally:
+                    deleting.join()
         finally:
             shutil.rmtree(workspace, ignore_errors=True)
     return target
@@ -142,12 +147,13 @@ def stoppable_here():
     return stoppable() if threading.current_thread() is threading.main_thread() else nullcontext()
 
 
-def deploy(site: Path, target: DeployTarget, workspace: Path, settings: dict, output: Path) -> None:
+def deploy(site: Path, target: DeployTarget, workspace: Path, settings: dict,
+           output: Path) -> Deletion:
     """Send the checked site to the configured target, then put it in output/; raise
-    PublishFailed when that fails, with the live site and output/ as they were."""
+    PublishFailed when that fails, with the live site and output/ as they were. Returns the
+    deletion of the old output/, under way, for the caller to join."""
     if target.kind == "rsync":
-        deploy_release(site, target, workspace, settings, output)
-        return
+        return deploy_release(site, target, workspace, settings, output)
     if target.kind == "github-pages":
         command = [
             sys.executable, "-m", "ghp_import",
@@ -159,15 +165,15 @@ def deploy(site: Path, target: DeployTarget, workspace: Path, settings: dict, ou
         ]
         with signals_deferred():  # the push and output/ go together
             checked(command, "GitHub Pages")
-            replace_output(site, output)
-        return
+            return replace_output(site, output)
     with signals_deferred():
-        replace_output(site, output)
+        return replace_output(site, output)
 
 
-def replace_output(site: Path, output: Path) -> None:
+def replace_output(site: Path, output: Path) -> Deletion:
+    """Put `site` in place of output/ in one step; the old one's deletion, under way."""
     try:
-        replace_atomically(site, output)
+        return delete_in_background(replace_site(site, output))
     except BuildFailed as failure:
         raise PublishFailed("thay output/", failure.findings) from None
 
@@ -249,17 +255,23 @@ def new_release_id() -> str:
 
 
 def deploy_release(site: Path, target: DeployTarget, workspace: Path, settings: dict,
-                   output: Path) -> None:
+                   output: Path) -> Deletion:
     """Upload the site as a new release, switch `current` to it and replace output/ together,
-    then remove old releases and what stopped publications left."""
+    then remove old releases and what stopped publications left (meanwhile the old output/ is
+    deleted: returns that deletion)."""
     release = new_release_id()
     current = checked(release_command(target, workspace, "prepare"), "rsync").strip()
     checked(rsync_command(site, target, workspace, release, current), "rsync")
     with signals_deferred():  # readers' release and output/ change together
         checked(release_command(target, workspace, "activate", release), "rsync")
-        replace_output(site, output)
-    checked(release_command(target, workspace, "clean", release,
-                            settings["DEPLOY_KEEP_RELEASES"]), "rsync")
+        deleting = replace_output(site, output)
+    try:
+        checked(release_command(target, workspace, "clean", release,
+                                settings["DEPLOY_KEEP_RELEASES"]), "rsync")
+    except BaseException:
+        deleting.join()
+        raise
+    return deleting
 
 
 def rsync_command(site: Path, target: DeployTarget, workspace: Path, release: str,

@@ -26,6 +26,7 @@ The model is pickled: like the reader's cache, it is the project's own cache, an
 checked against the digest its stamp records before it is unpickled.
 """
 
+import gc
 import hashlib
 import io
 import json
@@ -34,6 +35,7 @@ import os
 import pickle
 import shutil
 import subprocess
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -68,6 +70,7 @@ class Model:
     editions: list[list] = field(default_factory=list)  # each edition's generators (a new model)
     stamp: dict | None = None  # the stamp taken up, and the sources read again (a resumed build)
     sources: set[str] = field(default_factory=set)
+    aside: dict | None = None  # the new stamp of editions pickled ahead (set_aside)
 
 
 @dataclass
@@ -243,7 +246,15 @@ def save(model: Model, result, settings: dict, site: Path, state: str) -> None:
         stamp["updated"] = sorted(set(stamp["updated"]) | model.sources)
     else:
         stamp_path.unlink(missing_ok=True)  # the files it names are about to be replaced
-        stamp = new_stamp(model, folder)
+        if model.aside is not None:
+            stamp = model.aside
+            try:
+                for entry in stamp["editions"].values():
+                    os.replace(folder / (entry["file"] + aside_suffix()), folder / entry["file"])
+            except OSError:  # gone: the next build is an ordinary one
+                return
+        else:
+            stamp = new_stamp(model, folder)
         if stamp is None:
             return
     stamp.update(findings=unchanged.as_json(result.findings), skipped=result.skipped,
@@ -251,9 +262,35 @@ def save(model: Model, result, settings: dict, site: Path, state: str) -> None:
     write_whole(stamp_path, json.dumps(stamp))
 
 
-def new_stamp(model: Model, folder: Path) -> dict | None:
-    """Pickle each edition's model into `folder`; the stamp naming them, or None when one
-    cannot be pickled."""
+@contextmanager
+def set_aside(model: Model | None, settings: dict, site: Path):
+    """Pickle a new model ahead, beside the saved one (which still describes the site in place
+    at `site`), and let go of its editions: what runs inside (a publication's checks of every
+    page) then does not hold every article's model as well. save() puts it in place; what is
+    left of it when the new site never was put in place is removed on leaving."""
+    if model is None or model.stamp is not None or not model.editions:
+        yield
+        return
+    folder = model_folder(settings, site)
+    model.aside = new_stamp(model, folder, aside_suffix())
+    model.editions = []
+    gc.collect()  # the articles' objects refer to each other
+    try:
+        yield
+    finally:
+        for leftover in folder.glob(f"*{aside_suffix()}"):
+            leftover.unlink(missing_ok=True)
+
+
+def aside_suffix() -> str:
+    return f".aside-{os.getpid()}"
+
+
+def new_stamp(model: Model, folder: Path, suffix: str = "") -> dict | None:
+    """Pickle each edition's model into `folder` (each file's name followed by `suffix`); the
+    stamp naming them, or None when one cannot be pickled."""
+    if not model.editions:  # let go of by set_aside, which could not pickle it
+        return None
     editions, holders = {}, {}
     for generators in model.editions:
         content_generators = [generator for generator in generators if holds_contents(generator)]
@@ -261,7 +298,7 @@ def new_stamp(model: Model, folder: Path) -> dict | None:
             continue
         lang = content_generators[0].settings["DEFAULT_LANG"]
         name = f"{lang}.pickle"
-        digest = pickle_whole(folder / name, content_generators)
+        digest = pickle_whole(folder / (name + suffix), content_generators)
         if digest is None:
             return None
         editions[lang] = {"file": name, "digest": digest}

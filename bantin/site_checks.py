@@ -20,7 +20,6 @@ site every time, from those records: a page that changed can break a link on a p
 
 import hashlib
 import json
-import os
 import posixpath
 import re
 import subprocess
@@ -32,8 +31,9 @@ from urllib.parse import unquote, urlsplit
 
 from bs4 import BeautifulSoup
 
-from bantin.verdicts import VNU_JAR, KeptReferences, LinkVerdicts, Verdicts, page_digest
+from bantin.verdicts import VNU_JAR, KeptReferences, LinkVerdicts, PageDigests, Verdicts
 from core.errors import Finding
+from core.files import FileStat, listing_state, site_listing
 from core.processes import end_group, start
 from core.source import SEARCH_INDEX_FOLDER, SOURCE_SUFFIXES
 
@@ -110,6 +110,7 @@ class SiteCheck:
     findings: list[Finding]
     pages: int = 0
     rechecked: int = 0  # pages whose bytes had no kept verdict: parsed and validated this time
+    state: str = ""  # of the site's files as checked (core.files.listing_state)
 
     def summary(self) -> str:
         """One Vietnamese line saying what was looked at again and why the rest was not."""
@@ -130,77 +131,57 @@ def judge_site(output: Path, settings: dict) -> SiteCheck:
     output = Path(output)
     if not output.is_dir():
         return SiteCheck([Finding(output, None, "site-missing", "không tìm thấy thư mục trang đã dựng")])
-    files = site_files(output)
+    files = site_listing(output)
     links = SiteLinks(output, settings.get("SITEURL", ""), files)
     verdicts = Verdicts(settings, links.site_host)
-    links.pages, findings, rechecked = judged_pages(output, html_files(files), links.site_host,
-                                                    verdicts)
+    digests = PageDigests(settings)
+    pages = {name: digests.digest(output, name, files[name]) for name in html_files(files)}
+    digests.save()
+    links.pages, findings, rechecked = judged_pages(output, pages, links.site_host, verdicts)
     verdicts.save()
     kept = LinkVerdicts(settings, verdicts, links.shape())
     findings += links.check(css_files(files), kept) + check_sizes(output, settings, files)
     kept.save()
-    return SiteCheck(findings, len(links.pages), rechecked)
+    return SiteCheck(findings, len(links.pages), rechecked, listing_state(files))
 
 
 def check_links(output: Path, settings: dict) -> list[Finding]:
     """Links, anchors, images, alt texts; everything but sizes and HTML validity."""
-    files = site_files(Path(output))
+    files = site_listing(Path(output))
     links = SiteLinks(Path(output), settings.get("SITEURL", ""), files)
     for name in html_files(files):
         links.pages[name] = parse_page((links.output / name).read_bytes(), name, links.site_host)
     return links.check(css_files(files))
 
 
-def site_files(output: Path) -> dict[str, int]:
-    """Every file of the site, by output-relative name, with its size (one walk)."""
-    files = {}
-    folders = [("", str(output))]
-    while folders:
-        prefix, folder = folders.pop()
-        with os.scandir(folder) as entries:
-            for entry in entries:
-                try:
-                    if entry.is_dir(follow_symlinks=False):
-                        folders.append((f"{prefix}{entry.name}/", entry.path))
-                    elif entry.is_file():
-                        files[prefix + entry.name] = entry.stat().st_size
-                except OSError:
-                    continue
-    return dict(sorted(files.items()))
-
-
-def html_files(files: dict[str, int]) -> list[str]:
+def html_files(files: dict[str, FileStat]) -> list[str]:
     return [name for name in files if name.endswith(".html")]
 
 
-def css_files(files: dict[str, int]) -> list[str]:
+def css_files(files: dict[str, FileStat]) -> list[str]:
     return [name for name in files if name.endswith(".css")]
 
 
-def judged_pages(output: Path, names: list[str], site_host: str,
+def judged_pages(output: Path, digests: dict[str, str], site_host: str,
                  verdicts: Verdicts) -> tuple[dict[str, "Page"], list[Finding], int]:
-    """Each page's ids, references and own findings, from `verdicts` for bytes judged before;
-    the others are parsed while the Nu HTML Checker validates them, and their records kept.
-    Also returns what concerns no one page (the checker missing or failing), and how many pages
-    were judged again."""
-    digests = {name: page_digest((output / name).read_bytes()) for name in names}
+    """Each page's ids, references and own findings (`digests`: each page's digest, by name),
+    from `verdicts` for bytes judged before; the others are parsed while the Nu HTML Checker
+    validates them, and their records kept. Also returns what concerns no one page (the checker
+    missing or failing), and how many pages were judged again. References stay in their kept
+    text (KeptReferences), read one page at a time when links are judged: held as objects for
+    every page of a large site, they would take gigabytes."""
     records = {digest: verdicts.get(digest) for digest in set(digests.values())}
     new = {}  # digest -> the one page validated for it
     for name, digest in digests.items():
         if records[digest] is None:
             new.setdefault(digest, name)
     with NuChecker(sorted(new.values()), output) as checker:
-        parsed = {digest: parse_page((output / name).read_bytes(), name, site_host)
-                  for digest, name in new.items()}
+        for digest, name in new.items():
+            records[digest] = page_record(parse_page((output / name).read_bytes(), name, site_host))
         invalid, general = checker.findings()
     for digest, name in new.items():
-        page = parsed[digest]
-        page.findings += invalid.get(name, [])
-        records[digest] = {
-            "findings": [[finding.line, finding.code, finding.message] for finding in page.findings],
-            "ids": sorted(page.ids),
-            "references": [[ref.url, ref.line, ref.is_image] for ref in page.references],
-        }
+        records[digest]["findings"] += [[finding.line, finding.code, finding.message]
+                                        for finding in invalid.get(name, [])]
         if not general:  # only a complete verdict is kept
             verdicts.put(digest, records[digest])
     pages = {}
@@ -208,7 +189,7 @@ def judged_pages(output: Path, names: list[str], site_host: str,
         record = records[digest]
         pages[name] = Page(
             ids=set(record["ids"]),
-            references=record["references"],  # [url, line, is_image], as Reference
+            references=record["references"],
             findings=[Finding(name, line, code, message) for line, code, message in record["findings"]],
             digest=digest,
         )
@@ -216,11 +197,21 @@ def judged_pages(output: Path, names: list[str], site_host: str,
     return pages, general, rechecked
 
 
+def page_record(page: "Page") -> dict:
+    """What is kept of a parsed page: its findings [line, code, message], ids, and references
+    as their text (KeptReferences of [url, line, is_image])."""
+    return {
+        "findings": [[finding.line, finding.code, finding.message] for finding in page.findings],
+        "ids": sorted(page.ids),
+        "references": KeptReferences.of(page.references),
+    }
+
+
 class SiteLinks:
     """Links, anchors, images and alt texts across all pages of one built site. Every page's
     references are judged again on each check, a judgement per distinct address and base."""
 
-    def __init__(self, output: Path, siteurl: str, files: dict[str, int]):
+    def __init__(self, output: Path, siteurl: str, files: dict[str, FileStat]):
         self.output = output
         parts = urlsplit(siteurl or "")
         self.site_host = parts.netloc.lower()
@@ -480,14 +471,15 @@ def parse_css(path: Path) -> list[Reference]:
     return references
 
 
-def check_sizes(output: Path, settings: dict, files: dict[str, int] | None = None) -> list[Finding]:
+def check_sizes(output: Path, settings: dict, files: dict[str, FileStat] | None = None) -> list[Finding]:
     """Every file within SIZE_BUDGETS: bytes per file suffix, with a "default" for the rest.
-    `files` are the site's files with their sizes, when the caller has them (site_files)."""
+    `files` is the site's listing, when the caller has it (core.files.site_listing)."""
     budgets = settings.get("SIZE_BUDGETS")
     if not budgets:
         return [Finding("pelicanconf.py", None, "no-size-budgets", "thiếu thiết lập SIZE_BUDGETS")]
     findings = []
-    for name, size in (site_files(Path(output)) if files is None else files).items():
+    for name, stat in (site_listing(Path(output)) if files is None else files).items():
+        size = stat.size
         suffix = posixpath.splitext(name)[1]
         if suffix in COMPRESSED_COPIES:
             continue

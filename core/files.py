@@ -4,10 +4,12 @@ A build, a preview and a publish may run side by side, and any of them may be st
 of one of these files sees the old version or the new one, never half of one.
 """
 
+import hashlib
 import os
 import pickle
 import threading
 from pathlib import Path
+from typing import NamedTuple
 
 
 def write_whole(path: Path, data: bytes | str) -> None:
@@ -19,6 +21,47 @@ def write_whole(path: Path, data: bytes | str) -> None:
     partial.unlink(missing_ok=True)
     partial.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
     partial.replace(path)
+
+
+class FileStat(NamedTuple):
+    """What a walk of a site learns of one file without reading it."""
+
+    size: int
+    modified: int  # st_mtime_ns
+    inode: int
+
+
+def site_listing(folder: Path) -> dict[str, FileStat]:
+    """Every file under `folder` (links not followed), by `/`-separated relative name, sorted:
+    one walk, which the site checks, the build's stamps and the sizes all read."""
+    files = {}
+    folders = [("", str(folder))]
+    while folders:
+        prefix, current = folders.pop()
+        try:
+            entries = list(os.scandir(current))
+        except OSError:
+            continue
+        for entry in entries:
+            try:
+                if entry.is_dir(follow_symlinks=False):
+                    folders.append((f"{prefix}{entry.name}/", entry.path))
+                else:
+                    stat = entry.stat(follow_symlinks=False)
+                    files[prefix + entry.name] = FileStat(stat.st_size, stat.st_mtime_ns,
+                                                          stat.st_ino)
+            except OSError:
+                continue
+    return dict(sorted(files.items()))
+
+
+def listing_state(files: dict[str, FileStat]) -> str:
+    """A digest of a site_listing: each file's name, size and modification time (a site
+    restored from CI's cache keeps them; its inodes are new, so they are left out)."""
+    digest = hashlib.blake2b(digest_size=20)
+    for name, stat in files.items():
+        digest.update(f"{name}\0{stat.size}\0{stat.modified}\0".encode())
+    return digest.hexdigest()
 
 
 class CacheStore:

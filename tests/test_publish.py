@@ -13,10 +13,11 @@ from xml.etree import ElementTree
 import pytest
 
 import bantin.build
-from bantin.build import build, replace_atomically
+import bantin.publish
+from bantin.build import build
 from bantin.digest import site_digest
 from core.errors import BuildFailed
-from bantin.publish import DeployTarget, PublishFailed, publish, rsync_command
+from bantin.publish import DeployTarget, PublishFailed, publish, replace_output, rsync_command
 from conftest import ROOT, process_exists, run_task, settings_file, snapshot
 from plugins.incremental import _ReusingTemplate
 
@@ -190,6 +191,31 @@ def test_a_second_publish_with_nothing_changed_renders_no_page(
     assert site_digest(output) == published
 
 
+def test_the_new_model_is_set_aside_before_the_checks_and_dropped_when_they_refuse(
+    workplace, previous_release, monkeypatch
+):
+    """The checks of every page do not run beside the model of every article: it is pickled
+    first, beside the saved one, which stays whole until the site is in place; refused, the
+    publication leaves the saved model as it was and nothing beside it."""
+    settings = {**overrides(workplace), "CACHE_PATH": str(workplace / "cache")}
+    publish(PUBLISH_SETTINGS, settings)
+    models = workplace / "cache" / "model"
+    kept = snapshot(models)
+    (workplace / "content" / "pages" / "hong.md").write_text(  # a new source: a new model
+        "Title: Trang hỏng\n\n<p><a href=\"/khong-co-trang-nay/\">Liên kết hỏng</a></p>\n",
+        encoding="utf-8")
+    seen = []
+    judge = bantin.publish.judge_site
+    monkeypatch.setattr(bantin.publish, "judge_site", lambda site, settings: seen.append(
+        sorted(path.name for path in models.rglob("*"))) or judge(site, settings))
+    with pytest.raises(PublishFailed):
+        publish(PUBLISH_SETTINGS, settings)
+    (looking,) = seen
+    assert {name.split(".aside-")[0] for name in looking if ".aside-" in name} == {
+        "vi.pickle", "en.pickle"}
+    assert snapshot(models) == kept
+
+
 # --- The build's own folder: one build at a time, no leftovers, a swap without a gap -----------
 DEV_SETTINGS = ROOT / "pelicanconf.py"
 
@@ -266,12 +292,12 @@ def test_the_swap_leaves_no_moment_without_a_whole_output(tmp_path):
                 except FileNotFoundError as error:
                     problems.append(error)
 
-    replace_atomically(make(0), output)
+    replace_output(make(0), output).join()
     reader = threading.Thread(target=read)
     reader.start()
     try:
         for version in range(1, 1000):
-            replace_atomically(make(version), output)
+            replace_output(make(version), output).join()
     finally:
         done.set()
         reader.join()

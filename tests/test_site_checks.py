@@ -2,7 +2,9 @@
 
 import gzip
 import json
+import os
 import shutil
+import time
 from pathlib import Path
 
 import brotli
@@ -375,3 +377,64 @@ def test_altered_kept_references_are_never_a_false_pass(site, cached):
     file.write_text(json.dumps(entries), encoding="utf-8")
     again = judge_site(site, cached)
     assert again.rechecked == 1 and "broken-link" in codes(again.findings)
+
+
+def rewrite_keeping_time(path: Path, text: str) -> None:
+    """Replace a file's bytes in place by `text` padded to the same size, then put its
+    modification time back."""
+    stat = path.stat()
+    data = text.encode()
+    path.write_bytes(data + b" " * (stat.st_size - len(data)))
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert path.stat().st_size == stat.st_size
+
+
+def age_pages(site: Path) -> None:
+    """Every page modified ten seconds ago: old enough for its digest to be kept."""
+    old = (site / "hong.html").stat().st_mtime_ns - 10**10
+    for path in site.rglob("*.html"):
+        os.utime(path, ns=(old, old))
+
+
+def test_a_page_whose_file_is_unchanged_is_not_read_again(site, cached):
+    """Pages are known by their file (size, time, inode) once old enough: a publication after an
+    edit hard-links every page it did not write, so only new files are read. Proven here by a
+    page changed behind the check's back, its size and time put back: its old verdict stands
+    until its file changes."""
+    hong = site / "hong.html"
+    age_pages(site)
+    assert judge_site(site, cached).rechecked == 0  # the digests are kept from here on
+    rewrite_keeping_time(hong, page("<p>Một <b>hai</b></p>"))
+    unread = judge_site(site, cached)
+    assert unread.rechecked == 0 and "invalid-html" in codes(unread.findings)
+    os.utime(hong)  # a new time: read, and judged again
+    read = judge_site(site, cached)
+    assert read.rechecked == 1 and read.findings == []
+
+
+def test_a_page_modified_just_before_the_check_is_read_again_at_the_next(site, cached):
+    """Written within the file system's clock tick, a page could change again unseen: its
+    digest is not kept (a time ahead of the clock stands for "just now", however long the
+    checks take)."""
+    just_now = time.time_ns() + 10**10
+    for path in site.rglob("*.html"):
+        os.utime(path, ns=(just_now, just_now))
+    assert judge_site(site, cached).rechecked == 0
+    rewrite_keeping_time(site / "hong.html", page("<p>Một <b>hai</b></p>"))
+    again = judge_site(site, cached)
+    assert again.rechecked == 1 and again.findings == []
+
+
+def test_a_damaged_page_digest_file_counts_as_absent(site, cached):
+    hong = site / "hong.html"
+    age_pages(site)
+    judge_site(site, cached)
+    (digests,) = (Path(cached["CACHE_PATH"]) / "site-digests").iterdir()
+    rewrite_keeping_time(hong, page("<p>Một <b>hai</b></p>"))
+    sealed, payload = json.loads(digests.read_text(encoding="utf-8"))
+    digests.write_text(json.dumps([sealed, payload.replace('"hong.html"', '"khac.html"')]),
+                       encoding="utf-8")
+    assert judge_site(site, cached).findings == []  # the page read: its new bytes judged
+    rewrite_keeping_time(hong, page(INVALID))
+    digests.write_bytes(digests.read_bytes()[:-10])
+    assert "invalid-html" in codes(judge_site(site, cached).findings)
