@@ -25,15 +25,17 @@ import re
 import subprocess
 import tempfile
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import NamedTuple
 from urllib.parse import unquote, urlsplit
 
 from bs4 import BeautifulSoup
 
-from bantin.verdicts import VNU_JAR, KeptReferences, LinkVerdicts, PageDigests, Verdicts
+from bantin.verdicts import (DIGESTS_FILE, VNU_JAR, KeptReferences, LinkVerdicts, Verdicts,
+                             page_digest)
 from core.errors import Finding
-from core.files import FileStat, listing_state, site_listing
+from core.files import FileMemo, FileStat, listing_state, site_listing
 from core.processes import end_group, start
 from core.source import SEARCH_INDEX_FOLDER, SOURCE_SUFFIXES
 
@@ -134,8 +136,11 @@ def judge_site(output: Path, settings: dict) -> SiteCheck:
     files = site_listing(output)
     links = SiteLinks(output, settings.get("SITEURL", ""), files)
     verdicts = Verdicts(settings, links.site_host)
-    digests = PageDigests(settings)
-    pages = {name: digests.digest(output, name, files[name]) for name in html_files(files)}
+    cache_path = settings.get("CACHE_PATH")
+    digests = FileMemo(Path(cache_path) / DIGESTS_FILE if cache_path else None)
+    pages = {name: digests.get(name, files[name], partial(read_digest, output / name),
+                                 is_digest)
+             for name in html_files(files)}
     digests.save()
     links.pages, findings, rechecked = judged_pages(output, pages, links.site_host, verdicts)
     verdicts.save()
@@ -143,6 +148,14 @@ def judge_site(output: Path, settings: dict) -> SiteCheck:
     findings += links.check(css_files(files), kept) + check_sizes(output, settings, files)
     kept.save()
     return SiteCheck(findings, len(links.pages), rechecked, listing_state(files))
+
+
+def read_digest(path: Path) -> str:
+    return page_digest(path.read_bytes())
+
+
+def is_digest(value) -> bool:
+    return isinstance(value, str)
 
 
 def check_links(output: Path, settings: dict) -> list[Finding]:

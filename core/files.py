@@ -5,9 +5,12 @@ of one of these files sees the old version or the new one, never half of one.
 """
 
 import hashlib
+import json
 import os
 import pickle
 import threading
+import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import NamedTuple
 
@@ -62,6 +65,59 @@ def listing_state(files: dict[str, FileStat]) -> str:
     for name, stat in files.items():
         digest.update(f"{name}\0{stat.size}\0{stat.modified}\0".encode())
     return digest.hexdigest()
+
+
+class FileMemo:
+    """What was learnt from the bytes of a site's files (a page's digest, its part of the search
+    index), kept in one sealed JSON file by each file as a walk sees it (FileStat: size,
+    modification time, inode): a file that is the same one as last time is not read again. A
+    publication after an edit builds its site as hard links to the last one, so only the files
+    it wrote are read. A file modified less than RACY_NS before the memo was opened is not kept
+    (written again within the same tick of the file system's clock, it would look the same); one
+    rewritten in place with its size and time put back would be missed, as by the build's own
+    stamps (bantin/unchanged.py). Damaged, the file counts as absent; not written, nothing is
+    lost but time."""
+
+    RACY_NS = 2_000_000_000
+
+    def __init__(self, path: Path | None):
+        self.path = path
+        self.opened = time.time_ns()
+        self.known: dict[str, list] = {}
+        self.kept: dict[str, list] = {}
+        try:
+            sealed, payload = json.loads(path.read_text(encoding="utf-8"))
+            if sealed == hashlib.blake2b(payload.encode(), digest_size=20).hexdigest():
+                known = json.loads(payload)
+                self.known = known if isinstance(known, dict) else {}
+        except (AttributeError, OSError, ValueError, TypeError):
+            self.known = {}
+
+    def get(self, name: str, stat: FileStat, learn: Callable[[], object],
+            valid: Callable[[object], bool]):
+        """What `learn()` says of file `name` (with this `stat`), or what it said last time when
+        the file is the same one and what was kept is `valid`."""
+        seen = f"{stat.size}:{stat.modified}:{stat.inode}"
+        known = self.known.get(name)
+        if isinstance(known, list) and len(known) == 2 and known[0] == seen \
+                and valid(known[1]):
+            value = known[1]
+        else:
+            value = learn()
+        if stat.modified < self.opened - self.RACY_NS:
+            self.kept[name] = [seen, value]
+        return value
+
+    def save(self) -> None:
+        """Keep what this walk learnt, in place of the last one's; a refused write changes nothing."""
+        if self.path is None:
+            return
+        payload = json.dumps(self.kept, ensure_ascii=False)
+        seal = hashlib.blake2b(payload.encode(), digest_size=20).hexdigest()
+        try:
+            write_whole(self.path, json.dumps([seal, payload]))
+        except OSError:
+            return
 
 
 class CacheStore:

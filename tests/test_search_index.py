@@ -3,6 +3,7 @@ for its pages, listed in pagefind/parts.json; a rebuild indexes again only the p
 changed, from a cache that is never trusted blindly."""
 
 import json
+import os
 from collections import Counter
 from pathlib import Path
 
@@ -11,6 +12,7 @@ import pytest
 from bantin.build import build
 from bantin.digest import site_digest
 from conftest import SETTINGS_FILE, places
+from core.files import FileMemo
 from plugins.search import index as search_index
 
 REPORT = "content/articles/2021/hoi-nghi-so-ket-6-thang-dau-nam-2021/index.md"
@@ -22,7 +24,8 @@ def bundle_files(site: Path) -> dict[str, str]:
 
 
 def cache_entries(cache: Path) -> list[Path]:
-    return sorted(path for path in (cache / "search").rglob("*") if path.is_file())
+    """The cached bundles (the pages' memo, beside them, is not one)."""
+    return sorted(path for path in (cache / "search").glob("*/*") if path.is_file())
 
 
 @pytest.fixture
@@ -157,3 +160,32 @@ def test_a_busy_year_is_shared_out_and_an_added_page_indexes_one_share(tmp_path,
     add(10)  # still three shares: the pages already there keep theirs
     assert search_index.index_search(site, settings) == []
     assert len(indexed) == 1
+
+
+def test_a_page_whose_file_is_unchanged_is_not_read_again(tmp_path):
+    """A publication after an edit builds its site as hard links to the last one: the index
+    reads only the pages whose files are new. Proven by a page changed behind its back (its
+    language, same size, its time put back): what was learnt of it stands until its file
+    changes."""
+    site = tmp_path / "site"
+    page = site / "tin" / "2021" / "bai" / "index.html"
+    page.parent.mkdir(parents=True)
+    page.write_text('<html lang="vi"><body><main data-pagefind-body><h1>Bài</h1></main></body>'
+                    "</html>", encoding="utf-8")
+    old = page.stat().st_mtime_ns - 10**10  # old enough to be kept
+    os.utime(page, ns=(old, old))
+    memo = tmp_path / "pages.json"
+    first = search_index.searchable_parts(site, FileMemo(memo))
+    assert [part.place for part in first] == ["vi/tin-2021"]
+    page.write_bytes(page.read_bytes().replace(b'lang="vi"', b'lang="en"'))
+    os.utime(page, ns=(old, old))
+    unread = search_index.searchable_parts(site, FileMemo(memo))
+    assert [(part.place, part.key) for part in unread] == [(part.place, part.key) for part in first]
+    os.utime(page, ns=(old + 10**9, old + 10**9))  # another time: read again, and kept
+    assert [part.place for part in search_index.searchable_parts(site, FileMemo(memo))] == [
+        "en/tin-2021"]
+    _, payload = json.loads(memo.read_text(encoding="utf-8"))
+    assert json.loads(payload)["tin/2021/bai/index.html"][1][0] == "en"
+    memo.write_text(memo.read_text(encoding="utf-8").replace("en", "vi"), encoding="utf-8")
+    assert [part.place for part in search_index.searchable_parts(site, FileMemo(memo))] == [
+        "en/tin-2021"]  # a memo altered in any way counts as absent

@@ -27,16 +27,18 @@ import shutil
 import subprocess
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from functools import partial
 from importlib.metadata import version
 from pathlib import Path
 
 from pagefind_bin import get_executable
 
 from core.errors import Finding
-from core.files import CacheStore
+from core.files import CacheStore, FileMemo, FileStat
 from core.source import SEARCH_INDEX_FOLDER
 
 PARTS_FILE = "parts.json"
+PAGES_MEMO = "pages.json"  # in the cache: each page's language and digest, by its file
 # An element whose text Pagefind indexes; article text is escaped, so it cannot fake one.
 MARKER = b"data-pagefind-body"
 INDEXED = re.compile(rb"<[a-z][^<>]*\s" + MARKER + rb"[\s>=/]")
@@ -86,14 +88,16 @@ class Part:
 
 
 
-def searchable_parts(site: Path) -> list[Part]:
+def searchable_parts(site: Path, memo: FileMemo | None = None) -> list[Part]:
     """The parts of the pages of `site` that Pagefind indexes, in a stable order. A folder of
     more than PAGES_PER_PART pages (a busy year) is shared out between several parts by a
     digest of each page's path, so that a page stays in its part when others are added, and
-    an edit indexes again a share of the folder rather than all of it."""
+    an edit indexes again a share of the folder rather than all of it. Each page's language and
+    digest come from `memo` when its file is the same one as when they were learnt."""
     parts: dict[tuple[str, str, int], Part] = {}
     counts: dict[tuple[str, str], int] = {}
     found = []
+    memo = memo or FileMemo(None)
     for folder, subfolders, files in os.walk(site):
         if Path(folder) == site:  # the index itself, or one being written, is not indexed
             subfolders[:] = [name for name in subfolders
@@ -102,18 +106,20 @@ def searchable_parts(site: Path) -> list[Part]:
         for name in sorted(files):
             if not name.endswith(".html"):
                 continue
-            path = Path(folder, name)
-            page = path.read_bytes()
-            if not is_indexed(page):
+            path = os.path.join(folder, name)
+            relative = Path(path).relative_to(site)
+            stat = os.stat(path)
+            learnt = memo.get(relative.as_posix(), FileStat(stat.st_size, stat.st_mtime_ns,
+                                                            stat.st_ino),
+                              partial(search_facts, path), is_search_facts)
+            if not learnt:
                 continue
-            relative = path.relative_to(site)
-            lang = LANG.search(page[:4096])
-            lang = lang[1].decode("ascii", "replace") if lang else "unknown"
+            lang, page_digest = learnt
             holder = relative.parent.parent.as_posix()
             holder = "" if holder == "." else holder
             counts[(lang, holder)] = counts.get((lang, holder), 0) + 1
-            found.append((lang, holder, relative.as_posix(),
-                          hashlib.blake2b(page, digest_size=20).digest()))
+            found.append((lang, holder, relative.as_posix(), bytes.fromhex(page_digest)))
+    memo.save()
     for lang, holder, relative, page_digest in found:
         shares = -(-counts[(lang, holder)] // PAGES_PER_PART)
         share = 1 + int.from_bytes(hashlib.blake2b(relative.encode(), digest_size=8).digest(),
@@ -124,6 +130,23 @@ def searchable_parts(site: Path) -> list[Part]:
         part.digest.update(f"{relative}\0".encode())
         part.digest.update(page_digest)
     return [parts[key] for key in sorted(parts)]
+
+
+def search_facts(path: str) -> list[str]:
+    """What the index needs of a page file: [its language, its bytes' digest] when Pagefind
+    indexes it, else []."""
+    page = Path(path).read_bytes()
+    if not is_indexed(page):
+        return []
+    lang = LANG.search(page[:4096])
+    lang = lang[1].decode("ascii", "replace") if lang else "unknown"
+    return [lang, hashlib.blake2b(page, digest_size=20).hexdigest()]
+
+
+def is_search_facts(value) -> bool:
+    return isinstance(value, list) and (value == [] or (
+        len(value) == 2 and all(isinstance(item, str) for item in value)
+        and re.fullmatch(r"[0-9a-f]{40}", value[1]) is not None))
 
 
 def is_indexed(page: bytes) -> bool:
@@ -223,8 +246,8 @@ def index_search(output: Path, settings: dict) -> list[Finding]:
     place only once complete, so that a preview that re-indexes a live site (bantin/preview.py)
     keeps a working search meanwhile."""
     output = Path(output)
-    parts = searchable_parts(output)
     cache = BundleCache(Path(settings["CACHE_PATH"]) / "search")
+    parts = searchable_parts(output, FileMemo(cache.root / PAGES_MEMO))
     bundle = output / SEARCH_INDEX_FOLDER
     fresh = output / f"{SEARCH_INDEX_FOLDER}.new-{os.getpid()}"
     shutil.rmtree(fresh, ignore_errors=True)
