@@ -110,8 +110,10 @@ def build(
     with site_lock(previous):  # the site this build reads and (by default) replaces
         plan = None
         if model is not None:
+            as_left = unchanged.SiteState(previous)  # walked while the content's versions are read
             model.versions = resume.content_versions(settings)
-            plan = resume.plan(settings, previous, model.setup, model.versions)
+            plan = resume.plan(settings, previous, model.setup, model.versions, as_left)
+            as_left.discard()
         findings = [] if plan is not None else checked_content(settings, strict)
         remove_leftovers(previous)
         staging = staging_path(output)

@@ -112,9 +112,10 @@ def content_versions(settings: dict) -> dict[str, str]:
 
 
 # --- Taking the model up -----------------------------------------------------------------------
-def plan(settings: dict, site: Path, setup: str, versions: dict[str, str]) -> Plan | None:
-    """The sources to read again on the model saved for `site`, or None when this build must
-    be an ordinary one."""
+def plan(settings: dict, site: Path, setup: str, versions: dict[str, str],
+         state: unchanged.SiteState) -> Plan | None:
+    """The sources to read again on the model saved for `site` (whose `state` is being taken),
+    or None when this build must be an ordinary one."""
     folder = model_folder(settings, site)
     try:
         stamp = json.loads((folder / "stamp.json").read_text(encoding="utf-8"))
@@ -132,7 +133,7 @@ def plan(settings: dict, site: Path, setup: str, versions: dict[str, str]) -> Pl
     if sources is None:
         return None
     sources |= {source for source in stamp["updated"] if source in stamp["holders"]}
-    if len(sources) > MAX_SOURCES or unchanged.site_state(site) != stamp["site"]:
+    if len(sources) > MAX_SOURCES or state.digest() != stamp["site"]:
         return None
     return Plan(folder, stamp, findings, sources)
 

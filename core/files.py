@@ -58,15 +58,6 @@ def site_listing(folder: Path) -> dict[str, FileStat]:
     return dict(sorted(files.items()))
 
 
-def listing_state(files: dict[str, FileStat]) -> str:
-    """A digest of a site_listing: each file's name, size and modification time (a site
-    restored from CI's cache keeps them; its inodes are new, so they are left out)."""
-    digest = hashlib.blake2b(digest_size=20)
-    for name, stat in files.items():
-        digest.update(f"{name}\0{stat.size}\0{stat.modified}\0".encode())
-    return digest.hexdigest()
-
-
 class FileMemo:
     """What was learnt from the bytes of a site's files (a page's digest, its part of the search
     index), kept in one sealed JSON file by each file as a walk sees it (FileStat: size,
