@@ -104,7 +104,8 @@ class Verdicts:
         if not self.file:
             return
         try:
-            write_whole(self.file, json.dumps(self.kept, ensure_ascii=False))
+            # In pieces: at archive scale the records' text is hundreds of megabytes.
+            write_whole(self.file, json.JSONEncoder(ensure_ascii=False).iterencode(self.kept))
             others = sorted(self.file.parent.iterdir(), key=modified, reverse=True)[KEEP_FILES:]
             for other in others:
                 other.unlink(missing_ok=True)

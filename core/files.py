@@ -10,19 +10,28 @@ import os
 import pickle
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import NamedTuple
 
 
-def write_whole(path: Path, data: bytes | str) -> None:
-    """Write `data` (text as UTF-8) to `path` through a file of its own beside it, renamed over
-    `path` once complete; a leftover of that name, or a link, is never written through."""
+def write_whole(path: Path, data: bytes | str | Iterable[str]) -> None:
+    """Write `data` (text as UTF-8; or text in pieces, never whole in memory) to `path` through
+    a file of its own beside it, renamed over `path` once complete; a leftover of that name, or
+    a link, is never written through."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(f"{path.name}.tmp-{os.getpid()}-{threading.get_ident()}")
     partial.unlink(missing_ok=True)
-    partial.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
+    if isinstance(data, (bytes, str)):
+        partial.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
+    else:
+        try:
+            with open(partial, "w", encoding="utf-8") as file:
+                file.writelines(data)
+        except BaseException:
+            partial.unlink(missing_ok=True)
+            raise
     partial.replace(path)
 
 
