@@ -163,8 +163,11 @@ def write_pages_showing(generators: list, shown: set[int], staging: Path) -> Non
 @contextmanager
 def only_contents(generator, shown: set[int]):
     """The generator's lists of articles and pages narrowed to the contents in `shown` for the
-    time of the `with` block."""
+    time of the `with` block; its articles by date too, which every tag's, field's and period's
+    page would otherwise go through whole (none of them is written)."""
     kept = content_lists(generator)
+    if isinstance(getattr(generator, "dates", None), list):
+        kept["dates"] = generator.dates
     try:
         for name, contents in kept.items():
             setattr(generator, name, [content for content in contents if id(content) in shown])
