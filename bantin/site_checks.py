@@ -32,10 +32,10 @@ from urllib.parse import unquote, urlsplit
 
 from bs4 import BeautifulSoup
 
+from bantin.unchanged import SiteState
 from bantin.verdicts import (DIGESTS_FILE, VNU_JAR, KeptReferences, LinkVerdicts, Verdicts,
                              page_digest)
 from core.errors import Finding
-from bantin.unchanged import SiteState
 from core.files import FileMemo, FileStat, site_listing
 from core.processes import end_group, start
 from core.source import SEARCH_INDEX_FOLDER, SOURCE_SUFFIXES

@@ -1,4 +1,5 @@
-"""Files written whole or not at all, and the cache store built on that.
+"""Files written whole or not at all, the cache store built on that, and a site's files as a
+walk sees them (with what was learnt of them, kept by file).
 
 A build, a preview and a publish may run side by side, and any of them may be stopped: a reader
 of one of these files sees the old version or the new one, never half of one.
@@ -45,7 +46,7 @@ class FileStat(NamedTuple):
 
 def site_listing(folder: Path) -> dict[str, FileStat]:
     """Every file under `folder` (links not followed), by `/`-separated relative name, sorted:
-    one walk, which the site checks, the build's stamps and the sizes all read."""
+    one walk, which the site checks (links, sizes, pages' digests) all read."""
     files = {}
     folders = [("", str(folder))]
     while folders:
