@@ -486,7 +486,8 @@ def parse_css(path: Path) -> list[Reference]:
     return references
 
 
-def check_sizes(output: Path, settings: dict, files: dict[str, FileStat] | None = None) -> list[Finding]:
+def check_sizes(output: Path, settings: dict,
+                files: dict[str, FileStat] | None = None) -> list[Finding]:
     """Every file within SIZE_BUDGETS: bytes per file suffix, with a "default" for the rest.
     `files` is the site's listing, when the caller has it (core.files.site_listing)."""
     budgets = settings.get("SIZE_BUDGETS")

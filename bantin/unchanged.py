@@ -60,7 +60,8 @@ class SiteState:
     b2sum make it in processes of their own, started at once: a site's walk (hundreds of
     thousands of photos at archive scale) overlaps the caller's work on another core."""
 
-    SCRIPT = 'find "$1" -mindepth 1 -not -type d -printf "%s %T@ %P\\0" | LC_ALL=C sort -z | b2sum -l 160'
+    SCRIPT = ('find "$1" -mindepth 1 -not -type d -printf "%s %T@ %P\\0"'
+              " | LC_ALL=C sort -z | b2sum -l 160")
 
     def __init__(self, site: Path):
         self.process = start(["/bin/sh", "-c", self.SCRIPT, "site-state", str(site)],

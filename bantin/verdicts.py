@@ -8,10 +8,10 @@ page's digest, in one file per *checker key*: the project's code and its librari
 digest: the rules are in the jar, Java only runs them), and SITEURL's host. Settings and theme
 reach a verdict only through the page's bytes and that host. A publication after one edit
 parses and validates only the pages whose bytes are new, and reads only the pages whose files
-are new (each page's digest is kept by its file: core.files.FileMemo). Links and anchors span pages: what they
-found on each page is kept too (LinkVerdicts), for as long as the site's files and pages' ids,
-all a link can point at, stay the same; sizes are judged on the whole site every time
-(bantin/site_checks.py).
+are new (each page's digest is kept by its file: core.files.FileMemo). Links and anchors span
+pages: what they found on each page is kept too (LinkVerdicts), for as long as the site's files
+and pages' ids, all a link can point at, stay the same; sizes are judged on the whole site
+every time (bantin/site_checks.py).
 
 The file is never trusted for more than it proves: each entry is sealed with a digest of the
 checker key, the page's digest and the entry itself, so an entry damaged in any way (truncated,

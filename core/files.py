@@ -110,7 +110,8 @@ class FileMemo:
         return value
 
     def save(self) -> None:
-        """Keep what this walk learnt, in place of the last one's; a refused write changes nothing."""
+        """Keep what this walk learnt, in place of the last one's; a refused write changes
+        nothing."""
         if self.path is None:
             return
         payload = json.dumps(self.kept, ensure_ascii=False)
