@@ -47,6 +47,7 @@ from core.errors import BuildFailed, Finding
 from core.processes import run, signals_deferred, stoppable
 from bantin.site_checks import judge_site
 from bantin.swap import Deletion, delete_in_background, replace_site, site_lock
+from bantin.unchanged import SiteState
 
 DEPLOY_KINDS = ("", "rsync", "github-pages")
 
@@ -126,17 +127,21 @@ def publish(settings_file: Path | str = "publishconf.py", overrides: dict | None
                                previous=output)
             except BuildFailed as failure:
                 raise PublishFailed("dựng trang", failure.findings) from None
-            with set_aside(result.model, settings, output):
-                checked_site = judge_site(site, settings)
-                report(checked_site.summary())
-                findings = [finding for finding in checked_site.findings if finding.is_error]
-                if findings:
-                    raise PublishFailed("kiểm tra trang", findings)
-                deleting = deploy(site, target, workspace, settings, output)
-                try:  # what is kept for the next build overlaps the old site's deletion
-                    finish(result, settings, output, state=checked_site.state)
-                finally:
-                    deleting.join()
+            state = SiteState(site)  # for the next build's stamp, taken while the checks run
+            try:
+                with set_aside(result.model, settings, output):
+                    checked_site = judge_site(site, settings)
+                    report(checked_site.summary())
+                    findings = [finding for finding in checked_site.findings if finding.is_error]
+                    if findings:
+                        raise PublishFailed("kiểm tra trang", findings)
+                    deleting = deploy(site, target, workspace, settings, output)
+                    try:  # what is kept for the next build overlaps the old site's deletion
+                        finish(result, settings, output, state=state.digest())
+                    finally:
+                        deleting.join()
+            finally:
+                state.discard()
         finally:
             shutil.rmtree(workspace, ignore_errors=True)
     return target

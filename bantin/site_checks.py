@@ -32,7 +32,6 @@ from urllib.parse import unquote, urlsplit
 
 from bs4 import BeautifulSoup
 
-from bantin.unchanged import SiteState
 from bantin.verdicts import (DIGESTS_FILE, VNU_JAR, KeptReferences, LinkVerdicts, Verdicts,
                              page_digest)
 from core.errors import Finding
@@ -113,7 +112,6 @@ class SiteCheck:
     findings: list[Finding]
     pages: int = 0
     rechecked: int = 0  # pages whose bytes had no kept verdict: parsed and validated this time
-    state: str = ""  # of the site's files as checked (bantin.unchanged.SiteState)
 
     def summary(self) -> str:
         """One Vietnamese line saying what was looked at again and why the rest was not."""
@@ -134,7 +132,6 @@ def judge_site(output: Path, settings: dict) -> SiteCheck:
     output = Path(output)
     if not output.is_dir():
         return SiteCheck([Finding(output, None, "site-missing", "không tìm thấy thư mục trang đã dựng")])
-    state = SiteState(output)  # taken on another core meanwhile
     files = site_listing(output)
     links = SiteLinks(output, settings.get("SITEURL", ""), files)
     verdicts = Verdicts(settings, links.site_host)
@@ -149,7 +146,7 @@ def judge_site(output: Path, settings: dict) -> SiteCheck:
     kept = LinkVerdicts(settings, verdicts, links.shape())
     findings += links.check(css_files(files), kept) + check_sizes(output, settings, files)
     kept.save()
-    return SiteCheck(findings, len(links.pages), rechecked, state.digest())
+    return SiteCheck(findings, len(links.pages), rechecked)
 
 
 def read_digest(path: Path) -> str:

@@ -43,6 +43,10 @@ class FileStat(NamedTuple):
     modified: int  # st_mtime_ns
     inode: int
 
+    @classmethod
+    def of(cls, stat: os.stat_result) -> "FileStat":
+        return cls(stat.st_size, stat.st_mtime_ns, stat.st_ino)
+
 
 def site_listing(folder: Path) -> dict[str, FileStat]:
     """Every file under `folder` (links not followed), by `/`-separated relative name, sorted:
@@ -60,9 +64,7 @@ def site_listing(folder: Path) -> dict[str, FileStat]:
                 if entry.is_dir(follow_symlinks=False):
                     folders.append((f"{prefix}{entry.name}/", entry.path))
                 else:
-                    stat = entry.stat(follow_symlinks=False)
-                    files[prefix + entry.name] = FileStat(stat.st_size, stat.st_mtime_ns,
-                                                          stat.st_ino)
+                    files[prefix + entry.name] = FileStat.of(entry.stat(follow_symlinks=False))
             except OSError:
                 continue
     return dict(sorted(files.items()))

@@ -108,9 +108,7 @@ def searchable_parts(site: Path, memo: FileMemo | None = None) -> list[Part]:
                 continue
             path = os.path.join(folder, name)
             relative = Path(path).relative_to(site)
-            stat = os.stat(path)
-            learnt = memo.get(relative.as_posix(), FileStat(stat.st_size, stat.st_mtime_ns,
-                                                            stat.st_ino),
+            learnt = memo.get(relative.as_posix(), FileStat.of(os.stat(path)),
                               partial(search_facts, path), is_search_facts)
             if not learnt:
                 continue
