@@ -13,7 +13,7 @@ from pelican import signals
 from pelican.contents import Article, Content, Page
 from pelican.generators import ArticlesGenerator, PagesGenerator
 from pelican.readers import DUPLICATES_DEFINITIONS_ALLOWED
-from pelican.writers import Writer
+from pelican.writers import FileOverwriteFailedError, Writer
 
 logger = logging.getLogger(__name__)
 
@@ -62,6 +62,19 @@ class TemplateWrappingWriter(Writer):
         return super().write_file(
             name, self.wrap(template, context, own_keys), context, relative_urls, paginated,
             template_name, override_output, url, **kwargs)
+
+
+def written_files(writer) -> tuple[set[str], set[str]]:
+    """The files `writer` has written and those it has overwritten, by which Pelican refuses to
+    write a file twice (the sets themselves)."""
+    return writer._written_files, writer._overridden_files
+
+
+def refuse_second_write(path: str) -> None:
+    """Pelican's refusal of a second write of one file, as its writer says it."""
+    raise FileOverwriteFailedError(
+        f'Failed to overwrite "{path}" as Pelican has already written to it previously '
+        "(set `override=True` if intended)")
 
 
 # --- The generators ----------------------------------------------------------------------------
@@ -114,6 +127,18 @@ def forget_rendered_text(content: Content | None = None) -> None:
             continue
         for key in [key for key in memo if key and key[0] is content]:
             del memo[key]
+
+
+ATTACHING = ("{attach}", "|attach|")
+
+
+def settle_attachments(contents: list[Content]) -> None:
+    """Render now the text of the contents that attach a file: Pelican moves an attached file
+    beside the content that attaches it when that text is first rendered (Static.attach_to),
+    which must happen in the process that then writes the static files."""
+    for content in contents:
+        if any(marker in (content._content or "") for marker in ATTACHING):
+            content.get_content(content.get_siteurl())
 
 
 def write_feeds(generator, writer) -> None:

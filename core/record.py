@@ -29,6 +29,29 @@ class BuildRecord:
     # The reader's conversions by cache key, loaded once and shared by the editions (each reads
     # every source): an entry is found by the key of the bytes it came from, never by path.
     conversions: dict[str, tuple] = field(default_factory=dict)
+    # Photo files this build published, by (photo key, variant): path, inode, size and time of
+    # the first copy, to which later pages link (plugins/photos).
+    photo_copies: dict[tuple, tuple] = field(default_factory=dict)
+
+    def writing_state(self) -> dict[str, dict]:
+        """What writing pages has added to this record so far (WRITING_PARTS), as a copy."""
+        return {name: dict(getattr(self, name)) for name in WRITING_PARTS}
+
+    def added_since(self, state: dict[str, dict]) -> dict[str, dict]:
+        """What writing pages added to this record since `state` (writing_state), to be sent by
+        a worker that wrote some of them (plugins/incremental) and added to the build's."""
+        return {name: {key: value for key, value in getattr(self, name).items()
+                       if key not in state[name] or state[name][key] != value}
+                for name in WRITING_PARTS}
+
+    def add(self, parts: dict[str, dict]) -> None:
+        """Take in what a worker's pages added to its copy of this record (added_since)."""
+        for name, part in parts.items():
+            getattr(self, name).update(part)
+
+
+# The parts of a record that writing pages fills.
+WRITING_PARTS = ("written", "sitemap", "photo_copies")
 
 
 def record_of(settings: dict) -> BuildRecord | None:

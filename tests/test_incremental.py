@@ -10,6 +10,7 @@ import pytest
 from bantin.build import build
 from bantin.digest import site_digest
 from conftest import ROOT, SETTINGS_FILE, add_article, places
+import plugins.incremental
 from plugins.incremental import load_manifest
 from plugins.reader import ArticleReader
 
@@ -44,6 +45,7 @@ def test_editing_an_article_body_renders_only_its_page_and_matches_a_clean_build
                       encoding="utf-8")
     reused = []
     original_read_text = Path.read_text
+    monkeypatch.setattr(os, "cpu_count", lambda: 1)  # every page written here, where the spy is
 
     def spy(self, *args, **kwargs):  # a reused page is read back from the previous output
         if self.suffix == ".html" and output.name in self.parts:
@@ -155,3 +157,38 @@ def test_sources_converted_ahead_on_every_core_give_the_same_site(workplace, mon
                        overrides={**overrides, "CACHE_PATH": str(workplace / "cache-one")}).output
     assert len(set(converted_here)) == len(list(content.rglob("*.md")))
     assert site_digest(ahead) == site_digest(one_by_one)
+
+
+def test_pages_rendered_on_every_core_give_the_same_site(workplace, monkeypatch):
+    """On a clean build the article pages are rendered by forked workers; the site, the pages
+    recorded for the next build, the sitemap's entries and the findings are those of a build
+    that renders every page itself."""
+    content = workplace / "content"
+    for number in range(80):  # enough pages for two workers
+        add_article(content, f"tin-{number}", f"Tin số {number}", f"2024-05-01 08:{number % 60:02d}",
+                    body=f"Nội dung “số” {number} của Đoàn.")
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    shared_out = []
+    forked_map = plugins.incremental.forked_map
+
+    def counting(work, shares, workers):
+        shared_out.append((shares, workers))
+        return forked_map(work, shares, workers)
+
+    monkeypatch.setattr(plugins.incremental, "forked_map", counting)
+
+    def run(name):
+        return build(SETTINGS_FILE, output=workplace / name, strict=False,
+                     overrides={"PATH": str(content), "CACHE_PATH": str(workplace / f"cache-{name}")})
+
+    shared = run("shared")
+    assert shared_out and all(workers == 2 and shares > 2 for shares, workers in shared_out)
+    monkeypatch.setattr(plugins.incremental, "MIN_PAGES", 10**6)
+    shared_out.clear()
+    here = run("here")
+    assert shared_out == []
+    assert site_digest(shared.output) == site_digest(here.output)
+    assert shared.record.written == here.record.written
+    assert shared.record.sitemap == here.record.sitemap
+    assert sorted(map(str, shared.findings)) == sorted(map(str, here.findings))
+    assert len(shared.record.written) > 160  # both editions' pages, from the workers too

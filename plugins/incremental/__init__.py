@@ -18,6 +18,9 @@ passes PREVIOUS_OUTPUT_PATH, the site's current output folder, and a record (cor
 which the writer notes every page it wrote; it saves the new manifest from that record only after
 it has put the new site in place. Templates show the content (not only the listing) of the
 page's own article or page only.
+
+On a clean build nearly every page is rendered: the writer then shares the article pages out to
+a worker per core (ParallelWriter), as bare Pelican, which renders on one core, cannot.
 """
 
 import hashlib
@@ -34,9 +37,17 @@ from pelican.urlwrappers import URLWrapper
 from core.editions import edition_folder
 from core.files import write_whole
 from core.logs import counting_warnings
-from core.pelican_internals import TemplateWrappingWriter
+from core.forked import can_fork, cores, forked_map
+from core.pelican_internals import (TemplateWrappingWriter, edition_contents, refuse_second_write,
+                                    settle_attachments, written_files)
 from core.record import RECORD_SETTING, record_of
 from core.fingerprint import code_fingerprint
+
+# Fewer pages than this per worker are written by the build itself: forking would cost more.
+MIN_PAGES = 32
+# Shares per worker: small enough that a worker left with the heaviest pages does not keep the
+# others waiting, large enough that sending each back costs little.
+SHARES_PER_WORKER = 8
 
 # Settings that name places of this build rather than what it produces.
 PLACE_SETTINGS = {"OUTPUT_PATH", "CACHE_PATH", "PREVIOUS_OUTPUT_PATH", "PHOTO_CACHE_PATH",
@@ -221,12 +232,91 @@ class IncrementalWriter(TemplateWrappingWriter):
         return _ReusingTemplate(template, self, context, own_keys)
 
 
+class ParallelWriter(IncrementalWriter):
+    """The build's writer: the article generator's pages (every article, the lists of fields,
+    tags and periods, the home page: nearly all of an edition) are rendered on every core.
+
+    Pelican writes them one after the other. This writer holds them until the generator says it
+    is done (article_writer_finalized), then shares them out to workers forked from the build
+    (core/forked.py), which hold the same model without copying it. Each renders and writes its
+    share into the same folder and sends back what it added to the build's record (the pages
+    written, the sitemap's entries, the photos published) and the files it wrote; what it logs is
+    logged by the build, so warnings count as they do here. Pages with one name stay together
+    and in their order, since Pelican decides by that order whether a write may overwrite
+    another; a file written by two shares is refused as Pelican refuses it. Fewer pages than
+    MIN_PAGES per worker, or a process with other threads (the preview session), write here.
+    """
+
+    def __init__(self, output_path, settings=None):
+        super().__init__(output_path, settings=settings)
+        self.held: list[tuple] | None = []  # None once the article generator is done
+        self.shares: list[list[tuple]] = []
+
+    def write_file(self, name, template, context, *args, **kwargs):
+        if self.held is None:
+            return super().write_file(name, template, context, *args, **kwargs)
+        self.held.append((name, template, context.copy(), args, kwargs))
+
+    def write_held(self, contents: list) -> None:
+        """Write the pages held, on every core when there are enough; `contents`, the
+        generator's articles, whose attached files must move here (settle_attachments)."""
+        held, self.held = self.held, None
+        workers = min(cores(), len(held) // MIN_PAGES)
+        if workers < 2 or not can_fork():
+            for name, template, context, args, kwargs in held:
+                super().write_file(name, template, context, *args, **kwargs)
+            return
+        settle_attachments(contents)
+        if self.fingerprints is None:  # made once, before the workers start, not once in each
+            self.fingerprints = Fingerprints(self.settings, held[0][2])
+        self.shares = shares_of(held, workers * SHARES_PER_WORKER)
+        written, overwritten = written_files(self)
+        try:
+            for added, files, overwrites in forked_map(self.write_share, len(self.shares),
+                                                       workers):
+                self.record.add(added)
+                for path in files & written:
+                    refuse_second_write(path)
+                written |= files
+                overwritten |= overwrites
+        finally:
+            self.shares = []
+
+    def write_share(self, number: int) -> tuple[dict, set[str], set[str]]:
+        """Write the held pages of share `number`; what they added to the record, the files
+        written and those overwritten."""
+        state = self.record.writing_state()
+        written, overwritten = (set(files) for files in written_files(self))
+        for name, template, context, args, kwargs in self.shares[number]:
+            super().write_file(name, template, context, *args, **kwargs)
+        now_written, now_overwritten = written_files(self)
+        return (self.record.added_since(state), now_written - written,
+                now_overwritten - overwritten)
+
+
+def shares_of(held: list[tuple], count: int) -> list[list[tuple]]:
+    """About `count` shares of the held pages, those of one name in one share, in their order."""
+    by_name: dict[str, list[tuple]] = {}
+    for page in held:
+        by_name.setdefault(page[0], []).append(page)
+    groups = list(by_name.values())
+    size = max(1, -(-len(groups) // count))
+    return [[page for group in groups[start:start + size] for page in group]
+            for start in range(0, len(groups), size)]
+
+
+def write_held(generator, writer) -> None:
+    if isinstance(writer, ParallelWriter):
+        writer.write_held(edition_contents(generator))
+
+
 def writer_class(pelican):
     """Only the project's build, which passes the previous output and a record, renders
-    incrementally."""
+    incrementally, and on every core."""
     settings = pelican.settings
-    return IncrementalWriter if settings.get("PREVIOUS_OUTPUT_PATH") and record_of(settings) else None
+    return ParallelWriter if settings.get("PREVIOUS_OUTPUT_PATH") and record_of(settings) else None
 
 
 def register() -> None:
     signals.get_writer.connect(writer_class)
+    signals.article_writer_finalized.connect(write_held)

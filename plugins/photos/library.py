@@ -124,7 +124,9 @@ class PhotoLibrary:
         self._photos: dict[tuple[Path, str], Photo] = {}
         self._listings: dict[Path, set[str]] = {}
         # (key, variant) -> the first published copy of this build: path, inode, size, time
-        self._copies: dict[tuple[str, Variant], tuple[Path, int, int, int]] = {}
+        record = record_of(settings)
+        self._copies: dict[tuple[str, Variant], tuple[Path, int, int, int]] = (
+            record.photo_copies if record is not None else {})
         self._known_keys: dict[str, str] | None = None
         self._new_keys = False
 
