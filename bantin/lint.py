@@ -36,6 +36,7 @@ from core.clock import is_scheduled, now as clock_now
 from bantin.site_checks import inline_code, local_address, refused_url, unsafe_content
 from core.vietnamese import format_date, nfc, slugify, strip_accents
 from core.fingerprint import code_fingerprint
+from core.forked import can_fork, cores, forked_map
 from core.source import MARKDOWN_IMAGE as IMAGE
 from core.source import (SEARCH_INDEX_FOLDER, field_names, inside, is_local_photo, is_source_link,
                          photo_inside, source_files, vietnamese_fields)
@@ -98,6 +99,12 @@ class TextChecks:
         return [Finding(shown, line, code, message, severity)
                 for line, code, message, severity in self.known[key]]
 
+    def learn(self, known: dict[str, list[tuple]]) -> None:
+        """Take in what another process's checks judged (bantin.lint.linted_files)."""
+        if known:
+            self.known.update(known)
+            self.changed = True
+
     def save(self) -> None:
         if self.path and self.changed:
             write_whole(self.path, pickle.dumps(self.known))
@@ -150,6 +157,11 @@ class PhotoChecks:
         return findings
 
 
+# Fewer files than this per worker are checked here: forking would cost more. Shares per worker:
+# small enough that no worker waits long for another.
+MIN_FILES_PER_WORKER = 64
+SHARES_PER_WORKER = 4
+
 # Findings of the checks that compare files: what a file says of others, which its own text
 # alone does not decide (bantin/resume.py keeps them while it checks an edited file again).
 ACROSS_FILES = {"duplicate-slug", "duplicate-address", "duplicate-lang", "link-to-scheduled"}
@@ -163,8 +175,8 @@ def lint(settings: dict, today: datetime | None = None) -> list[Finding]:
     sources = []
     text_checks = TextChecks(settings)
     photo_checks = PhotoChecks(settings)
-    for path, kind in source_files(settings):
-        source, file_findings = lint_file(path, kind, settings, today, text_checks, photo_checks)
+    for source, file_findings in linted_files(source_files(settings), settings, today,
+                                              text_checks, photo_checks):
         findings += file_findings
         if source is not None:
             sources.append(source)
@@ -175,6 +187,35 @@ def lint(settings: dict, today: datetime | None = None) -> list[Finding]:
     findings += duplicate_languages(sources, settings)
     findings += links_to_scheduled(sources, settings, today)
     return sorted(findings, key=lambda finding: (str(finding.path), finding.line or 0))
+
+
+def linted_files(files: list[tuple[Path, str]], settings: dict, today: datetime | None,
+                 text_checks: TextChecks, photo_checks: PhotoChecks) -> list[tuple]:
+    """lint_file of every file, in order: on every core when there are enough files (workers
+    forked with what the checks know, core/forked.py), here otherwise. What the workers' checks
+    learn (texts judged, photos named) is added to `text_checks` and `photo_checks`."""
+    workers = min(cores(), len(files) // MIN_FILES_PER_WORKER)
+    if workers < 2 or not can_fork():
+        return [lint_file(path, kind, settings, today, text_checks, photo_checks)
+                for path, kind in files]
+    size = -(-len(files) // (workers * SHARES_PER_WORKER))
+    shares = [files[start:start + size] for start in range(0, len(files), size)]
+
+    def lint_share(number: int) -> tuple[list[tuple], dict, dict]:
+        known = set(text_checks.known)
+        photo_checks.pending.clear()
+        linted = [lint_file(path, kind, settings, today, text_checks, photo_checks)
+                  for path, kind in shares[number]]
+        learnt = {key: found for key, found in text_checks.known.items() if key not in known}
+        return linted, learnt, dict(photo_checks.pending)
+
+    linted = []
+    for share, learnt, named in forked_map(lint_share, len(shares), workers):
+        linted += share
+        text_checks.learn(learnt)
+        for (folder, src), (shown, line) in named.items():
+            photo_checks.add(folder, src, shown, line)
+    return linted
 
 
 def lint_file(

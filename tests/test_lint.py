@@ -1,5 +1,6 @@
 """The content lint finds each mistake an editor can make, with the right file and line."""
 
+import pickle
 import unicodedata
 from datetime import datetime
 from pathlib import Path
@@ -8,6 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from hypothesis import HealthCheck, given, settings as hypothesis_settings, strategies as st
 
+import bantin.lint
 from bantin.build import load_settings
 from core.errors import Finding
 from bantin.lint import KNOWN_NAMES, fix_text, lint, lint_file
@@ -320,3 +322,47 @@ def test_invoke_new_refuses_an_unknown_field(tmp_path, content):
                     str(settings_for(tmp_path, content)))
     assert result.returncode == 1
     assert "Lĩnh vực 'Thể thao' không có" in result.stderr
+
+
+def test_files_checked_on_every_core_get_the_findings_of_one_process(tmp_path, content, monkeypatch):
+    """With enough files the lint shares them out to forked workers: the findings (every broken
+    case at once, duplicates across files included), the texts it remembers and the photos it
+    judges are those of checking every file here."""
+    for name, text, _, _ in BROKEN:
+        article_beside_photo(content, name, text)
+    article_beside_photo(content, "same-slug", GOOD)  # a duplicate of "good"'s address
+    article_beside_photo(content, "good", GOOD)
+    broken_photo = article_beside_photo(content, "photo-not-image", GOOD.replace(
+        "Ra quân Chủ nhật xanh", "Ảnh hỏng"))
+    (broken_photo.parent / "anh.jpg").write_bytes(b"GIF89a not really")
+    for number in range(150):
+        article_beside_photo(content, f"tin-{number}", GOOD.replace(
+            "Ra quân Chủ nhật xanh", f"Ra quân lần {number}").replace(
+            "anh.jpg)", "anh.jpg)" if number % 50 else "hong.jpg)"))
+    monkeypatch.setattr("os.cpu_count", lambda: 2)
+    shared_out = []
+    forked_map = bantin.lint.forked_map
+
+    def counting(work, shares, workers):
+        shared_out.append(workers)
+        return forked_map(work, shares, workers)
+
+    monkeypatch.setattr(bantin.lint, "forked_map", counting)
+
+    def check(name):
+        settings = load_settings(SETTINGS_FILE, {"PATH": str(content),
+                                                 "CACHE_PATH": str(tmp_path / f"cache-{name}")})
+        findings = lint(settings, today=TODAY)
+        memo = next((tmp_path / f"cache-{name}" / "lint").glob("text-*.pickle")).read_bytes()
+        return findings, pickle.loads(memo)
+
+    shared, shared_memo = check("shared")
+    assert shared_out == [2]
+    monkeypatch.setattr(bantin.lint, "MIN_FILES_PER_WORKER", 10**6)
+    here, here_memo = check("here")
+    assert shared_out == [2]
+    assert shared == here
+    assert shared_memo == here_memo and len(here_memo) > 150
+    codes = {finding.code for finding in shared}
+    assert {case[2] for case in BROKEN} <= codes
+    assert {"duplicate-slug", "missing-photo", "photo-not-image"} <= codes
