@@ -167,6 +167,10 @@ def test_pages_rendered_on_every_core_give_the_same_site(workplace, monkeypatch)
     for number in range(80):  # enough pages for two workers
         add_article(content, f"tin-{number}", f"Tin số {number}", f"2024-05-01 08:{number % 60:02d}",
                     body=f"Nội dung “số” {number} của Đoàn.")
+    plan = add_article(content, "ke-hoach", "Kế hoạch năm", "2020-06-01 08:00",  # in no feed
+                       body="Đoàn viên ra quân. " * 40  # the link beyond the summary
+                       + "\n\nXem [kế hoạch]({attach}ke-hoach.pdf) của Đoàn.")
+    (plan.parent / "ke-hoach.pdf").write_bytes(b"%PDF-1.4 ke hoach\n")
     monkeypatch.setattr(os, "cpu_count", lambda: 2)
     shared_out = []
     forked_map = plugins.incremental.forked_map
@@ -192,3 +196,8 @@ def test_pages_rendered_on_every_core_give_the_same_site(workplace, monkeypatch)
     assert shared.record.sitemap == here.record.sitemap
     assert sorted(map(str, shared.findings)) == sorted(map(str, here.findings))
     assert len(shared.record.written) > 160  # both editions' pages, from the workers too
+    # An attached file moves beside the article that attaches it, which the workers render.
+    attached = shared.output / "tin" / "2020" / "ke-hoach-nam" / "ke-hoach.pdf"
+    assert attached.read_bytes() == b"%PDF-1.4 ke hoach\n"
+    page = (shared.output / "tin" / "2020" / "ke-hoach-nam" / "index.html").read_text(encoding="utf-8")
+    assert "/tin/2020/ke-hoach-nam/ke-hoach.pdf\"" in page
