@@ -36,7 +36,7 @@ from core.clock import is_scheduled, now as clock_now
 from bantin.site_checks import inline_code, local_address, refused_url, unsafe_content
 from core.vietnamese import format_date, nfc, slugify, strip_accents
 from core.fingerprint import code_fingerprint
-from core.forked import can_fork, cores, forked_map
+from core.forked import WorkerLost, can_fork, cores, forked_map
 from core.source import MARKDOWN_IMAGE as IMAGE
 from core.source import (SEARCH_INDEX_FOLDER, field_names, inside, is_local_photo, is_source_link,
                          photo_inside, source_files, vietnamese_fields)
@@ -194,10 +194,13 @@ def linted_files(files: list[tuple[Path, str]], settings: dict, today: datetime 
     """lint_file of every file, in order: on every core when there are enough files (workers
     forked with what the checks know, core/forked.py), here otherwise. What the workers' checks
     learn (texts judged, photos named) is added to `text_checks` and `photo_checks`."""
-    workers = min(cores(), len(files) // MIN_FILES_PER_WORKER)
-    if workers < 2 or not can_fork():
+    def here() -> list[tuple]:
         return [lint_file(path, kind, settings, today, text_checks, photo_checks)
                 for path, kind in files]
+
+    workers = min(cores(), len(files) // MIN_FILES_PER_WORKER)
+    if workers < 2 or not can_fork():
+        return here()
     size = -(-len(files) // (workers * SHARES_PER_WORKER))
     shares = [files[start:start + size] for start in range(0, len(files), size)]
 
@@ -209,8 +212,12 @@ def linted_files(files: list[tuple[Path, str]], settings: dict, today: datetime 
         learnt = {key: found for key, found in text_checks.known.items() if key not in known}
         return linted, learnt, dict(photo_checks.pending)
 
+    try:
+        checked = forked_map(lint_share, len(shares), workers)
+    except WorkerLost:  # killed, or out of memory: the files are checked here instead
+        return here()
     linted = []
-    for share, learnt, named in forked_map(lint_share, len(shares), workers):
+    for share, learnt, named in checked:
         linted += share
         text_checks.learn(learnt)
         for (folder, src), (shown, line) in named.items():

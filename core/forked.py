@@ -12,12 +12,21 @@ import signal
 import threading
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from multiprocessing import get_context
 
 from core.processes import end_with_parent
 
 _work: Callable | None = None  # the work the workers inherit
 _said: list[logging.LogRecord] = []  # what a worker logged during its current share
+
+
+class WorkerLost(Exception):
+    """A worker ended before its share was done: killed, or out of memory."""
+
+    def __init__(self) -> None:
+        super().__init__("một tiến trình phụ dừng đột ngột (máy có thể đã hết bộ nhớ); "
+                         "hãy chạy lại")
 
 
 def can_fork() -> bool:
@@ -33,7 +42,7 @@ def forked_map(work: Callable[[int], object], shares: int, workers: int) -> list
     """`work(number)` for every share number, in `workers` forked processes; the results in the
     order of the shares. What a worker logs during a share is logged here, as if said here, as
     the shares come back. An exception raised by `work` is raised here, and the shares not
-    started yet are not run."""
+    started yet are not run; WorkerLost when a worker ends before its share is done."""
     global _work
     _work = work
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=get_context("fork"),
@@ -45,6 +54,8 @@ def forked_map(work: Callable[[int], object], shares: int, workers: int) -> list
                 logging.getLogger(record.name).handle(record)
             results.append(result)
         return results
+    except BrokenProcessPool:
+        raise WorkerLost() from None
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
         _work = None

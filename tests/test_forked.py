@@ -8,7 +8,7 @@ import os
 import pytest
 
 from core.errors import Finding
-from core.forked import forked_map
+from core.forked import WorkerLost, forked_map
 from core.logs import counting_warnings
 
 logger = logging.getLogger(__name__)
@@ -45,3 +45,14 @@ def test_a_worker_failure_is_raised_in_the_parent_with_its_errno():
         forked_map(work, 8, 2)
     assert raised.value.errno == errno.ENOSPC
     assert raised.value.filename == "/site/trang.html"
+
+
+def test_a_worker_that_dies_is_said_in_one_sentence():
+    def work(number):
+        if number == 1:
+            os._exit(9)
+        return number
+
+    with pytest.raises(WorkerLost) as lost:
+        forked_map(work, 4, 2)
+    assert "tiến trình phụ dừng đột ngột" in str(lost.value)

@@ -9,6 +9,7 @@ import pytest
 
 from bantin.build import build
 from bantin.digest import site_digest
+from core.errors import BuildFailed
 from conftest import ROOT, SETTINGS_FILE, add_article, places
 import plugins.incremental
 from plugins.incremental import load_manifest
@@ -201,3 +202,31 @@ def test_pages_rendered_on_every_core_give_the_same_site(workplace, monkeypatch)
     assert attached.read_bytes() == b"%PDF-1.4 ke hoach\n"
     page = (shared.output / "tin" / "2020" / "ke-hoach-nam" / "index.html").read_text(encoding="utf-8")
     assert "/tin/2020/ke-hoach-nam/ke-hoach.pdf\"" in page
+
+
+def test_a_worker_that_dies_fails_the_build_in_one_line_and_keeps_the_site(workplace, monkeypatch):
+    """A rendering worker killed mid-way (out of memory, say) fails the build with one finding;
+    the site built before stays as it was and nothing is left beside it."""
+    content = workplace / "content"
+    for number in range(80):
+        add_article(content, f"tin-{number}", f"Tin số {number}", f"2024-05-01 08:{number % 60:02d}")
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    overrides = {"PATH": str(content), "CACHE_PATH": str(workplace / "cache")}
+    site = build(SETTINGS_FILE, output=workplace / "output", strict=True, overrides=overrides).output
+    before = site_digest(site)
+    write_share = plugins.incremental.ParallelWriter.write_share
+
+    def dying(self, number):
+        if number == 1:
+            os._exit(9)
+        return write_share(self, number)
+
+    monkeypatch.setattr(plugins.incremental.ParallelWriter, "write_share", dying)
+    add_article(content, "tin-moi", "Tin mới", "2024-05-02 08:00")
+    with pytest.raises(BuildFailed) as failed:
+        build(SETTINGS_FILE, output=site, strict=True, overrides=overrides)
+    (finding,) = failed.value.findings
+    assert finding.code == "build-crashed" and "\n" not in str(finding)
+    assert "tiến trình phụ dừng đột ngột" in finding.message
+    assert site_digest(site) == before
+    assert not list(workplace.glob("output.*"))  # no staging folder left

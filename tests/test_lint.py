@@ -1,5 +1,6 @@
 """The content lint finds each mistake an editor can make, with the right file and line."""
 
+import os
 import pickle
 import unicodedata
 from datetime import datetime
@@ -366,3 +367,17 @@ def test_files_checked_on_every_core_get_the_findings_of_one_process(tmp_path, c
     codes = {finding.code for finding in shared}
     assert {case[2] for case in BROKEN} <= codes
     assert {"duplicate-slug", "missing-photo", "photo-not-image"} <= codes
+
+    # A worker killed mid-way (out of memory, say): the files are checked here instead.
+    monkeypatch.setattr(bantin.lint, "MIN_FILES_PER_WORKER", 64)
+    parent, lint_file = os.getpid(), bantin.lint.lint_file
+
+    def dying(path, *args, **kwargs):
+        if os.getpid() != parent and path.parent.name == "tin-120":
+            os._exit(9)
+        return lint_file(path, *args, **kwargs)
+
+    monkeypatch.setattr(bantin.lint, "lint_file", dying)
+    lost, lost_memo = check("lost")
+    assert shared_out == [2, 2]
+    assert lost == here and lost_memo == here_memo
