@@ -3,6 +3,7 @@ byte-identical to a clean build of the same content."""
 
 import os
 import shutil
+import threading
 from pathlib import Path
 
 import pytest
@@ -173,6 +174,10 @@ def test_pages_rendered_on_every_core_give_the_same_site(workplace, monkeypatch)
                        + "\n\nXem [kế hoạch]({attach}ke-hoach.pdf) của Đoàn.")
     (plan.parent / "ke-hoach.pdf").write_bytes(b"%PDF-1.4 ke hoach\n")
     monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    # The suite's own web server runs in a thread of this process, idle in its loop: forking
+    # beside it is safe here, though the build does not fork beside threads it cannot know.
+    can_fork = plugins.incremental.can_fork
+    monkeypatch.setattr(plugins.incremental, "can_fork", lambda: True)
     shared_out = []
     forked_map = plugins.incremental.forked_map
 
@@ -188,10 +193,22 @@ def test_pages_rendered_on_every_core_give_the_same_site(workplace, monkeypatch)
 
     shared = run("shared")
     assert shared_out and all(workers == 2 and shares > 2 for shares, workers in shared_out)
+    monkeypatch.setattr(plugins.incremental, "can_fork", can_fork)
+    forks = len(shared_out)
+    waiting = threading.Event()
+    thread = threading.Thread(target=waiting.wait)  # as the preview session's server
+    thread.start()
+    try:
+        beside_a_thread = run("beside-a-thread")
+    finally:
+        waiting.set()
+        thread.join()
+    assert len(shared_out) == forks  # with another thread, every page is written here
     monkeypatch.setattr(plugins.incremental, "MIN_PAGES", 10**6)
     shared_out.clear()
     here = run("here")
     assert shared_out == []
+    assert site_digest(beside_a_thread.output) == site_digest(here.output)
     assert site_digest(shared.output) == site_digest(here.output)
     assert shared.record.written == here.record.written
     assert shared.record.sitemap == here.record.sitemap
@@ -211,6 +228,7 @@ def test_a_worker_that_dies_fails_the_build_in_one_line_and_keeps_the_site(workp
     for number in range(80):
         add_article(content, f"tin-{number}", f"Tin số {number}", f"2024-05-01 08:{number % 60:02d}")
     monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(plugins.incremental, "can_fork", lambda: True)  # the suite's server thread
     overrides = {"PATH": str(content), "CACHE_PATH": str(workplace / "cache")}
     site = build(SETTINGS_FILE, output=workplace / "output", strict=True, overrides=overrides).output
     before = site_digest(site)
