@@ -8,14 +8,13 @@ callers check `can_fork()` first and otherwise do the work themselves.
 
 import logging
 import os
-import signal
 import threading
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from multiprocessing import get_context
 
-from core.processes import end_with_parent
+from core.processes import start_worker
 
 _work: Callable | None = None  # the work the workers inherit
 _said: list[logging.LogRecord] = []  # what a worker logged during its current share
@@ -73,9 +72,7 @@ class _Keeper(logging.Handler):
 
 
 def _start_worker() -> None:
-    end_with_parent()
-    for signum in (signal.SIGTERM, signal.SIGINT):  # the parent's handlers are for the parent
-        signal.signal(signum, signal.SIG_DFL)
+    start_worker()
     logging.getLogger().handlers = [_Keeper()]
 
 

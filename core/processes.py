@@ -1,6 +1,6 @@
 """Child processes that never outlive the build or publish that started them.
 
-Worker pools call `end_with_parent` as their initializer: the kernel ends a worker when its parent
+Worker pools call `start_worker` as their initializer: the kernel ends a worker when its parent
 dies, even by SIGKILL. Publishing runs rsync and ssh with `run`, and the Nu HTML Checker with
 `start`: each in its own process group, ended as a group when the publish is stopped (Ctrl+C,
 SIGTERM) or fails.
@@ -21,6 +21,14 @@ def end_with_parent() -> None:
     prctl = getattr(_libc, "prctl", None)
     if prctl is not None:
         prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+
+
+def start_worker() -> None:
+    """The initializer of a pool's worker: it ends with its parent, and SIGTERM or SIGINT end
+    it, rather than running the handlers it inherited from the parent (`stoppable`'s)."""
+    end_with_parent()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, signal.SIG_DFL)
 
 
 class Stopped(Exception):

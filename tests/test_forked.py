@@ -1,15 +1,20 @@
 """Work shared out to forked workers (core/forked.py): results in order, what workers log said
-by the parent, their failures raised in the parent."""
+by the parent, their failures raised in the parent; and a pool's worker ends when told
+(core/processes.py)."""
 
 import errno
 import logging
 import os
+import signal
+import time
+from multiprocessing import get_context
 
 import pytest
 
 from core.errors import Finding
 from core.forked import WorkerLost, forked_map
 from core.logs import counting_warnings
+from core.processes import start_worker, stoppable
 
 logger = logging.getLogger(__name__)
 
@@ -56,3 +61,19 @@ def test_a_worker_that_dies_is_said_in_one_sentence():
     with pytest.raises(WorkerLost) as lost:
         forked_map(work, 4, 2)
     assert "tiến trình phụ dừng đột ngột" in str(lost.value)
+
+
+def test_a_pool_worker_ends_on_sigterm_whatever_handler_it_inherited():
+    """A worker forked while publishing inherits `stoppable`'s handler, which raises instead of
+    ending the process; start_worker puts SIGTERM's own back."""
+
+    def worker():
+        with stoppable():
+            start_worker()
+            os.kill(os.getpid(), signal.SIGTERM)
+            time.sleep(10)
+
+    process = get_context("fork").Process(target=worker)
+    process.start()
+    process.join(20)
+    assert process.exitcode == -signal.SIGTERM

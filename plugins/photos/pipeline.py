@@ -8,7 +8,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from core.processes import end_with_parent
+from core.processes import start_worker
 
 from .cache import PhotoCache
 from .derive import PhotoError, PhotoSettings, corrupt, derive
@@ -41,7 +41,7 @@ def derive_missing(
     if progress is None:
         progress = sys.stderr.isatty()
     workers = min(len(jobs), os.cpu_count() or 1)
-    with ProcessPoolExecutor(max_workers=workers, initializer=end_with_parent) as pool:
+    with ProcessPoolExecutor(max_workers=workers, initializer=start_worker) as pool:
         futures = [
             pool.submit(derive_into_cache, source, key, settings, cache.root)
             for key, source in jobs.items()

@@ -14,7 +14,7 @@ from multiprocessing import get_context
 from pathlib import Path
 
 from core.logs import counting_warnings
-from core.processes import end_with_parent
+from core.processes import start_worker
 from core.record import record_of
 from plugins.reader.cache import ReaderCache
 from core.source import SOURCE_SUFFIXES
@@ -74,7 +74,7 @@ def sources(settings: dict) -> list[str]:
 def _silence() -> None:
     """A worker prints nothing: what it would say, Pelican says again when it converts."""
     logging.getLogger().handlers = []
-    end_with_parent()  # and ends with the build that started it
+    start_worker()  # and ends with the build that started it
 
 
 def _convert(job: tuple[str, str]) -> None:
