@@ -178,11 +178,11 @@ def test_pages_rendered_on_every_core_give_the_same_site(workplace, monkeypatch)
     # beside it is safe here, though the build does not fork beside threads it cannot know.
     can_fork = plugins.incremental.can_fork
     monkeypatch.setattr(plugins.incremental, "can_fork", lambda: True)
-    shared_out = []
+    forks_made = []
     forked_map = plugins.incremental.forked_map
 
     def counting(work, shares, workers):
-        shared_out.append((shares, workers))
+        forks_made.append((shares, workers))
         return forked_map(work, shares, workers)
 
     monkeypatch.setattr(plugins.incremental, "forked_map", counting)
@@ -191,10 +191,10 @@ def test_pages_rendered_on_every_core_give_the_same_site(workplace, monkeypatch)
         return build(SETTINGS_FILE, output=workplace / name, strict=False,
                      overrides={"PATH": str(content), "CACHE_PATH": str(workplace / f"cache-{name}")})
 
-    shared = run("shared")
-    assert shared_out and all(workers == 2 and shares > 2 for shares, workers in shared_out)
+    in_workers = run("in-workers")
+    assert forks_made and all(workers == 2 and shares > 2 for shares, workers in forks_made)
     monkeypatch.setattr(plugins.incremental, "can_fork", can_fork)
-    forks = len(shared_out)
+    forked = len(forks_made)
     waiting = threading.Event()
     thread = threading.Thread(target=waiting.wait)  # as the preview session's server
     thread.start()
@@ -203,21 +203,21 @@ def test_pages_rendered_on_every_core_give_the_same_site(workplace, monkeypatch)
     finally:
         waiting.set()
         thread.join()
-    assert len(shared_out) == forks  # with another thread, every page is written here
+    assert len(forks_made) == forked  # with another thread, every page is written here
     monkeypatch.setattr(plugins.incremental, "MIN_PAGES", 10**6)
-    shared_out.clear()
+    forks_made.clear()
     here = run("here")
-    assert shared_out == []
+    assert forks_made == []
     assert site_digest(beside_a_thread.output) == site_digest(here.output)
-    assert site_digest(shared.output) == site_digest(here.output)
-    assert shared.record.written == here.record.written
-    assert shared.record.sitemap == here.record.sitemap
-    assert sorted(map(str, shared.findings)) == sorted(map(str, here.findings))
-    assert len(shared.record.written) > 160  # both editions' pages, from the workers too
+    assert site_digest(in_workers.output) == site_digest(here.output)
+    assert in_workers.record.written == here.record.written
+    assert in_workers.record.sitemap == here.record.sitemap
+    assert sorted(map(str, in_workers.findings)) == sorted(map(str, here.findings))
+    assert len(in_workers.record.written) > 160  # both editions' pages, from the workers too
     # An attached file moves beside the article that attaches it, which the workers render.
-    attached = shared.output / "tin" / "2020" / "ke-hoach-nam" / "ke-hoach.pdf"
+    attached = in_workers.output / "tin" / "2020" / "ke-hoach-nam" / "ke-hoach.pdf"
     assert attached.read_bytes() == b"%PDF-1.4 ke hoach\n"
-    page = (shared.output / "tin" / "2020" / "ke-hoach-nam" / "index.html").read_text(encoding="utf-8")
+    page = (in_workers.output / "tin" / "2020" / "ke-hoach-nam" / "index.html").read_text(encoding="utf-8")
     assert "/tin/2020/ke-hoach-nam/ke-hoach.pdf\"" in page
 
 

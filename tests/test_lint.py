@@ -342,11 +342,11 @@ def test_files_checked_on_every_core_get_the_findings_of_one_process(tmp_path, c
             "anh.jpg)", "anh.jpg)" if number % 50 else "hong.jpg)"))
     monkeypatch.setattr("os.cpu_count", lambda: 2)
     monkeypatch.setattr(bantin.lint, "can_fork", lambda: True)  # beside the suite's server thread
-    shared_out = []
+    forks = []
     forked_map = bantin.lint.forked_map
 
     def counting(work, shares, workers):
-        shared_out.append(workers)
+        forks.append(workers)
         return forked_map(work, shares, workers)
 
     monkeypatch.setattr(bantin.lint, "forked_map", counting)
@@ -358,14 +358,14 @@ def test_files_checked_on_every_core_get_the_findings_of_one_process(tmp_path, c
         memo = next((tmp_path / f"cache-{name}" / "lint").glob("text-*.pickle")).read_bytes()
         return findings, pickle.loads(memo)
 
-    shared, shared_memo = check("shared")
-    assert shared_out == [2]
+    in_workers, in_workers_memo = check("in-workers")
+    assert forks == [2]
     monkeypatch.setattr(bantin.lint, "MIN_FILES_PER_WORKER", 10**6)
     here, here_memo = check("here")
-    assert shared_out == [2]
-    assert shared == here
-    assert shared_memo == here_memo and len(here_memo) > 150
-    codes = {finding.code for finding in shared}
+    assert forks == [2]
+    assert in_workers == here
+    assert in_workers_memo == here_memo and len(here_memo) > 150
+    codes = {finding.code for finding in in_workers}
     assert {case[2] for case in BROKEN} <= codes
     assert {"duplicate-slug", "missing-photo", "photo-not-image"} <= codes
 
@@ -373,12 +373,15 @@ def test_files_checked_on_every_core_get_the_findings_of_one_process(tmp_path, c
     monkeypatch.setattr(bantin.lint, "MIN_FILES_PER_WORKER", 64)
     parent, lint_file = os.getpid(), bantin.lint.lint_file
 
+    died = tmp_path / "died"
+
     def dying(path, *args, **kwargs):
         if os.getpid() != parent and path.parent.name == "tin-120":
+            died.touch()
             os._exit(9)
         return lint_file(path, *args, **kwargs)
 
     monkeypatch.setattr(bantin.lint, "lint_file", dying)
     lost, lost_memo = check("lost")
-    assert shared_out == [2, 2]
+    assert forks == [2, 2] and died.exists()
     assert lost == here and lost_memo == here_memo
