@@ -11,6 +11,7 @@ import logging
 import os
 import shutil
 import traceback
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -37,9 +38,11 @@ from plugins.incremental import save_manifest
 
 logger = logging.getLogger(__name__)
 
-# Run in order on the staging folder once Pelican is done. Precompression, for static hosting,
-# comes last, on the final files, when the settings ask for it (publishing does).
-POST_BUILD_STEPS = (index_search, absolutise_feeds, write_sitemap, write_headers, write_desk)
+# Run in order on the staging folder once Pelican is done, while the search index (Pagefind, in
+# processes of its own) is made beside them and the model is pickled for the next build.
+# Precompression, for static hosting, comes last, on the final files, when the settings ask for
+# it (publishing does).
+POST_BUILD_STEPS = (absolutise_feeds, write_sitemap, write_headers, write_desk)
 # What each step writes, to name it when the disk refuses a write that names no file.
 STEP_WRITES = {
     index_search: "lập chỉ mục tìm kiếm (pagefind/)",
@@ -149,6 +152,9 @@ def build(
                                      result.summary, state)
             finally:
                 deleting.join()
+        except BaseException:  # the new site never was put in place: nor is its model
+            resume.discard_aside(settings, previous)
+            raise
         finally:
             shutil.rmtree(staging, ignore_errors=True)
     return result
@@ -179,9 +185,18 @@ def make_site(findings: list[Finding], settings_file: str | Path, overrides: dic
                          settings_file, overrides, staging, excluded, previous, record,
                          model.editions if model is not None else None)
                      if (str(finding.path), finding.line, finding.code) not in said]
-    for step in POST_BUILD_STEPS + ((precompress,) if settings["PRECOMPRESS"] else ()):
-        progress.doing = STEP_WRITES[step]
-        findings += step(staging, settings)
+    with ThreadPoolExecutor(max_workers=1) as indexing:  # Pagefind's processes meanwhile
+        indexed = indexing.submit(index_search, staging, settings)
+        resume.pickle_ahead(model, settings, previous)
+        others = []
+        for step in POST_BUILD_STEPS:
+            progress.doing = STEP_WRITES[step]
+            others += step(staging, settings)
+        progress.doing = STEP_WRITES[index_search]
+        findings += indexed.result() + others
+    if settings["PRECOMPRESS"]:  # last: on the final files, the index's included
+        progress.doing = STEP_WRITES[precompress]
+        findings += precompress(staging, settings)
     return findings, [source.shown for source in left_out], summary_lines(counts, left_out)
 
 

@@ -70,7 +70,7 @@ class Model:
     editions: list[list] = field(default_factory=list)  # each edition's generators (a new model)
     stamp: dict | None = None  # the stamp taken up, and the sources read again (a resumed build)
     sources: set[str] = field(default_factory=set)
-    aside: dict | None = None  # the new stamp of editions pickled ahead (set_aside)
+    aside: dict | None = None  # the new stamp of editions pickled ahead (pickle_ahead)
 
 
 @dataclass
@@ -241,6 +241,7 @@ def save(model: Model, result, settings: dict, site: Path, state: str) -> None:
     stamp_path = folder / "stamp.json"
     if unchanged.depends_on_clock(result.findings):
         stamp_path.unlink(missing_ok=True)
+        discard_aside(settings, site)
         return
     if model.stamp is not None:
         stamp = dict(model.stamp)
@@ -263,24 +264,36 @@ def save(model: Model, result, settings: dict, site: Path, state: str) -> None:
     write_whole(stamp_path, json.dumps(stamp))
 
 
+def pickle_ahead(model: Model | None, settings: dict, site: Path) -> None:
+    """Pickle a new model ahead, beside the saved one (which still describes the site in place
+    at `site`), while the build's last steps run: save() puts it in place once the new site is
+    there; discard_aside() removes it when the new site never is."""
+    if model is None or model.stamp is not None or not model.editions or model.aside is not None:
+        return
+    model.aside = new_stamp(model, model_folder(settings, site), aside_suffix())
+
+
+def discard_aside(settings: dict, site: Path) -> None:
+    """Remove what this process pickled ahead for `site` and did not put in place."""
+    for leftover in model_folder(settings, site).glob(f"*{aside_suffix()}"):
+        leftover.unlink(missing_ok=True)
+
+
 @contextmanager
 def set_aside(model: Model | None, settings: dict, site: Path):
-    """Pickle a new model ahead, beside the saved one (which still describes the site in place
-    at `site`), and let go of its editions: what runs inside (a publication's checks of every
-    page) then does not hold every article's model as well. save() puts it in place; what is
-    left of it when the new site never was put in place is removed on leaving."""
+    """The new model pickled ahead (pickle_ahead), and its editions let go of: what runs inside
+    (a publication's checks of every page) then does not hold every article's model as well.
+    What is left of it when the new site never was put in place is removed on leaving."""
     if model is None or model.stamp is not None or not model.editions:
         yield
         return
-    folder = model_folder(settings, site)
-    model.aside = new_stamp(model, folder, aside_suffix())
+    pickle_ahead(model, settings, site)
     model.editions = []
     gc.collect()  # the articles' objects refer to each other
     try:
         yield
     finally:
-        for leftover in folder.glob(f"*{aside_suffix()}"):
-            leftover.unlink(missing_ok=True)
+        discard_aside(settings, site)
 
 
 def aside_suffix() -> str:

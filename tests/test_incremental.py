@@ -4,6 +4,7 @@ byte-identical to a clean build of the same content."""
 import os
 import shutil
 import threading
+from concurrent.futures.process import _ExecutorManagerThread
 from pathlib import Path
 
 import pytest
@@ -13,7 +14,7 @@ from bantin.digest import site_digest
 from core.errors import BuildFailed
 from conftest import ROOT, SETTINGS_FILE, add_article, places
 import plugins.incremental
-from plugins.incremental import load_manifest
+from plugins.incremental import load_manifest, shares_of
 from plugins.reader import ArticleReader
 
 REPORT = "content/articles/2021/hoi-nghi-so-ket-6-thang-dau-nam-2021/index.md"
@@ -139,11 +140,21 @@ def test_sources_converted_ahead_on_every_core_give_the_same_site(workplace, mon
 
     monkeypatch.setattr(ArticleReader, "convert", counting)
     monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    threads_when_writing = []
+    write_held = plugins.incremental.ParallelWriter.write_held
+
+    def writing(writer, contents):  # the workers' pool is gone: the pages may be rendered forked
+        threads_when_writing.append([thread for thread in threading.enumerate()
+                                     if isinstance(thread, _ExecutorManagerThread)])
+        return write_held(writer, contents)
+
+    monkeypatch.setattr(plugins.incremental.ParallelWriter, "write_held", writing)
     overrides = {"PATH": str(content)}
 
     ahead = build(SETTINGS_FILE, output=workplace / "ahead", strict=True,
                   overrides={**overrides, "CACHE_PATH": str(workplace / "cache-ahead")}).output
     assert converted_here == []
+    assert threads_when_writing and not any(threads_when_writing)
 
     def no_workers(*args, **kwargs):
         raise AssertionError("workers started although every conversion is in the cache")
@@ -159,6 +170,21 @@ def test_sources_converted_ahead_on_every_core_give_the_same_site(workplace, mon
                        overrides={**overrides, "CACHE_PATH": str(workplace / "cache-one")}).output
     assert len(set(converted_here)) == len(list(content.rglob("*.md")))
     assert site_digest(ahead) == site_digest(one_by_one)
+
+
+def test_shares_keep_the_pages_of_one_name_together_and_deal_out_the_last_ones():
+    """The generator writes its costly list pages last: dealt out in turn, every share gets
+    some of them, and the pages of one name stay in one share, in their order."""
+    held = [(f"tin/{number}/index.html", "article", number) for number in range(40)]
+    held += [(f"linh-vuc/{number}/index.html", "category", number) for number in range(8)]
+    held += [("index.html", "index", "first"), ("index.html", "index", "second")]
+    shares = shares_of(held, 8)
+    assert len(shares) == 8
+    assert sorted(page for share in shares for page in share) == sorted(held)
+    assert all(sum(page[1] == "category" for page in share) == 1 for share in shares)
+    (home,) = [share for share in shares if any(page[1] == "index" for page in share)]
+    assert [page[2] for page in home if page[1] == "index"] == ["first", "second"]
+    assert len(shares_of(held[:3], 8)) == 3
 
 
 def test_pages_rendered_on_every_core_give_the_same_site(workplace, monkeypatch):

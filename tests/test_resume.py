@@ -2,15 +2,17 @@
 pages that show the edited text, and the site it leaves is byte for byte that of a clean build.
 Anything more than text, a damaged model, or a site changed since takes an ordinary build."""
 
+import errno
 import json
 import shutil
 
 import pytest
 
 import bantin.build
-from bantin import resume
+from bantin import resume, unchanged
 from bantin.build import build
 from bantin.digest import site_digest
+from core.errors import BuildFailed
 from conftest import (ROOT, SETTINGS_FILE, add_article, camera_jpeg, git, places, run_task,
                       settings_file, snapshot)
 
@@ -166,6 +168,51 @@ def test_a_failure_while_taking_up_leaves_an_ordinary_build_to_do_it(builds, mon
     assert run()[1]
     assert site_digest(workplace / "output") == clean_digest(workplace)
     assert not [path for path in workplace.iterdir() if ".staging-" in path.name]
+
+
+def test_the_new_model_is_pickled_beside_the_index_and_dropped_when_the_build_fails(
+        builds, monkeypatch):
+    """An ordinary build pickles its model while the search index is made, beside the saved
+    one: once the site is in place it takes the saved one's place; a build that fails after
+    it (here the disk refuses the last step) leaves the saved model as it was, nothing beside."""
+    workplace, run = builds
+    run()
+    models = workplace / "cache" / "model"
+    kept = snapshot(models)
+    add_article(workplace / "content", "bai-moi", "Bài mới")  # a new source: an ordinary build
+    seen = []
+
+    def refused(staging, settings):
+        seen.append(sorted(path.name for path in models.rglob("*")))
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    steps = bantin.build.POST_BUILD_STEPS
+    monkeypatch.setattr(bantin.build, "POST_BUILD_STEPS", (*steps, refused))
+    monkeypatch.setattr(bantin.build, "STEP_WRITES", {**bantin.build.STEP_WRITES,
+                                                      refused: "ghi bước cuối"})
+    with pytest.raises(BuildFailed) as failure:
+        run()
+    (looking,) = seen
+    assert {name.split(".aside-")[0] for name in looking if ".aside-" in name} == {
+        "vi.pickle", "en.pickle"}
+    assert "ghi bước cuối" in str(failure.value.findings[-1])
+    assert snapshot(models) == kept
+
+    monkeypatch.setattr(bantin.build, "POST_BUILD_STEPS", steps)
+    result, ran = run()
+    assert ran and not [path for path in models.rglob("*") if ".aside-" in path.name]
+    assert stamp(workplace)["editions"] == result.model.aside["editions"]
+    add_sentence(workplace / "content" / REPORT)
+    assert run()[1] is False, "the model saved is whole: an edit of text takes it up"
+    assert site_digest(workplace / "output") == clean_digest(workplace)
+
+
+def test_a_site_that_changes_with_the_clock_keeps_no_model_nor_one_pickled_ahead(builds):
+    workplace, run = builds
+    add_article(workplace / "content", "bai-sap-dang", "Bài sắp đăng", "2999-01-01 08:00")
+    result, ran = run()
+    assert ran and unchanged.depends_on_clock(result.findings)
+    assert not list((workplace / "cache" / "model").rglob("*.pickle*"))
 
 
 def test_a_replaced_photo_is_published_on_the_saved_model(builds):

@@ -295,14 +295,16 @@ class ParallelWriter(IncrementalWriter):
 
 
 def shares_of(held: list[tuple], count: int) -> list[list[tuple]]:
-    """About `count` shares of the held pages, those of one name in one share, in their order."""
+    """Up to `count` shares of the held pages, those of one name in one share, in their order.
+    Names are dealt out in turn, so that every share gets its part of the costly list pages
+    (fields, tags, periods), which the generator writes last, and no worker is left with them
+    alone."""
     by_name: dict[str, list[tuple]] = {}
     for page in held:
         by_name.setdefault(page[0], []).append(page)
     groups = list(by_name.values())
-    size = max(1, -(-len(groups) // count))
-    return [[page for group in groups[start:start + size] for page in group]
-            for start in range(0, len(groups), size)]
+    return [[page for group in groups[start::count] for page in group]
+            for start in range(min(count, len(groups)))]
 
 
 def write_held(generator, writer) -> None:

@@ -6,7 +6,7 @@ file's Markdown instance with the project's extensions: figures, links between a
 relative path, and photos (which need the file's own folder). Typography (typogrify) is applied
 here too rather than by Pelican, so that the whole conversion is cached (cache.py): an unchanged
 article costs a file read and an unpickle, in every edition and every later build; the sources
-missing from the cache are converted ahead on every core (ahead.py).
+missing from the cache are converted ahead on every core while Pelican reads (ahead.py).
 
 A source without `Summary:` gets its opening words as summary here, without its photos: Pelican's
 own summary would carry the article's photos, whose relative addresses break on list pages.
@@ -25,7 +25,7 @@ from core.record import record_of
 from core.vietnamese import nfc
 from plugins.reader.figures import FiguresExtension
 from plugins.reader.photos import PhotosExtension
-from plugins.reader.ahead import convert_ahead
+from plugins.reader import ahead
 from plugins.reader.cache import ReaderCache
 from plugins.reader.links import ArticleLinksExtension
 from plugins.reader.typography import typography
@@ -43,7 +43,10 @@ class ArticleReader(MarkdownReader):
         key = self._cache.key(source_path)
         record = record_of(self.settings)
         shared = record.conversions if record is not None else {}
-        converted = shared.get(key) or self._cache.load(key)
+        converted = shared.get(key)
+        if converted is None:
+            ahead.ready(key)  # when a worker converts it
+            converted = self._cache.load(key)
         if converted is None:
             converted = self.convert(source_path)
             self._cache.store(key, converted)
@@ -113,8 +116,9 @@ def opening_words(content: str, settings: dict) -> str:
 def add_reader(readers) -> None:
     for extension in ArticleReader.file_extensions:
         readers.reader_classes[extension] = ArticleReader
-    convert_ahead(ArticleReader, readers.settings)
+    ahead.convert_ahead(ArticleReader, readers.settings)
 
 
 def register() -> None:
     signals.readers_init.connect(add_reader)
+    signals.all_generators_finalized.connect(ahead.finish)
