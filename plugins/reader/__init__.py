@@ -13,6 +13,7 @@ own summary would carry the article's photos, whose relative addresses break on 
 """
 
 import logging
+from pathlib import Path
 
 from bs4 import BeautifulSoup
 from markdown import Markdown
@@ -58,23 +59,36 @@ class ArticleReader(MarkdownReader):
 
     def convert(self, source_path: str) -> tuple[str, dict, dict, list]:
         """Markdown to HTML: (content, raw metadata, formatted fields as HTML, photos)."""
-        md = markdown_for(self.settings, source_path)
+        text, fields = self.markdowns(source_path)
         with open(source_path, encoding="utf-8-sig") as source:
-            content = md.convert(nfc(source.read()))
-        photos = list(md.photos)  # before the formatted fields are converted
-        meta = {name.lower(): values for name, values in getattr(md, "Meta", {}).items()}
-        md.preprocessors.deregister("meta")  # no metadata inside a formatted field
+            content = text.convert(nfc(source.read()))
+        photos = list(text.photos)
+        meta = {name.lower(): values for name, values in getattr(text, "Meta", {}).items()}
         formatted = {}
         for name in self.settings["FORMATTED_FIELDS"]:
             if name in meta:
-                md.reset()
-                formatted[name] = typography(md.convert("\n".join(meta[name])), self.settings)
+                fields.reset()
+                formatted[name] = typography(fields.convert("\n".join(meta[name])),
+                                             self.settings)
         if "title" in meta:
             meta["title"] = [typography(value, self.settings) for value in meta["title"]]
         content = typography(content, self.settings)
         if "summary" not in meta and "summary" in self.settings["FORMATTED_FIELDS"]:
             formatted["summary"] = opening_words(content, self.settings)
         return content, meta, formatted, photos
+
+    def markdowns(self, source_path: str) -> tuple[Markdown, Markdown]:
+        """This reader's Markdown for a source's text, and the one for its formatted fields
+        (no metadata inside those), reset and set to the photos of `source_path`'s folder: made
+        once, since making one costs a tenth of a conversion."""
+        if getattr(self, "_markdowns", None) is None:
+            fields = markdown_for(self.settings, source_path)
+            fields.preprocessors.deregister("meta")
+            self._markdowns = (markdown_for(self.settings, source_path), fields)
+        for md in self._markdowns:
+            md.reset()
+            md.photos_folder = Path(source_path).parent
+        return self._markdowns
 
     def metadata(self, meta: dict[str, list[str]], formatted: dict[str, str]) -> dict:
         """Pelican's metadata objects from the raw values, and the opening words as summary."""

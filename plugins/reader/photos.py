@@ -17,9 +17,8 @@ from plugins.photos.library import Photo, PhotoLibrary, PhotoUse, is_local_photo
 
 
 class PhotoTreeprocessor(Treeprocessor):
-    def __init__(self, md: Markdown, article_dir: Path, library: PhotoLibrary, settings: dict):
+    def __init__(self, md: Markdown, library: PhotoLibrary, settings: dict):
         super().__init__(md)
-        self.article_dir = article_dir
         self.library = library
         self.sizes = settings["PHOTO_SIZES"]
         self.default_width = settings["PHOTO_DEFAULT_WIDTH"]
@@ -31,7 +30,7 @@ class PhotoTreeprocessor(Treeprocessor):
             src = image.get("src", "")
             if not is_local_photo(src):
                 continue
-            photo = self.library.photo(self.article_dir, unquote(src))
+            photo = self.library.photo(self.md.photos_folder, unquote(src))
             self.md.photos.append(PhotoUse(photo, describe(image, parents)))
             if photo.derived is None:  # reported with the article (a strict build stops)
                 replace(image, broken(photo), parents)
@@ -86,14 +85,21 @@ def describe(image: etree.Element, parents: dict) -> str:
 
 
 class PhotosExtension(Extension):
+    """Photos of the folder of `source_path`; a reader that converts the sources of other
+    folders with the same Markdown sets `md.photos_folder` before each."""
+
     def __init__(self, source_path: str, settings: dict, **kwargs):
         self.article_dir = Path(source_path).parent
         self.settings = settings
         super().__init__(**kwargs)
 
     def extendMarkdown(self, md: Markdown) -> None:
-        md.photos = []
-        library = library_for(self.settings)
-        processor = PhotoTreeprocessor(md, self.article_dir, library, self.settings)
+        md.registerExtension(self)  # for reset()
+        self.md = md
+        md.photos, md.photos_folder = [], self.article_dir
+        processor = PhotoTreeprocessor(md, library_for(self.settings), self.settings)
         # After figures (25) and inline (20), so every <img> exists.
         md.treeprocessors.register(processor, "photos", 11)
+
+    def reset(self) -> None:
+        self.md.photos = []
