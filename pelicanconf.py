@@ -244,7 +244,10 @@ DIRECT_TEMPLATES = ["index", "categories", "tags", "archives", "404", "search"]
 # The search page (theme/templates/search.html); its index is built by plugins/search/index.py.
 SEARCH_URL = "tim-kiem/"
 SEARCH_SAVE_AS = SEARCH_URL + "index.html"
-JINJA_ENVIRONMENT = {"extensions": ["jinja2.ext.i18n"], "trim_blocks": True, "lstrip_blocks": True}
+# Templates are read once per build (every build, the preview session's included, makes its
+# own environment): without auto_reload each page's includes are not checked on disk again.
+JINJA_ENVIRONMENT = {"extensions": ["jinja2.ext.i18n"], "trim_blocks": True, "lstrip_blocks": True,
+                     "auto_reload": False}
 
 # --- Plugins (listed explicitly: Pelican would otherwise load every installed one) ------------------
 PLUGIN_PATHS = [str(ROOT)]

@@ -100,6 +100,17 @@ def edition_contents(generator) -> list[Content]:
     return list(held.values())
 
 
+def freeze_urls(generators: list) -> None:
+    """Each article's and page's address worked out once, when the model is made: Pelican works
+    it out anew on every use (each card and link naming it), a tenth of rendering. It is kept
+    where Pelican keeps an address given in advance, `override_url` (which a `URL:` line would
+    set: the lint refuses those)."""
+    for generator in generators:
+        for content in edition_contents(generator):
+            if not hasattr(content, "override_url"):
+                content.override_url = content.url
+
+
 def content_lists(generator) -> dict[str, list]:
     """The generator's lists of contents by name, to narrow and restore them."""
     return {name: getattr(generator, name) for name in CONTENT_LISTS

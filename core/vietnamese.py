@@ -1,5 +1,6 @@
 """Vietnamese text done right: NFC, accent-free slugs, dates as Vietnamese readers write them."""
 
+import functools
 import re
 import unicodedata
 from datetime import date, datetime
@@ -43,4 +44,12 @@ def slugify(text: str) -> str:
 def format_date(value: date | datetime, lang: str, pattern: str | None = None) -> str:
     """A date in the reader's language with a Babel pattern from settings (LONG_DATE_PATTERNS):
     'EEEE, dd/MM/yyyy' gives 'Thứ Năm, 15/07/2021'. Without a pattern, CLDR's full format."""
-    return babel_format_date(value, pattern or "full", locale=lang)
+    # Babel formats the calendar day of a datetime: each day is formatted once, though every
+    # card and page showing an article shows its date.
+    return _format_day(value.date() if isinstance(value, datetime) else value, lang,
+                       pattern or "full")
+
+
+@functools.lru_cache(maxsize=4096)
+def _format_day(day: date, lang: str, pattern: str) -> str:
+    return babel_format_date(day, pattern, locale=lang)

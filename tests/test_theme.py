@@ -3,6 +3,7 @@ article furniture, pagination, CSP-safe markup and the weight of CSS and JS."""
 
 import gzip
 import re
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
@@ -10,6 +11,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from bantin.build import build
+from core.vietnamese import format_date
 from conftest import CONFERENCE_REPORT_URL, SETTINGS_FILE, parse_html
 from plugins.assets import find_source, published_bytes
 
@@ -149,6 +151,18 @@ def test_field_page_heading_and_list(page):
     assert f"/{CONFERENCE_REPORT_URL}" in titles
     crumbs = [li.get_text(strip=True) for li in soup.select("nav.bt-breadcrumbs li")]
     assert crumbs == ["Trang chủ", "Đoàn thanh niên"]
+
+
+def test_a_date_is_the_day_it_names_in_its_own_time_zone():
+    """Dates are formatted once per day shown: two equal instants on different days (00:30 in
+    Hà Nội is 17:30 UTC the day before) keep their own day."""
+    hanoi = timezone(timedelta(hours=7))
+    early = datetime(2021, 7, 16, 0, 30, tzinfo=hanoi)
+    same_instant = early.astimezone(timezone.utc)
+    assert early == same_instant
+    assert format_date(early, "vi", "EEEE, dd/MM/yyyy") == "Thứ Sáu, 16/07/2021"
+    assert format_date(same_instant, "vi", "EEEE, dd/MM/yyyy") == "Thứ Năm, 15/07/2021"
+    assert format_date(early.date(), "vi", "EEEE, dd/MM/yyyy") == "Thứ Sáu, 16/07/2021"
 
 
 def test_article_page(page):

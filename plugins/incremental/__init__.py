@@ -20,7 +20,8 @@ it has put the new site in place. Templates show the content (not only the listi
 page's own article or page only.
 
 On a clean build nearly every page is rendered: the writer then shares the article pages out to
-a worker per core (ParallelWriter), as bare Pelican, which renders on one core, cannot.
+a worker per core (ParallelWriter), as bare Pelican, which renders on one core, cannot; and each
+article's address is worked out once for all the pages naming it (freeze_urls).
 """
 
 import hashlib
@@ -38,8 +39,8 @@ from core.editions import edition_folder
 from core.files import write_whole
 from core.logs import counting_warnings
 from core.forked import can_fork, cores, forked_map
-from core.pelican_internals import (TemplateWrappingWriter, edition_contents, refuse_second_write,
-                                    settle_attachments, written_files)
+from core.pelican_internals import (TemplateWrappingWriter, edition_contents, freeze_urls,
+                                    refuse_second_write, settle_attachments, written_files)
 from core.record import RECORD_SETTING, record_of
 from core.fingerprint import code_fingerprint
 
@@ -322,3 +323,4 @@ def writer_class(pelican):
 def register() -> None:
     signals.get_writer.connect(writer_class)
     signals.article_writer_finalized.connect(write_held)
+    signals.all_generators_finalized.connect(freeze_urls)
