@@ -7,6 +7,7 @@ spelling still ranks first. Hidden elements are neither shown nor read by screen
 reads them from the HTML. The index itself is built by plugins/search/index.py.
 """
 
+import functools
 import re
 from urllib.parse import urlsplit
 
@@ -21,7 +22,12 @@ WORDS_WITH_D = re.compile(r"\w*[đĐ]\w*")
 def search_folded_words(html: str) -> str:
     """The accent-free forms of the words with đ/Đ in `html`, once each, in order."""
     text = Markup(html).striptags()
-    return " ".join(dict.fromkeys(strip_accents(word).lower() for word in WORDS_WITH_D.findall(text)))
+    return " ".join(dict.fromkeys(map(folded, WORDS_WITH_D.findall(text))))
+
+
+@functools.lru_cache(maxsize=16384)  # the same few thousand words, on every article's page
+def folded(word: str) -> str:
+    return strip_accents(word).lower()
 
 
 def site_path(url: str) -> str:
