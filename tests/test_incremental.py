@@ -14,6 +14,7 @@ from bantin.digest import site_digest
 from core.errors import BuildFailed
 from conftest import ROOT, SETTINGS_FILE, add_article, places
 import plugins.incremental
+import plugins.reader.ahead
 from plugins.incremental import load_manifest, shares_of
 from plugins.reader import ArticleReader
 
@@ -170,6 +171,37 @@ def test_sources_converted_ahead_on_every_core_give_the_same_site(workplace, mon
                        overrides={**overrides, "CACHE_PATH": str(workplace / "cache-one")}).output
     assert len(set(converted_here)) == len(list(content.rglob("*.md")))
     assert site_digest(ahead) == site_digest(one_by_one)
+
+
+def test_a_conversion_worker_that_dies_leaves_its_sources_to_the_reader(workplace, monkeypatch):
+    """A worker killed while converting (out of memory, say) costs time, not the build: the
+    reader converts what the workers did not, and the site is the one a build without workers
+    makes."""
+    content = workplace / "content"
+    for number in range(40):
+        add_article(content, f"tin-{number}", f"Tin số {number}", f"2024-05-01 08:{number:02d}",
+                    body=f"Nội dung “số” {number} của Đoàn.")
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    convert = ArticleReader.convert
+    build_process, died = os.getpid(), workplace / "died"
+
+    def dying(reader, source_path):  # the first worker to convert dies
+        if os.getpid() != build_process and not died.exists():
+            died.touch()
+            os._exit(1)
+        return convert(reader, source_path)
+
+    monkeypatch.setattr(ArticleReader, "convert", dying)
+    overrides = {"PATH": str(content)}
+    survived = build(SETTINGS_FILE, output=workplace / "survived", strict=True,
+                     overrides={**overrides, "CACHE_PATH": str(workplace / "cache-survived")})
+    assert died.exists()
+    monkeypatch.setattr(plugins.reader.ahead, "MIN_SOURCES", 10**6)
+    here = build(SETTINGS_FILE, output=workplace / "here", strict=True,
+                 overrides={**overrides, "CACHE_PATH": str(workplace / "cache-here")})
+    assert site_digest(survived.output) == site_digest(here.output)
+    assert [str(finding) for finding in survived.findings] == [
+        str(finding) for finding in here.findings]
 
 
 def test_shares_keep_the_pages_of_one_name_together_and_deal_out_the_last_ones():

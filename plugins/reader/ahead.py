@@ -12,6 +12,7 @@ warning is reported like any other (a strict build must see it).
 import logging
 import os
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from multiprocessing import get_context
 from pathlib import Path
 
@@ -69,7 +70,10 @@ def ready(key: str) -> None:
     the cache, unless its conversion logged something (the reader converts it itself)."""
     job = _pending.pop(key, None)
     if job is not None:
-        job.result()
+        try:
+            job.result()
+        except BrokenProcessPool:  # a worker was killed (out of memory): the reader converts
+            pass
         if not _pending:
             finish()
 
