@@ -12,6 +12,7 @@ import pytest
 from bantin.build import build
 from bantin.digest import site_digest
 from core.errors import BuildFailed
+from core.pelican_internals import edition_contents
 from conftest import ROOT, SETTINGS_FILE, add_article, places
 import plugins.incremental
 import plugins.reader.ahead
@@ -202,6 +203,22 @@ def test_a_conversion_worker_that_dies_leaves_its_sources_to_the_reader(workplac
     assert site_digest(survived.output) == site_digest(here.output)
     assert [str(finding) for finding in survived.findings] == [
         str(finding) for finding in here.findings]
+
+
+def test_addresses_worked_out_once_are_the_ones_pelican_works_out(workplace):
+    """Each article's and page's address is worked out once, when the model is made: by then
+    nothing it depends on (status, language, slug, date, field) changes any more, in either
+    edition, translations and drafts included."""
+    add_article(workplace / "content", "ban-nhap", "Bản nháp", metadata="Status: draft\n")
+    result = build(SETTINGS_FILE, output=workplace / "output", strict=False,
+                   overrides=places(workplace), reuse_unchanged=True)
+    contents = [content for generators in result.model.editions for generator in generators
+                for content in edition_contents(generator)]
+    assert {content.lang for content in contents} == {"vi", "en"}
+    assert any(content.status == "draft" for content in contents)
+    for content in contents:
+        worked_out = content._expand_settings("url" if content.in_default_lang else "lang_url")
+        assert content.override_url == worked_out, content.source_path
 
 
 def test_shares_keep_the_pages_of_one_name_together_and_deal_out_the_last_ones():
