@@ -10,6 +10,7 @@ ends in a traceback; here every problem, a full disk included, is one line.
 import logging
 import os
 import shutil
+import threading
 import traceback
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -185,8 +186,11 @@ def make_site(findings: list[Finding], settings_file: str | Path, overrides: dic
                          settings_file, overrides, staging, excluded, previous, record,
                          model.editions if model is not None else None)
                      if (str(finding.path), finding.line, finding.code) not in said]
+    pagefind_running = threading.Event()
     with ThreadPoolExecutor(max_workers=1) as indexing:  # Pagefind's processes meanwhile
-        indexed = indexing.submit(index_search, staging, settings)
+        indexed = indexing.submit(index_search, staging, settings, pagefind_running)
+        while not pagefind_running.wait(0.1) and not indexed.done():
+            pass  # the index's own Python work first, not slowed by the steps'
         resume.pickle_ahead(model, settings, previous)
         others = []
         for step in POST_BUILD_STEPS:

@@ -2,6 +2,7 @@
 for its pages, listed in pagefind/parts.json; a rebuild indexes again only the parts whose pages
 changed, from a cache that is never trusted blindly."""
 
+import errno
 import json
 import os
 from collections import Counter
@@ -11,6 +12,7 @@ import pytest
 
 from bantin.build import build
 from bantin.digest import site_digest
+from core.errors import BuildFailed
 from conftest import SETTINGS_FILE, places
 from core.files import FileMemo
 from plugins.search import index as search_index
@@ -84,6 +86,27 @@ def test_editing_one_article_indexes_only_its_part_and_matches_a_clean_build(bui
     assert indexed == ["vi/tin-2021"]
     assert bundle_files(output) == bundle_files(run(output="clean", cache="clean-cache"))
     assert sorted(indexed) == sorted(every_part)  # a clean cache: every part indexed again
+
+
+def test_an_index_that_fails_before_pagefind_runs_fails_the_build_in_one_sentence(
+        builds, monkeypatch):
+    """The build's last steps wait for the index to find its pages; an index that fails before
+    that (a full disk, say) ends the waiting too: one sentence naming the step, the site kept."""
+    workplace, run, _ = builds
+    site = run()
+    kept = site_digest(site)
+
+    def disk_full(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(search_index, "searchable_parts", disk_full)
+    (workplace / "content" / "pages" / "moi.md").write_text("Title: Trang mới\n\nNội dung.\n",
+                                                          encoding="utf-8")
+    with pytest.raises(BuildFailed) as failure:
+        run()
+    (refused,) = failure.value.findings
+    assert "lập chỉ mục tìm kiếm" in str(refused) and "Traceback" not in str(refused)
+    assert site_digest(site) == kept
 
 
 def test_damaged_cache_entries_are_indexed_again(builds):

@@ -25,6 +25,7 @@ import os
 import re
 import shutil
 import subprocess
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import partial
@@ -238,11 +239,14 @@ def write_bundle(folder: Path, files: dict[str, bytes], with_runtime: bool) -> N
             (folder / name).write_bytes(data)
 
 
-def index_search(output: Path, settings: dict) -> list[Finding]:
+def index_search(output: Path, settings: dict,
+                 pagefind_running: threading.Event | None = None) -> list[Finding]:
     """Write the search index of every edition into `<output>/pagefind/`, indexing again only
     the parts whose pages changed. The new index is written beside the old one and takes its
     place only once complete, so that a preview that re-indexes a live site (bantin/preview.py)
-    keeps a working search meanwhile."""
+    keeps a working search meanwhile. `pagefind_running` is set once the pages are found and
+    Pagefind, in processes of its own, does the rest: a caller in another thread can then run
+    beside it rather than compete for Python's lock."""
     output = Path(output)
     cache = BundleCache(Path(settings["CACHE_PATH"]) / "search")
     parts = searchable_parts(output, FileMemo(cache.root / PAGES_MEMO))
@@ -263,6 +267,9 @@ def index_search(output: Path, settings: dict) -> list[Finding]:
                 write_bundle(fresh / part.place, files, with_runtime=part.place in first)
         if missing:
             work = fresh / ".work"
+            missing.sort(key=lambda part: len(part.pages), reverse=True)  # no big one left last
+            if pagefind_running is not None:
+                pagefind_running.set()
             with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
                 indexed = list(pool.map(lambda part: run_pagefind(output, part, work), missing))
             shutil.rmtree(work, ignore_errors=True)
