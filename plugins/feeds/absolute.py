@@ -7,6 +7,7 @@ output, whose attributes are always double-quoted, so the attributes are found b
 than by parsing every entry.
 """
 
+import os
 import re
 from html import escape, unescape
 from pathlib import Path
@@ -14,9 +15,10 @@ from urllib.parse import urljoin
 from xml.etree import ElementTree
 
 from core.errors import Finding
+from core.source import SEARCH_INDEX_FOLDER
 
 ATOM = "http://www.w3.org/2005/Atom"
-FEED_GLOB = "**/*.atom.xml"
+FEED_SUFFIX = ".atom.xml"
 SRCSET_ENTRY = re.compile(r"\s*([^\s,]+)(\s+[^,]*)?")
 URL_ATTRIBUTE = re.compile(r'(\s(?:src|href|srcset)=")([^"]*)(")')
 
@@ -24,7 +26,7 @@ URL_ATTRIBUTE = re.compile(r'(\s(?:src|href|srcset)=")([^"]*)(")')
 def absolutise_feeds(output: Path, settings: dict) -> list[Finding]:
     """Rewrite every Atom feed of the site so that its entries' links and photos are absolute."""
     ElementTree.register_namespace("", ATOM)
-    for feed in Path(output).glob(FEED_GLOB):
+    for feed in feed_files(Path(output)):
         tree = ElementTree.parse(feed)
         for entry in tree.getroot().iter(f"{{{ATOM}}}entry"):
             link = entry.find(f"{{{ATOM}}}link[@rel='alternate']")
@@ -50,3 +52,16 @@ def absolute_html(html: str, base: str) -> str:
         return before + escape(value, quote=True) + after
 
     return URL_ATTRIBUTE.sub(absolute, html)
+
+
+def feed_files(output: Path) -> list[Path]:
+    """The site's Atom feeds, outside the search index's folders: the index is made meanwhile,
+    in a thread of its own, and its work folders come and go under it."""
+    found = []
+    for folder, subfolders, files in os.walk(output):
+        if Path(folder) == output:
+            subfolders[:] = [name for name in subfolders
+                             if name.split(".")[0] != SEARCH_INDEX_FOLDER]
+        subfolders.sort()
+        found += [Path(folder, name) for name in sorted(files) if name.endswith(FEED_SUFFIX)]
+    return found
